@@ -1,0 +1,3 @@
+export * from './messages.ts';
+export * from './result.ts';
+export * from './topics.ts';

@@ -1,0 +1,27 @@
+import { devicePrefix, deviceTopic, hubStateTopic } from '../../../protocol/index.ts';
+
+// The ACL of DESIGN §4: a device publishes only under its own dev/{id}/ (and never on its cmd,
+// which is hub → device) and subscribes only to its own cmd — and to hub/state, which the hub
+// publishes for all. Pure, so it is tested on its own.
+
+export function publishRefusal(site: string, device: string, topic: string): string | undefined {
+  const own = devicePrefix(site, device);
+  if (!topic.startsWith(own)) return `"${device}" may publish only under ${own}`;
+  if (topic === deviceTopic(site, device, { family: 'cmd' }))
+    return 'devices may not publish on cmd (hub → device)';
+  return undefined;
+}
+
+export function subscribeRefusal(
+  site: string,
+  device: string,
+  filter: string,
+  qos: number,
+): string | undefined {
+  const own = deviceTopic(site, device, { family: 'cmd' });
+  if (filter !== own && filter !== hubStateTopic(site)) {
+    return `"${device}" may subscribe only to ${own} and ${hubStateTopic(site)}`;
+  }
+  if (qos > 1) return 'QoS 2 is not used by protocol v1; subscribe with QoS 0 or 1';
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import { type SiteConfig, WEEKDAYS, type Weekday } from './schema.ts';
+
+/** A moment as the commune's wall clock shows it. */
+export type LocalTime = { date: string; weekday: Weekday; minutes: number };
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The local date (YYYY-MM-DD), weekday and minutes since midnight of `at` in `timezone`: office
+ * hours, holidays and rosters are all written in the site's time, never UTC (DESIGN §6).
+ *
+ * @example
+ * localTime('Asia/Ho_Chi_Minh', new Date('2026-01-01T20:00:00Z')); // { date: '2026-01-02', weekday: 'fri', minutes: 180 }
+ */
+export function localTime(timezone: string, at: Date): LocalTime {
+  let format = formats.get(timezone);
+  if (!format) {
+    // en-CA with h23 gives zero-padded YYYY-MM-DD and 00–23 hours.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(timezone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  const date = `${part.year}-${part.month}-${part.day}`;
+  const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
+  return { date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) };
+}
+
+/**
+ * Whether a local date (YYYY-MM-DD, e.g. from `localTime`) is a public holiday of the site.
+ *
+ * @example
+ * isHoliday(config, '2026-09-02'); // true
+ */
+export function isHoliday(config: Pick<SiteConfig, 'holidays'>, dateISO: string): boolean {
+  return config.holidays.some((h) => h.from <= dateISO && dateISO <= h.to);
+}

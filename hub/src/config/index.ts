@@ -1,0 +1,11 @@
+export { isHoliday, type LocalTime, localTime } from './calendar.ts';
+export { officerAt, officerOnDuty } from './duty.ts';
+export { loadSiteConfig, parseSiteConfig } from './load.ts';
+export {
+  DEFAULT_LABELS,
+  type Desk,
+  type Holiday,
+  type SiteConfig,
+  WEEKDAYS,
+  type Weekday,
+} from './schema.ts';

@@ -1,0 +1,40 @@
+import { digest, verifySecret } from '../security/index.ts';
+import type { DeviceRegistry } from './registry.ts';
+
+export type AuthResult =
+  | { ok: true; generation: number }
+  | { ok: false; reason: 'unknown-device' | 'revoked' | 'wrong-secret' };
+
+/**
+ * Checks device credentials. The slow KDF runs once per secret: a verified secret is remembered
+ * (as a digest, never in clear) with the generation it was checked against, so a reconnect storm
+ * after a Wi-Fi outage does not cost 50 × scrypt on the Pi. Rotate or revoke bumps the generation
+ * and so invalidates the memo.
+ */
+export class DeviceAuthenticator {
+  readonly #registry: DeviceRegistry;
+  readonly #verified = new Map<string, { digest: string; generation: number }>();
+
+  constructor(registry: DeviceRegistry) {
+    this.#registry = registry;
+  }
+
+  async check(id: string, secret: string): Promise<AuthResult> {
+    const credentials = this.#registry.credentials(id);
+    if (!credentials) return { ok: false, reason: 'unknown-device' };
+    if (credentials.revoked) return { ok: false, reason: 'revoked' };
+    const memo = this.#verified.get(id);
+    if (memo && memo.generation === credentials.generation && memo.digest === digest(secret)) {
+      return { ok: true, generation: credentials.generation };
+    }
+    if (!(await verifySecret(secret, credentials.secretHash))) return { ok: false, reason: 'wrong-secret' };
+    this.#verified.set(id, { digest: digest(secret), generation: credentials.generation });
+    return { ok: true, generation: credentials.generation };
+  }
+
+  /** Whether a connection authenticated at `generation` may stay connected. */
+  stillValid(id: string, generation: number): boolean {
+    const credentials = this.#registry.credentials(id);
+    return credentials !== undefined && !credentials.revoked && credentials.generation === generation;
+  }
+}

@@ -1,0 +1,8 @@
+export { type AuthResult, DeviceAuthenticator } from './authenticator.ts';
+export {
+  type Credentials,
+  type DeviceRecord,
+  DeviceRegistry,
+  type Placement,
+  placementOf,
+} from './registry.ts';

@@ -1,0 +1,180 @@
+import {
+  DEVICE_ID_PATTERN,
+  type DeviceKind,
+  DeviceKind as DeviceKindSchema,
+} from '../../../protocol/index.ts';
+import { HubError } from '../errors.ts';
+import { hashSecret, newSecret } from '../security/index.ts';
+import type { Store } from '../store/index.ts';
+
+export type DeviceRecord = {
+  id: string;
+  kind: DeviceKind;
+  desk: string | null;
+  zone: string | null;
+  generation: number;
+  revokedAt: string | null;
+  createdAt: string;
+  online: boolean;
+  boot: string | null;
+  fw: string | null;
+  lastSeenAt: string | null;
+  stateChangedAt: string | null;
+};
+
+export type Credentials = { secretHash: string; generation: number; revoked: boolean };
+
+/** Where the site config says devices may be placed; checked when a device is added. */
+export type Placement = { desks: readonly string[]; zones: readonly string[] };
+
+export function placementOf(config: {
+  desks: readonly { id: string }[];
+  zones: readonly { id: string }[];
+}): Placement {
+  return { desks: config.desks.map((d) => d.id), zones: config.zones.map((z) => z.id) };
+}
+
+type Row = Record<string, string | number | null>;
+
+const toRecord = (row: Row): DeviceRecord => ({
+  id: String(row.id),
+  kind: row.kind as DeviceKind,
+  desk: (row.desk as string | null) ?? null,
+  zone: (row.zone as string | null) ?? null,
+  generation: Number(row.generation),
+  revokedAt: (row.revoked_at as string | null) ?? null,
+  createdAt: String(row.created_at),
+  online: row.online === 1,
+  boot: (row.boot as string | null) ?? null,
+  fw: (row.fw as string | null) ?? null,
+  lastSeenAt: (row.last_seen_at as string | null) ?? null,
+  stateChangedAt: (row.state_changed_at as string | null) ?? null,
+});
+
+/** The device registry: who may connect, where each device stands, and whether it is online. */
+export class DeviceRegistry {
+  readonly #db: Store;
+  readonly #now: () => Date;
+
+  constructor(db: Store, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  /** Register a device and issue its secret. The secret is shown once and stored only hashed. */
+  async add(
+    input: { id: string; kind: string; desk?: string; zone?: string },
+    placement: Placement,
+  ): Promise<{ device: DeviceRecord; secret: string }> {
+    const { id, kind, desk, zone } = validateNewDevice(input, placement);
+    if (this.get(id))
+      throw new HubError('TT_DEVICE_EXISTS', `"${id}"; use "device rotate ${id}" for a new secret`);
+    const secret = newSecret();
+    const secretHash = await hashSecret(secret);
+    this.#db
+      .prepare(
+        'INSERT INTO devices (id, kind, desk, zone, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(id, kind, desk ?? null, zone ?? null, secretHash, this.#now().toISOString());
+    return { device: this.get(id)!, secret };
+  }
+
+  get(id: string): DeviceRecord | undefined {
+    const row = this.#db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(): DeviceRecord[] {
+    return (this.#db.prepare('SELECT * FROM devices ORDER BY id').all() as Row[]).map(toRecord);
+  }
+
+  credentials(id: string): Credentials | undefined {
+    const row = this.#db
+      .prepare('SELECT secret_hash, generation, revoked_at FROM devices WHERE id = ?')
+      .get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      secretHash: String(row.secret_hash),
+      generation: Number(row.generation),
+      revoked: row.revoked_at !== null,
+    };
+  }
+
+  /** Revoke a device: it can no longer connect, and the hub closes its live connection. */
+  revoke(id: string): DeviceRecord {
+    this.#require(id);
+    this.#db
+      .prepare('UPDATE devices SET revoked_at = ?, generation = generation + 1 WHERE id = ?')
+      .run(this.#now().toISOString(), id);
+    return this.get(id)!;
+  }
+
+  /** Issue a new secret; the old one stops working at once, including on live connections. */
+  async rotate(id: string): Promise<{ device: DeviceRecord; secret: string }> {
+    this.#require(id);
+    const secret = newSecret();
+    const secretHash = await hashSecret(secret);
+    this.#db
+      .prepare(
+        'UPDATE devices SET secret_hash = ?, generation = generation + 1, revoked_at = NULL WHERE id = ?',
+      )
+      .run(secretHash, id);
+    return { device: this.get(id)!, secret };
+  }
+
+  markOnline(id: string, state: { boot: string; fw: string }): void {
+    const at = this.#now().toISOString();
+    this.#db
+      .prepare(
+        `UPDATE devices SET state_changed_at = CASE WHEN online = 1 AND boot = ? THEN state_changed_at ELSE ? END,
+           online = 1, boot = ?, fw = ?, last_seen_at = ? WHERE id = ?`,
+      )
+      .run(state.boot, at, state.boot, state.fw, at, id);
+  }
+
+  markOffline(id: string): void {
+    const at = this.#now().toISOString();
+    this.#db
+      .prepare(
+        `UPDATE devices SET state_changed_at = CASE WHEN online = 1 THEN ? ELSE state_changed_at END,
+           online = 0, last_seen_at = ? WHERE id = ?`,
+      )
+      .run(at, at, id);
+  }
+
+  /** At hub start nobody is connected yet: every device is offline until its birth arrives. */
+  markAllOffline(): void {
+    this.#db.prepare('UPDATE devices SET online = 0 WHERE online = 1').run();
+  }
+
+  #require(id: string): void {
+    if (!this.get(id)) throw new HubError('TT_DEVICE_UNKNOWN', `"${id}"; see "thanthien device list"`);
+  }
+}
+
+function validateNewDevice(
+  input: { id: string; kind: string; desk?: string; zone?: string },
+  placement: Placement,
+): { id: string; kind: DeviceKind; desk?: string; zone?: string } {
+  const invalid = (detail: string) => new HubError('TT_DEVICE_INVALID', detail);
+  if (!DEVICE_ID_PATTERN.test(input.id))
+    throw invalid(`id "${input.id}" must match ${DEVICE_ID_PATTERN.source}`);
+  const kind = DeviceKindSchema.safeParse(input.kind);
+  if (!kind.success)
+    throw invalid(`kind "${input.kind}" must be one of ${DeviceKindSchema.options.join(', ')}`);
+  // A rating or presence device is useless without its desk, a speaker without its zone.
+  if (kind.data === 'speaker') {
+    if (!input.zone) throw invalid('a speaker needs --zone');
+    if (!placement.zones.includes(input.zone)) {
+      throw invalid(`zone "${input.zone}" is not in the site config (${placement.zones.join(', ')})`);
+    }
+    if (input.desk) throw invalid('a speaker belongs to a zone, not a desk');
+  } else {
+    if (!input.desk) throw invalid(`a ${kind.data} needs --desk`);
+    if (!placement.desks.includes(input.desk)) {
+      throw invalid(`desk "${input.desk}" is not in the site config (${placement.desks.join(', ')})`);
+    }
+    if (input.zone) throw invalid(`a ${kind.data} belongs to a desk, not a zone`);
+  }
+  return { id: input.id, kind: kind.data, desk: input.desk, zone: input.zone };
+}

@@ -1,0 +1,24 @@
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { describeIssues } from '../../../protocol/index.ts';
+import { HubError } from '../errors.ts';
+import type { Role, User } from '../users/index.ts';
+import type { HttpDeps } from './types.ts';
+
+export const SESSION_COOKIE = 'tt_session';
+
+/** Parse a request part with its zod schema, or answer 400 naming the field. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new HubError('TT_REQUEST_INVALID', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** The signed-in user, if their role is among `roles`; otherwise 401 or 403. */
+export function requireRole(deps: HttpDeps, request: FastifyRequest, roles: readonly Role[]): User {
+  const token = request.cookies[SESSION_COOKIE];
+  const user = token ? deps.users.sessionUser(token) : undefined;
+  if (!user) throw new HubError('TT_UNAUTHENTICATED');
+  if (!roles.includes(user.role)) throw new HubError('TT_FORBIDDEN', `needs ${roles.join(' or ')}`);
+  return user;
+}

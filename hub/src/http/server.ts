@@ -1,0 +1,48 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { isHubError } from '../errors.ts';
+import { devicesRoutes } from './devices.ts';
+import { type HealthSource, healthRoutes } from './health.ts';
+import { sessionRoutes } from './session.ts';
+import type { HttpDeps } from './types.ts';
+
+export type { HealthSource, HttpDeps };
+
+/** The hub's HTTP API under /api/v1 (DESIGN §6). Tests drive it with `inject()`. */
+export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log.child({ domain: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    trustProxy: false,
+  });
+  app.register(cookie);
+
+  app.setErrorHandler((err, request, reply) => {
+    if (isHubError(err)) {
+      // Client mistakes at info, our own failures at error (fastify's convention).
+      request.log.info({ code: err.code, url: request.url }, err.message);
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status < 500) {
+      return reply
+        .status(status)
+        .send({ error: { code: 'TT_REQUEST_INVALID', message: (err as Error).message } });
+    }
+    request.log.error({ err }, 'request failed');
+    return reply
+      .status(500)
+      .send({ error: { code: 'TT_INTERNAL', message: 'internal error; see the hub log' } });
+  });
+
+  app.register(
+    async (api) => {
+      healthRoutes(api, deps);
+      sessionRoutes(api, deps);
+      devicesRoutes(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,188 @@
+import type { Logger } from 'pino';
+import {
+  type Ack,
+  type DeviceEvent,
+  type DeviceMessage,
+  type DeviceState,
+  parseDeviceMessage,
+  parseDeviceTopic,
+  type Telemetry,
+} from '../../../protocol/index.ts';
+import type { EventBus } from '../bus.ts';
+import type { DeviceRecord, DeviceRegistry } from '../devices/index.ts';
+import { type Store, transaction } from '../store/index.ts';
+import type { Outbox } from './outbox.ts';
+import { devicePoint, eventPoint } from './points.ts';
+import type { Rejections } from './rejections.ts';
+
+/** A `ts` more than this far in the future is replaced by the receive time (DESIGN §4 time). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+export type IngestDeps = {
+  site: string;
+  db: Store;
+  devices: DeviceRegistry;
+  outbox: Outbox;
+  rejections: Rejections;
+  bus: EventBus;
+  log: Logger;
+  /** The official on duty at a desk at a moment, from the site config's roster. */
+  officerOnDuty: (desk: string, at: Date) => string | null;
+  now?: () => Date;
+};
+
+type Received = { device: DeviceRecord; receivedAt: Date; topic: string; payload: Uint8Array };
+
+/**
+ * What the hub does with a message a device published on its own topics. It runs before the
+ * broker sends the PUBACK, so when `accept` returns the message is durable (DESIGN §4 delivery).
+ * Input a device got wrong is rejected with a reason and still acknowledged, so a device never
+ * loops on a poison message; only a failure of the store itself throws (and withholds the PUBACK).
+ */
+export class Ingest {
+  readonly #deps: IngestDeps;
+  readonly #now: () => Date;
+  #futureTimestamps = 0;
+  #duplicates = 0;
+  #accepted = 0;
+
+  constructor(deps: IngestDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  accept(clientId: string, topic: string, payload: Uint8Array): void {
+    const { rejections } = this.#deps;
+
+    const problem = this.#handle(topic, payload);
+    if (problem) rejections.record({ client: clientId, topic, payload, ...problem });
+  }
+
+  /** Handle one message; what is wrong with it, if anything. */
+  #handle(topic: string, payload: Uint8Array): { kind: 'topic' | 'payload'; reason: string } | undefined {
+    const parsedTopic = parseDeviceTopic(topic);
+    if (!parsedTopic.ok) return { kind: 'topic', reason: parsedTopic.reason };
+    const device = this.#deps.devices.get(parsedTopic.value.device);
+    if (!device) return { kind: 'topic', reason: `device "${parsedTopic.value.device}" is not registered` };
+    const message = parseDeviceMessage(parsedTopic.value, payload);
+    if (!message.ok) return { kind: 'payload', reason: message.reason };
+    const received: Received = { device, receivedAt: this.#now(), topic, payload };
+    const reason = this.#handlers[message.value.family](received, message.value as never);
+    return reason ? { kind: 'payload', reason } : undefined;
+  }
+
+  stats() {
+    return {
+      accepted: this.#accepted,
+      duplicates: this.#duplicates,
+      future_timestamps: this.#futureTimestamps,
+    };
+  }
+
+  // One handler per topic family (STYLE 5); each returns a reason when the message is refused.
+  readonly #handlers: {
+    [F in DeviceMessage['family']]: (
+      r: Received,
+      m: Extract<DeviceMessage, { family: F }>,
+    ) => string | undefined;
+  } = {
+    state: (r, m) => this.#onState(r, m.body),
+    evt: (r, m) => this.#onEvent(r, m.event),
+    telemetry: (r, m) => this.#onTelemetry(r, m.body),
+    ack: (r, m) => this.#onAck(r, m.body),
+    cmd: () => 'devices do not publish commands; cmd is hub → device',
+  };
+
+  #onState({ device }: Received, state: DeviceState): string | undefined {
+    const { devices, bus, log, outbox, site, db } = this.#deps;
+    if (state.online) {
+      if (state.kind !== device.kind) {
+        return `birth says kind "${state.kind}" but "${device.id}" is registered as "${device.kind}"`;
+      }
+      transaction(db, () => {
+        devices.markOnline(device.id, { boot: state.boot, fw: state.fw });
+        outbox.add(devicePoint(site, device, { online: 1 }, this.#now().getTime()));
+      });
+      log.info({ device: device.id, boot: state.boot, fw: state.fw }, 'device online');
+      bus.emit('device.online', { device: device.id, kind: state.kind, boot: state.boot, fw: state.fw });
+      return undefined;
+    }
+    // A will from an earlier boot arrives late after a quick restart: the device is online again.
+    if (device.boot !== null && state.boot !== device.boot) {
+      log.info({ device: device.id, staleBoot: state.boot, currentBoot: device.boot }, 'stale will ignored');
+      return undefined;
+    }
+    this.markOffline(device.id, 'will');
+    return undefined;
+  }
+
+  /** Record that a device went offline; called for wills and for connections that simply closed. */
+  markOffline(id: string, cause: 'will' | 'disconnected'): void {
+    const { devices, bus, log, outbox, site, db } = this.#deps;
+    const device = devices.get(id);
+    if (!device?.online) return;
+    transaction(db, () => {
+      devices.markOffline(id);
+      outbox.add(devicePoint(site, device, { online: 0 }, this.#now().getTime()));
+    });
+    log.info({ device: id, cause }, 'device offline');
+    bus.emit('device.offline', { device: id, boot: device.boot, cause });
+  }
+
+  #onEvent({ device, receivedAt, topic }: Received, event: DeviceEvent): string | undefined {
+    const { db, outbox, bus, log, site, officerOnDuty } = this.#deps;
+    const time = this.#eventTime(event.body.ts, receivedAt, device.id);
+    const officer = device.desk ? officerOnDuty(device.desk, time) : null;
+    const fresh = transaction(db, () => {
+      const inserted = db
+        .prepare(
+          'INSERT OR IGNORE INTO events (device, boot, seq, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          device.id,
+          event.body.boot,
+          event.body.seq,
+          event.type,
+          JSON.stringify(event.body),
+          receivedAt.toISOString(),
+        );
+      if (inserted.changes === 0) return false;
+      outbox.add(eventPoint(event, device, { site, officer }, time.getTime()));
+      return true;
+    });
+    if (!fresh) {
+      // Redelivery after a lost PUBACK is normal; the first copy already counts (DESIGN §4).
+      this.#duplicates += 1;
+      log.debug({ device: device.id, topic, boot: event.body.boot, seq: event.body.seq }, 'duplicate event');
+      return undefined;
+    }
+    this.#accepted += 1;
+    bus.emit('event.accepted', { device: device.id, event, time });
+    return undefined;
+  }
+
+  #onTelemetry({ device, receivedAt }: Received, telemetry: Telemetry): string | undefined {
+    const { outbox, site } = this.#deps;
+    const time = this.#eventTime(telemetry.ts, receivedAt, device.id);
+    const { uptime_s, battery_mv, rssi_dbm, queue_len } = telemetry;
+    outbox.add(devicePoint(site, device, { uptime_s, battery_mv, rssi_dbm, queue_len }, time.getTime()));
+    return undefined;
+  }
+
+  #onAck({ device }: Received, ack: Ack): string | undefined {
+    // Broadcast scheduling consumes acks; until then they are only logged.
+    this.#deps.log.debug({ device: device.id, command: ack.id, status: ack.status }, 'command ack');
+    return undefined;
+  }
+
+  #eventTime(ts: string | undefined, receivedAt: Date, device: string): Date {
+    if (ts === undefined) return receivedAt;
+    const time = new Date(ts);
+    if (time.getTime() - receivedAt.getTime() > FUTURE_TOLERANCE_MS) {
+      this.#futureTimestamps += 1;
+      this.#deps.log.warn({ device, ts }, 'device clock is ahead; using the receive time');
+      return receivedAt;
+    }
+    return time;
+  }
+}

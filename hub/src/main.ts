@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type Command, deviceTopic } from '../../protocol/index.ts';
+import { Broker } from './broker/index.ts';
+import { EventBus } from './bus.ts';
+import { loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
+import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
+import { buildHttp, type Health } from './http/index.ts';
+import { Ingest, Outbox, Rejections } from './ingest/index.ts';
+import { LoginThrottle } from './security/index.ts';
+import type { Settings } from './settings.ts';
+import { dataVersion, openStore, type Store } from './store/index.ts';
+import { Users } from './users/index.ts';
+import { VERSION } from './version.ts';
+
+export type Hub = {
+  config: SiteConfig;
+  store: Store;
+  devices: DeviceRegistry;
+  users: Users;
+  http: FastifyInstance;
+  bus: EventBus;
+  mqttPort: number;
+  httpPort: number;
+  health: () => Health;
+  /** Send a command to a device's cmd topic (QoS 1). */
+  sendCommand: (device: string, command: Command) => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export const storePath = (dataDir: string) => join(dataDir, 'hub.sqlite');
+
+/**
+ * The composition root: builds every feature from the settings, starts them in order and stops
+ * them in reverse. Nothing else reads settings or config.
+ */
+export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
+  const startedAt = Date.now();
+  const config = loadSiteConfig(settings.configPath);
+  const site = config.site.code;
+  const store = openStore(storePath(settings.dataDir));
+  const bus = new EventBus(log);
+  const devices = new DeviceRegistry(store);
+  const users = new Users(store);
+  const outbox = new Outbox(store);
+  const rejections = new Rejections(store, log.child({ domain: 'ingest' }), bus);
+  const ingest = new Ingest({
+    site,
+    db: store,
+    devices,
+    outbox,
+    rejections,
+    bus,
+    log: log.child({ domain: 'ingest' }),
+    officerOnDuty: (desk, at) => officerAt(config, desk, at),
+  });
+  const broker = new Broker({
+    site,
+    version: VERSION,
+    auth: new DeviceAuthenticator(devices),
+    ingest,
+    rejections,
+    log: log.child({ domain: 'broker' }),
+  });
+
+  if (settings.influxUrl) {
+    log.warn('this hub version does not write to InfluxDB yet; events wait in the outbox');
+  }
+  const health = (): Health => {
+    const backlog = outbox.backlog();
+    const problems = ['InfluxDB writer is not running: events wait in the outbox (DESIGN §6)'];
+    return {
+      status: problems.length === 0 ? 'ok' : 'degraded',
+      problems,
+      version: VERSION,
+      site,
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+      mqtt: { clients: broker.connectedClients },
+      store: { outbox_backlog: backlog },
+      influx: { configured: Boolean(settings.influxUrl), writing: false },
+      ingest: ingest.stats(),
+      rejected: rejections.counts(),
+      rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
+    };
+  };
+
+  devices.markAllOffline();
+  const http = buildHttp(
+    {
+      users,
+      devices,
+      throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeFailures: 30 }) },
+      health,
+      secureCookies: false,
+    },
+    log,
+  );
+  await http.listen({ host: settings.host, port: settings.httpPort });
+  const mqtt = await broker.start(
+    {
+      host: settings.host,
+      port: settings.mqttPort,
+      tls: settings.tls && {
+        port: settings.tls.port,
+        cert: readFileSync(settings.tls.certPath),
+        key: readFileSync(settings.tls.keyPath),
+      },
+    },
+    http.server,
+  );
+
+  // The CLI revokes and rotates by writing to the store; the hub notices the commit and closes
+  // connections whose credentials are no longer valid (issue: "take effect on live connections").
+  let seenVersion = dataVersion(store);
+  const watch = setInterval(() => {
+    const version = dataVersion(store);
+    if (version === seenVersion) return;
+    seenVersion = version;
+    broker.enforceCredentials();
+  }, 500);
+  watch.unref();
+
+  const address = http.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : settings.httpPort;
+  log.info({ site, mqttPort: mqtt.port, httpPort, ms: Date.now() - startedAt }, 'hub started');
+  for (const problem of health().problems) log.warn(problem);
+
+  return {
+    config,
+    store,
+    devices,
+    users,
+    http,
+    bus,
+    mqttPort: mqtt.port,
+    httpPort,
+    health,
+    sendCommand: (device, command) =>
+      broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false }),
+    stop: async () => {
+      clearInterval(watch);
+      await broker.stop();
+      await http.close();
+      store.close();
+      log.info('hub stopped');
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { digest, hashSecret, newSecret, verifySecret } from './kdf.ts';
+export { LoginThrottle } from './throttle.ts';

@@ -1,0 +1,36 @@
+/**
+ * Login throttling: after `freeFailures` failures for a key (a user name, an address), each new
+ * attempt must wait twice as long as the last, up to `maxLockMs`. A success clears the key.
+ */
+export class LoginThrottle {
+  readonly #failures = new Map<string, { count: number; lockedUntil: number }>();
+  readonly #now: () => number;
+  readonly #freeFailures: number;
+  readonly #maxLockMs: number;
+
+  constructor(options: { now?: () => number; freeFailures?: number; maxLockMs?: number } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#freeFailures = options.freeFailures ?? 5;
+    this.#maxLockMs = options.maxLockMs ?? 15 * 60_000;
+  }
+
+  /** Milliseconds to wait before `keys` may try again; 0 when they may try now. */
+  waitMs(keys: readonly string[]): number {
+    const now = this.#now();
+    return Math.max(0, ...keys.map((key) => (this.#failures.get(key)?.lockedUntil ?? 0) - now));
+  }
+
+  fail(keys: readonly string[]): void {
+    for (const key of keys) {
+      const entry = this.#failures.get(key) ?? { count: 0, lockedUntil: 0 };
+      entry.count += 1;
+      const over = entry.count - this.#freeFailures;
+      if (over >= 0) entry.lockedUntil = this.#now() + Math.min(this.#maxLockMs, 1000 * 2 ** over);
+      this.#failures.set(key, entry);
+    }
+  }
+
+  succeed(keys: readonly string[]): void {
+    for (const key of keys) this.#failures.delete(key);
+  }
+}

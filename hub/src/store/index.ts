@@ -1,0 +1,1 @@
+export { dataVersion, openStore, type Store, transaction } from './store.ts';

@@ -1,0 +1,64 @@
+/**
+ * Schema of the hub's own durable state, one entry per version (PRAGMA user_version).
+ * Never edit a shipped migration: add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    desk TEXT,
+    zone TEXT,
+    secret_hash TEXT NOT NULL,
+    -- bumped on rotate: live connections authenticated with an older secret are closed
+    generation INTEGER NOT NULL DEFAULT 1,
+    revoked_at TEXT,
+    created_at TEXT NOT NULL,
+    online INTEGER NOT NULL DEFAULT 0,
+    boot TEXT,
+    fw TEXT,
+    last_seen_at TEXT,
+    state_changed_at TEXT
+  );
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  -- identity of every accepted event, forever (DESIGN §4 "events are identified forever")
+  CREATE TABLE events (
+    device TEXT NOT NULL,
+    boot TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (device, boot, seq)
+  ) WITHOUT ROWID;
+  -- points waiting for InfluxDB (DESIGN §6 store and forward)
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    measurement TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    time_ms INTEGER NOT NULL
+  );
+  -- dead letters: what was refused and why, so that nothing a device sent is silently lost
+  CREATE TABLE rejected (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    client TEXT,
+    kind TEXT NOT NULL,
+    topic TEXT,
+    reason TEXT NOT NULL,
+    payload BLOB
+  );
+  `,
+];

@@ -1,0 +1,1 @@
+export { ROLES, type Role, type User, Users } from './users.ts';

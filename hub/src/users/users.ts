@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { HubError } from '../errors.ts';
+import { digest, hashSecret, newSecret, verifySecret } from '../security/index.ts';
+import type { Store } from '../store/index.ts';
+
+export const ROLES = ['admin', 'leader', 'operator', 'technician'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+export type User = { name: string; role: Role };
+
+const UserName = z.string().regex(/^[a-z0-9._-]{2,40}$/, 'must be 2–40 characters a–z, 0–9, . _ -');
+const MIN_PASSWORD = 10;
+const SESSION_HOURS = 12;
+
+/** People who use the web UI and API, their hashed passwords, and their sessions. */
+export class Users {
+  readonly #db: Store;
+  readonly #now: () => Date;
+
+  constructor(db: Store, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  /** Add a user; without a password one is generated and returned to be shown once. */
+  async add(input: {
+    name: string;
+    role: string;
+    password?: string;
+  }): Promise<{ user: User; password: string }> {
+    const name = UserName.safeParse(input.name);
+    if (!name.success)
+      throw new HubError('TT_USER_INVALID', `name "${input.name}" ${name.error.issues[0]?.message}`);
+    const role = Role.safeParse(input.role);
+    if (!role.success)
+      throw new HubError('TT_USER_INVALID', `role "${input.role}" must be one of ${ROLES.join(', ')}`);
+    const password = input.password ?? newSecret();
+    if (password.length < MIN_PASSWORD) {
+      throw new HubError('TT_USER_INVALID', `password must be at least ${MIN_PASSWORD} characters`);
+    }
+    if (this.get(name.data)) throw new HubError('TT_USER_EXISTS', `"${name.data}"`);
+    this.#db
+      .prepare('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
+      .run(name.data, role.data, await hashSecret(password), this.#now().toISOString());
+    return { user: { name: name.data, role: role.data }, password };
+  }
+
+  get(name: string): User | undefined {
+    const row = this.#db.prepare('SELECT name, role FROM users WHERE name = ?').get(name) as User | undefined;
+    return row ? { name: row.name, role: row.role } : undefined;
+  }
+
+  /** Check a password; a wrong user costs as much time as a wrong password, so names do not leak. */
+  async verify(name: string, password: string): Promise<User | undefined> {
+    const row = this.#db.prepare('SELECT name, role, password_hash FROM users WHERE name = ?').get(name) as
+      | (User & { password_hash: string })
+      | undefined;
+    const ok = await verifySecret(password, row?.password_hash ?? (await dummyHash()));
+    return row && ok ? { name: row.name, role: row.role } : undefined;
+  }
+
+  openSession(user: User): { token: string; expiresAt: Date } {
+    const token = newSecret();
+    const now = this.#now();
+    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
+    this.#db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now.toISOString());
+    this.#db
+      .prepare('INSERT INTO sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(digest(token), user.name, now.toISOString(), expiresAt.toISOString());
+    return { token, expiresAt };
+  }
+
+  sessionUser(token: string): User | undefined {
+    const row = this.#db
+      .prepare(
+        `SELECT u.name, u.role FROM sessions s JOIN users u ON u.name = s.user_name
+         WHERE s.token_hash = ? AND s.expires_at > ?`,
+      )
+      .get(digest(token), this.#now().toISOString()) as User | undefined;
+    return row ? { name: row.name, role: row.role } : undefined;
+  }
+
+  closeSession(token: string): void {
+    this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(digest(token));
+  }
+}
+
+// A valid hash of a random password, so unknown users take the same KDF time; made on first use.
+let dummy: Promise<string> | undefined;
+const dummyHash = () => {
+  dummy ??= hashSecret(newSecret());
+  return dummy;
+};

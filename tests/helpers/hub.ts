@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../hub/src/log.ts';
+import { type Hub, startHub } from '../../hub/src/main.ts';
+import { loadSettings } from '../../hub/src/settings.ts';
+
+export const EXAMPLE_CONFIG = resolve('provisioning/site.example.yaml');
+
+/** Log lines the hub wrote, parsed, for tests that check what was logged. */
+export type LogLines = Array<Record<string, unknown> & { msg: string }>;
+
+export type TestHub = Hub & { dataDir: string; logs: LogLines; url: string; close: () => Promise<void> };
+
+/** A real hub on free loopback ports with a fresh data directory; close() removes everything. */
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tt-hub-'));
+  const settings = loadSettings({
+    TT_CONFIG: EXAMPLE_CONFIG,
+    TT_DATA_DIR: dataDir,
+    TT_HOST: '127.0.0.1',
+    TT_MQTT_PORT: '0',
+    TT_HTTP_PORT: '0',
+    TT_LOG_LEVEL: 'info',
+    ...env,
+  });
+  const logs: LogLines = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const hub = await startHub(settings, createLogger(settings.logLevel, sink));
+  return {
+    ...hub,
+    dataDir,
+    logs,
+    url: `mqtt://127.0.0.1:${hub.mqttPort}`,
+    close: async () => {
+      await hub.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Wait until `check` holds, polling; fails with `what` after `timeoutMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -23,6 +23,8 @@ export type Hub = {
   http: FastifyInstance;
   bus: EventBus;
   mqttPort: number;
+  /** MQTT over TLS, when certificates are configured. */
+  mqttTlsPort: number | undefined;
   httpPort: number;
   health: () => Health;
   /** Send a command to a device's cmd topic (QoS 1). */
@@ -135,6 +137,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     http,
     bus,
     mqttPort: mqtt.port,
+    mqttTlsPort: mqtt.tlsPort,
     httpPort,
     health,
     sendCommand: (device, command) =>

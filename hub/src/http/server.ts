@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isHubError } from '../errors.ts';
 import { devicesRoutes } from './devices.ts';
@@ -13,7 +13,8 @@ export type { HealthSource, HttpDeps };
 export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: log.child({ domain: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // A line per request would drown the Pi's log; routes log what matters themselves.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   });
   app.register(cookie);

@@ -21,6 +21,8 @@ export class LoginThrottle {
   }
 
   fail(keys: readonly string[]): void {
+    // Guessing with ever new names must not grow the map without bound.
+    if (this.#failures.size > 10_000) this.#forgetExpired();
     for (const key of keys) {
       const entry = this.#failures.get(key) ?? { count: 0, lockedUntil: 0 };
       entry.count += 1;
@@ -32,5 +34,10 @@ export class LoginThrottle {
 
   succeed(keys: readonly string[]): void {
     for (const key of keys) this.#failures.delete(key);
+  }
+
+  #forgetExpired(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#failures) if (entry.lockedUntil < now) this.#failures.delete(key);
   }
 }

@@ -1,0 +1,135 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../hub/src/bus.ts';
+import { loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
+import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
+import { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
+import { createLogger } from '../hub/src/log.ts';
+import { openStore, type Store } from '../hub/src/store/index.ts';
+import { deviceTopic } from '../protocol/index.ts';
+import { EXAMPLE_CONFIG } from './helpers/hub.ts';
+
+// Ingest against a real SQLite store: identity, outbox points, time rules, availability.
+
+const config = loadSiteConfig(EXAMPLE_CONFIG);
+const SITE = config.site.code;
+const DESK = config.desks[0]!;
+const NOW = new Date('2026-11-23T02:00:00.000Z'); // Monday 09:00 in Hà Nội
+
+let db: Store;
+let devices: DeviceRegistry;
+let outbox: Outbox;
+let ingest: Ingest;
+let rejections: Rejections;
+
+const rows = <T>(sql: string) => db.prepare(sql).all() as T[];
+const send = (tail: Parameters<typeof deviceTopic>[2], body: object, device = 'btn-1') =>
+  ingest.accept(device, deviceTopic(SITE, device, tail), Buffer.from(JSON.stringify(body)));
+
+beforeEach(async () => {
+  db = openStore(':memory:');
+  const log = createLogger('silent');
+  const bus = new EventBus(log);
+  devices = new DeviceRegistry(db, () => NOW);
+  await devices.add({ id: 'btn-1', kind: 'rating-button', desk: DESK.id }, placementOf(config));
+  outbox = new Outbox(db);
+  rejections = new Rejections(db, log, bus);
+  ingest = new Ingest({
+    site: SITE,
+    db,
+    devices,
+    outbox,
+    rejections,
+    bus,
+    log,
+    officerOnDuty: (desk, at) => officerAt(config, desk, at),
+    now: () => NOW,
+  });
+});
+
+describe('events', () => {
+  it('keeps an event once however often it arrives, identified by (device, boot, seq)', () => {
+    const rating = { boot: 'boot0001', seq: 7, score: 1, scale: 4, ts: '2026-11-23T08:59:58.250+07:00' };
+    send({ family: 'evt', event: 'rating' }, rating);
+    send({ family: 'evt', event: 'rating' }, rating);
+    send({ family: 'evt', event: 'rating' }, { ...rating, boot: 'boot0002' });
+    expect(rows('SELECT boot, seq FROM events ORDER BY boot')).toEqual([
+      { boot: 'boot0001', seq: 7 },
+      { boot: 'boot0002', seq: 7 },
+    ]);
+    expect(ingest.stats()).toMatchObject({ accepted: 2, duplicates: 1 });
+    expect(outbox.backlog()).toBe(2);
+  });
+
+  it('turns a rating into the point of DESIGN §5, attributed to the desk and the official on duty', () => {
+    send(
+      { family: 'evt', event: 'rating' },
+      { boot: 'boot0001', seq: 0, score: 1, scale: 4, ts: '2026-11-23T08:59:58.250+07:00' },
+    );
+    const [point] = rows<{ measurement: string; tags: string; fields: string; time_ms: number }>(
+      'SELECT * FROM outbox',
+    );
+    expect(point!.measurement).toBe('rating');
+    expect(JSON.parse(point!.tags)).toEqual({
+      site: SITE,
+      desk: DESK.id,
+      device: 'btn-1',
+      officer: DESK.officer,
+      misuse: 'false',
+    });
+    expect(JSON.parse(point!.fields)).toEqual({
+      score: 1,
+      scale: 4,
+      satisfied: 0,
+      unsatisfied: 1,
+      seq: 0,
+      boot: 'boot0001',
+      misuse_reason: '',
+    });
+    expect(point!.time_ms).toBe(Date.parse('2026-11-23T01:59:58.250Z'));
+  });
+
+  it('stamps the receive time when the device clock is not synchronised or far ahead', () => {
+    send({ family: 'evt', event: 'rating' }, { boot: 'boot0001', seq: 0, score: 4, scale: 4 });
+    send(
+      { family: 'evt', event: 'rating' },
+      { boot: 'boot0001', seq: 1, score: 4, scale: 4, ts: '2026-11-23T09:01:01.000+07:00' },
+    );
+    send(
+      { family: 'evt', event: 'rating' },
+      { boot: 'boot0001', seq: 2, score: 4, scale: 4, ts: '2026-11-23T09:00:59.000+07:00' },
+    );
+    const times = rows<{ time_ms: number }>('SELECT time_ms FROM outbox ORDER BY id').map((r) => r.time_ms);
+    expect(times).toEqual([NOW.getTime(), NOW.getTime(), Date.parse('2026-11-23T02:00:59.000Z')]);
+    expect(ingest.stats().future_timestamps).toBe(1);
+  });
+
+  it('rejects a malformed event with a reason, stores it as a dead letter, and keeps nothing else', () => {
+    send({ family: 'evt', event: 'rating' }, { boot: 'boot0001', seq: 0, score: 5, scale: 4 });
+    expect(rows('SELECT kind, reason FROM rejected')).toEqual([
+      { kind: 'payload', reason: 'score: must be between 1 and scale' },
+    ]);
+    expect(rows('SELECT * FROM events')).toEqual([]);
+    expect(rejections.counts()).toMatchObject({ payload: 1, total: 1 });
+  });
+});
+
+describe('availability', () => {
+  it('goes online on a birth, ignores a will of an earlier boot, and goes offline on its own will', () => {
+    send({ family: 'state' }, { online: true, kind: 'rating-button', fw: '1.0.0', boot: 'boot0002' });
+    expect(devices.get('btn-1')).toMatchObject({ online: true, boot: 'boot0002', fw: '1.0.0' });
+    send({ family: 'state' }, { online: false, boot: 'boot0001' });
+    expect(devices.get('btn-1')!.online).toBe(true);
+    send({ family: 'state' }, { online: false, boot: 'boot0002' });
+    expect(devices.get('btn-1')!.online).toBe(false);
+    const points = rows<{ fields: string }>("SELECT fields FROM outbox WHERE measurement = 'device'");
+    expect(points.map((p) => JSON.parse(p.fields).online)).toEqual([1, 0]);
+  });
+
+  it('refuses a birth whose kind differs from the registry', () => {
+    send({ family: 'state' }, { online: true, kind: 'speaker', fw: '1.0.0', boot: 'boot0002' });
+    expect(devices.get('btn-1')!.online).toBe(false);
+    expect(rows<{ reason: string }>('SELECT reason FROM rejected')[0]!.reason).toMatch(
+      /registered as "rating-button"/,
+    );
+  });
+});

@@ -31,6 +31,7 @@ export type DeviceState = z.infer<typeof DeviceState>;
 const eventIdentity = { boot: BootId, seq: Seq, ts: Timestamp.optional() };
 
 export const RatingScale = z.union([z.literal(3), z.literal(4), z.literal(5)]);
+export type RatingScale = z.infer<typeof RatingScale>;
 export const RatingEvent = z
   .object({ ...eventIdentity, score: z.number().int().min(1).max(5), scale: RatingScale })
   .refine((r) => r.score <= r.scale, { path: ['score'], message: 'must be between 1 and scale' });

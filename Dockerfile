@@ -1,16 +1,23 @@
-# The hub on Node 24 (DESIGN §3). Node runs the TypeScript sources directly (type stripping).
-FROM node:24-bookworm-slim
+# The hub on Node 24 (DESIGN §3), compiled to JavaScript: 20 MiB less RSS than running the
+# TypeScript sources through Node's type stripping (docs/benchmarks.md).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production TT_DATA_DIR=/data TT_CONFIG=/app/provisioning/site.example.yaml
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --no-audit --no-fund
 COPY protocol ./protocol
 COPY hub ./hub
 COPY firmware ./firmware
 COPY simulators ./simulators
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production TT_DATA_DIR=/data TT_CONFIG=/app/provisioning/site.example.yaml
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY provisioning ./provisioning
-COPY bin ./bin
 VOLUME ["/data"]
 EXPOSE 1883 8883 8080 1880
 USER node
-CMD ["node", "hub/src/cli/index.ts", "hub"]
+CMD ["node", "dist/hub/src/cli/index.js", "hub"]

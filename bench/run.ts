@@ -14,8 +14,8 @@ for (const [name, r] of Object.entries(startup)) {
   console.log(`| ${name} | ${r.startMs.toFixed(0)} | ${Number.isNaN(r.rssMb) ? '—' : r.rssMb.toFixed(1)} |`);
 }
 const hub = startup['hub via node']!;
-const mosq = startup['mosquitto 2 (no auth)']!;
+const mosq = startup['mosquitto 2 (password file, 50 users)']!;
 console.log(
-  `\nRatios hub/mosquitto: start ${(hub.startMs / mosq.startMs).toFixed(1)}×, RSS ${(hub.rssMb / mosq.rssMb).toFixed(1)}×`,
+  `\nRatios hub (node) / mosquitto (password file): start ${(hub.startMs / mosq.startMs).toFixed(1)}×, RSS ${(hub.rssMb / mosq.rssMb).toFixed(1)}×`,
 );
 process.exit(0);

@@ -4,10 +4,10 @@
  * - resident memory with 50 connected devices, idle.
  * Absolute times on a shared machine are noisy: we report medians of several runs and ratios.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
@@ -121,15 +121,43 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+function startCommand(name: string, env: NodeJS.ProcessEnv, port: number): () => ChildProcess {
+  if (name === 'hub via npm start')
+    return () => spawn('npm', ['start', '--silent'], { env, stdio: 'ignore' });
+  if (name === 'hub via node')
+    return () => spawn(process.execPath, ['hub/src/cli/index.ts', 'hub'], { env, stdio: 'ignore' });
+  if (name.startsWith('hub via node, compiled')) {
+    return () => spawn(process.execPath, ['dist/hub/src/cli/index.js', 'hub'], { env, stdio: 'ignore' });
+  }
+  const dir = env.TT_DATA_DIR!;
+  // Run as the bench's own user: mosquitto started as root drops to "mosquitto", which cannot
+  // read the private temp dir.
+  const auth = name.includes('password')
+    ? `allow_anonymous false\npassword_file ${join(dir, 'mosquitto.passwd')}\n`
+    : 'allow_anonymous true\n';
+  return () => {
+    writeFileSync(
+      join(dir, 'mosquitto.conf'),
+      `user ${userInfo().username}\nlistener ${port} 127.0.0.1\n${auth}persistence false\n`,
+    );
+    return spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  };
+}
+
 export async function benchStartup(): Promise<Record<string, { startMs: number; rssMb: number }>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tt-bench-'));
   const devices = await provision(dataDir);
   const results: Record<string, { starts: number[]; rss: number[] }> = {
     'hub via npm start': { starts: [], rss: [] },
     'hub via node': { starts: [], rss: [] },
+    'hub via node, compiled (dist/)': { starts: [], rss: [] },
     'mosquitto 2 (no auth)': { starts: [], rss: [] },
+    'mosquitto 2 (password file, 50 users)': { starts: [], rss: [] },
   };
-  const mosquittoConf = join(dataDir, 'mosquitto.conf');
+  // The same 50 device credentials for Mosquitto, hashed by its own tool.
+  const passwords = join(dataDir, 'mosquitto.passwd');
+  writeFileSync(passwords, '');
+  for (const d of devices) execFileSync('mosquitto_passwd', ['-b', passwords, d.id, d.secret]);
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const name of Object.keys(results)) {
@@ -143,24 +171,14 @@ export async function benchStartup(): Promise<Record<string, { startMs: number; 
           TT_HTTP_PORT: String(await freePort()),
           TT_LOG_LEVEL: 'warn',
         };
-        const start =
-          name === 'hub via npm start'
-            ? () => spawn('npm', ['start', '--silent'], { env, stdio: 'ignore' })
-            : name === 'hub via node'
-              ? () => spawn(process.execPath, ['hub/src/cli/index.ts', 'hub'], { env, stdio: 'ignore' })
-              : () => {
-                  writeFileSync(
-                    mosquittoConf,
-                    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`,
-                  );
-                  return spawn('/usr/sbin/mosquitto', ['-c', mosquittoConf], { stdio: 'ignore' });
-                };
-        const device = name.startsWith('hub') ? devices[run % devices.length] : undefined;
+        const start = startCommand(name, env, port);
+        const authenticated = !name.includes('no auth');
+        const device = authenticated ? devices[run % devices.length] : undefined;
         const { ms, child } = await timeToAccept(start, port, device);
         results[name]!.starts.push(ms);
         // npm start's own pid is npm; measure memory on the direct runs only.
         if (name !== 'hub via npm start') {
-          results[name]!.rss.push(await rssWith50(child, port, name.startsWith('hub') ? devices : undefined));
+          results[name]!.rss.push(await rssWith50(child, port, authenticated ? devices : undefined));
         }
         await stopProcess(child);
       }

@@ -1,17 +1,15 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { HubError } from './errors.ts';
+import { PROJECT_ROOT } from './version.ts';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 
 /** The hub's environment (DESIGN §7). Read once, in the composition root only. */
 const Env = z.object({
   // Without TT_CONFIG the example commune shipped with the hub, wherever it is started from.
-  TT_CONFIG: z
-    .string()
-    .default(fileURLToPath(new URL('../../provisioning/site.example.yaml', import.meta.url))),
+  TT_CONFIG: z.string().default(join(PROJECT_ROOT, 'provisioning/site.example.yaml')),
   TT_DATA_DIR: z.string().default('./data'),
   TT_INFLUX_URL: z.url().optional(),
   TT_HOST: z.string().default('0.0.0.0'),

@@ -52,10 +52,8 @@ export class Ingest {
   }
 
   accept(clientId: string, topic: string, payload: Uint8Array): void {
-    const { rejections } = this.#deps;
-
     const problem = this.#handle(topic, payload);
-    if (problem) rejections.record({ client: clientId, topic, payload, ...problem });
+    if (problem) this.#deps.rejections.record({ client: clientId, topic, payload, ...problem });
   }
 
   /** Handle one message; what is wrong with it, if anything. */

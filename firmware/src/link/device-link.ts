@@ -36,7 +36,8 @@ export type DeviceLinkEvents = {
   disconnected: [];
   acked: [body: Record<string, unknown>];
   command: [command: Command];
-  error: [error: Error];
+  /** A connection problem (refused CONNACK, hub unreachable): reported, never thrown. */
+  problem: [error: Error];
 };
 
 const MAX_BACKOFF_MS = 30_000;
@@ -116,25 +117,40 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       if (client.options.reconnectPeriod) client.options.reconnectPeriod = this.#backoffMs;
       this.emit('disconnected');
     });
-    client.on('error', (err) => this.emit('error', err));
+    // Not 'error': an EventEmitter throws an unheard 'error', and a device must outlive its network.
+    client.on('error', (err) => this.emit('problem', err));
     client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     this.#client = client;
   }
 
-  /** Say goodbye (offline state, retained) and disconnect cleanly. */
-  async stop(): Promise<void> {
+  /**
+   * Say goodbye (offline state, retained) and disconnect cleanly; if the hub does not answer within
+   * `graceMs`, drop the connection so that stopping never hangs (the will then says offline).
+   */
+  async stop(graceMs = 2_000): Promise<void> {
     const client = this.#client;
     if (!client) return;
     this.#client = undefined;
-    if (client.connected) {
-      await client
-        .publishAsync(this.#topic({ family: 'state' }), encode({ online: false, boot: this.boot }), {
-          qos: 1,
-          retain: true,
-        })
-        .catch(() => undefined);
-    }
-    await client.endAsync(!client.connected);
+    const goodbye = async () => {
+      if (client.connected) {
+        await client.publishAsync(
+          this.#topic({ family: 'state' }),
+          encode({ online: false, boot: this.boot }),
+          {
+            qos: 1,
+            retain: true,
+          },
+        );
+      }
+      await client.endAsync();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const outcome = await Promise.race([goodbye().catch(() => 'late' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') await client.endAsync(true);
     this.#options.queue.close();
   }
 

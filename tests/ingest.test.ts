@@ -88,7 +88,7 @@ describe('events', () => {
     expect(point!.time_ms).toBe(Date.parse('2026-11-23T01:59:58.250Z'));
   });
 
-  it('stamps the receive time when the device clock is not synchronised or far ahead', () => {
+  it('stamps the receive time, 1 ms apart per device, when the device clock is not synchronised or far ahead', () => {
     send({ family: 'evt', event: 'rating' }, { boot: 'boot0001', seq: 0, score: 4, scale: 4 });
     send(
       { family: 'evt', event: 'rating' },
@@ -99,7 +99,7 @@ describe('events', () => {
       { boot: 'boot0001', seq: 2, score: 4, scale: 4, ts: '2026-11-23T09:00:59.000+07:00' },
     );
     const times = rows<{ time_ms: number }>('SELECT time_ms FROM outbox ORDER BY id').map((r) => r.time_ms);
-    expect(times).toEqual([NOW.getTime(), NOW.getTime(), Date.parse('2026-11-23T02:00:59.000Z')]);
+    expect(times).toEqual([NOW.getTime(), NOW.getTime() + 1, Date.parse('2026-11-23T02:00:59.000Z')]);
     expect(ingest.stats().future_timestamps).toBe(1);
   });
 

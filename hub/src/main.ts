@@ -8,6 +8,7 @@ import { EventBus } from './bus.ts';
 import { loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
 import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { buildHttp, type Health } from './http/index.ts';
+import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, Outbox, Rejections } from './ingest/index.ts';
 import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
@@ -67,12 +68,27 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     log: log.child({ domain: 'broker' }),
   });
 
-  if (settings.influxUrl) {
-    log.warn('this hub version does not write to InfluxDB yet; events wait in the outbox');
-  }
+  const influxTarget = settings.influxUrl ? parseInfluxUrl(settings.influxUrl) : undefined;
+  const writer = influxTarget
+    ? new InfluxWriter({
+        outbox,
+        influx: connect(influxTarget),
+        database: influxTarget.database,
+        log: log.child({ domain: 'influx' }),
+      })
+    : undefined;
+
   const health = (): Health => {
     const backlog = outbox.backlog();
-    const problems = ['InfluxDB writer is not running: events wait in the outbox (DESIGN §6)'];
+    const written = writer?.status();
+    const problems: string[] = [];
+    if (!influxTarget) {
+      problems.push('InfluxDB is not configured (TT_INFLUX_URL): events wait in the outbox');
+    } else if (written?.failing_since) {
+      problems.push(
+        `InfluxDB unreachable since ${written.failing_since} (${written.last_error}): ${backlog} points wait in the outbox`,
+      );
+    }
     return {
       status: problems.length === 0 ? 'ok' : 'degraded',
       problems,
@@ -81,7 +97,9 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
       mqtt: { clients: broker.connectedClients },
       store: { outbox_backlog: backlog },
-      influx: { configured: Boolean(settings.influxUrl), writing: false },
+      influx: influxTarget
+        ? { configured: true, url: redact(influxTarget.url.toString()), ...written }
+        : { configured: false },
       ingest: ingest.stats(),
       rejected: rejections.counts(),
       rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
@@ -123,6 +141,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     broker.enforceCredentials();
   }, 500);
   watch.unref();
+  writer?.start();
 
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : settings.httpPort;
@@ -145,6 +164,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     stop: async () => {
       clearInterval(watch);
       await broker.stop();
+      await writer?.stop();
       await http.close();
       store.close();
       log.info('hub stopped');

@@ -45,6 +45,7 @@ export class Ingest {
   #futureTimestamps = 0;
   #duplicates = 0;
   #accepted = 0;
+  readonly #lastStamp = new Map<string, number>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -174,13 +175,24 @@ export class Ingest {
   }
 
   #eventTime(ts: string | undefined, receivedAt: Date, device: string): Date {
-    if (ts === undefined) return receivedAt;
+    if (ts === undefined) return this.#stamp(device, receivedAt);
     const time = new Date(ts);
     if (time.getTime() - receivedAt.getTime() > FUTURE_TOLERANCE_MS) {
       this.#futureTimestamps += 1;
       this.#deps.log.warn({ device, ts }, 'device clock is ahead; using the receive time');
-      return receivedAt;
+      return this.#stamp(device, receivedAt);
     }
     return time;
+  }
+
+  /**
+   * The receive time as an event's time, at least 1 ms after the last one the hub gave this device:
+   * a queue drained in one burst arrives within a millisecond, and two points with the same tags and
+   * time are one point in InfluxDB (DESIGN §5) — the second would overwrite the first.
+   */
+  #stamp(device: string, receivedAt: Date): Date {
+    const ms = Math.max(receivedAt.getTime(), (this.#lastStamp.get(device) ?? 0) + 1);
+    this.#lastStamp.set(device, ms);
+    return new Date(ms);
   }
 }

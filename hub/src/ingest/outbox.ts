@@ -16,6 +16,29 @@ export class Outbox {
       .run(point.measurement, JSON.stringify(point.tags), JSON.stringify(point.fields), point.timeMs);
   }
 
+  /** The oldest `limit` points, oldest first, each with its outbox id. */
+  oldest(limit: number): Array<Point & { id: number }> {
+    const rows = this.#db.prepare('SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as Array<{
+      id: number;
+      measurement: string;
+      tags: string;
+      fields: string;
+      time_ms: number;
+    }>;
+    return rows.map((row) => ({
+      id: Number(row.id),
+      measurement: row.measurement,
+      tags: JSON.parse(row.tags),
+      fields: JSON.parse(row.fields),
+      timeMs: Number(row.time_ms),
+    }));
+  }
+
+  /** Drop every point up to and including `id`: InfluxDB acknowledged them (DESIGN §6). */
+  removeThrough(id: number): void {
+    this.#db.prepare('DELETE FROM outbox WHERE id <= ?').run(id);
+  }
+
   backlog(): number {
     return Number((this.#db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n);
   }

@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
@@ -14,22 +13,13 @@ import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
+import { freePort } from '../tests/helpers/net.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DEVICES = 50;
 const CONFIG = resolve('provisioning/site.example.yaml');
 
 type Device = { id: string; secret: string };
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => done(port));
-    });
-  });
-}
 
 async function provision(dataDir: string): Promise<Device[]> {
   const config = loadSiteConfig(CONFIG);

@@ -27,6 +27,12 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
+/** Provision a rating box through the CLI, as a script would: one JSON object. */
+const addButton = async (id: string): Promise<{ id: string; secret: string }> =>
+  JSON.parse(
+    (await thanthien(['device', 'add', id, '--kind', 'rating-button', '--desk', desk, '--json'], env)).stdout,
+  );
+
 const connect = (id: string, secret: string) =>
   mqtt.connectAsync(hub.url, {
     clientId: id,
@@ -107,14 +113,7 @@ describe('thanthien device', () => {
   });
 
   it('rotate closes the live connection, the old secret stops working and the new one works', async () => {
-    const add = JSON.parse(
-      (
-        await thanthien(
-          ['device', 'add', 'btn-rot', '--kind', 'rating-button', '--desk', desk, '--json'],
-          env,
-        )
-      ).stdout,
-    );
+    const add = await addButton('btn-rot');
     const client = await connect('btn-rot', add.secret);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     const rotated = JSON.parse((await thanthien(['device', 'rotate', 'btn-rot', '--json'], env)).stdout);
@@ -126,14 +125,7 @@ describe('thanthien device', () => {
   });
 
   it('revoke closes the live connection and the device cannot connect again', async () => {
-    const add = JSON.parse(
-      (
-        await thanthien(
-          ['device', 'add', 'btn-rev', '--kind', 'rating-button', '--desk', desk, '--json'],
-          env,
-        )
-      ).stdout,
-    );
+    const add = await addButton('btn-rev');
     const client = await connect('btn-rev', add.secret);
     await until(() => hub.devices.get('btn-rev') !== undefined, 'device');
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));

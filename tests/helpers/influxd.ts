@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './net.ts';
 
 /** Debian's influxd (InfluxDB 1.x) on free loopback ports with its own temporary data directory. */
 export type Influxd = {
@@ -17,17 +17,6 @@ export type Influxd = {
   /** Stop and remove everything. */
   close: () => Promise<void>;
 };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startInfluxd(): Promise<Influxd> {
   const dir = mkdtempSync(join(tmpdir(), 'tt-influxd-'));

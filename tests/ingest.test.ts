@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../hub/src/bus.ts';
-import { loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
+import { isOfficeTime, loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
@@ -42,6 +42,8 @@ beforeEach(async () => {
     bus,
     log,
     officerOnDuty: (desk, at) => officerAt(config, desk, at),
+    isOfficeTime: (at) => isOfficeTime(config, at),
+    repeatIntervalMs: config.rating.repeat_interval_s * 1000,
     now: () => NOW,
   });
 });

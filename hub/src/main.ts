@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type Command, deviceTopic } from '../../protocol/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
-import { loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
+import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
 import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
@@ -58,6 +58,8 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     bus,
     log: log.child({ domain: 'ingest' }),
     officerOnDuty: (desk, at) => officerAt(config, desk, at),
+    isOfficeTime: (at) => isOfficeTime(config, at),
+    repeatIntervalMs: config.rating.repeat_interval_s * 1000,
   });
   const broker = new Broker({
     site,

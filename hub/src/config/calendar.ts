@@ -42,3 +42,23 @@ export function localTime(timezone: string, at: Date): LocalTime {
 export function isHoliday(config: Pick<SiteConfig, 'holidays'>, dateISO: string): boolean {
   return config.holidays.some((h) => h.from <= dateISO && dateISO <= h.to);
 }
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Whether `at` falls inside the site's office hours: an office day that is not a public holiday,
+ * within one of the sessions (start inclusive, end exclusive), in the site's time zone.
+ *
+ * @example
+ * isOfficeTime(config, new Date('2026-11-23T02:00:00Z')); // Monday 09:00 in Hà Nội → true
+ */
+export function isOfficeTime(
+  config: Pick<SiteConfig, 'site' | 'office_hours' | 'holidays'>,
+  at: Date,
+): boolean {
+  const local = localTime(config.site.timezone, at);
+  if (!config.office_hours.days.includes(local.weekday) || isHoliday(config, local.date)) return false;
+  return config.office_hours.sessions.some(
+    (s) => minutesOf(s.start) <= local.minutes && local.minutes < minutesOf(s.end),
+  );
+}

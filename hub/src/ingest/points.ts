@@ -10,7 +10,7 @@ export type Point = {
   timeMs: number;
 };
 
-export type Attribution = { site: string; officer: string | null };
+export type Attribution = { site: string; officer: string | null; misuse?: readonly string[] };
 
 /** The point an accepted event becomes; the same event always gives the same point. */
 export function eventPoint(event: DeviceEvent, device: DeviceRecord, at: Attribution, timeMs: number): Point {
@@ -22,7 +22,13 @@ export function eventPoint(event: DeviceEvent, device: DeviceRecord, at: Attribu
       const { satisfied, unsatisfied } = classify(event.body);
       return {
         measurement: 'rating',
-        tags: { site: at.site, desk, device: device.id, officer, misuse: 'false' },
+        tags: {
+          site: at.site,
+          desk,
+          device: device.id,
+          officer,
+          misuse: String((at.misuse?.length ?? 0) > 0),
+        },
         fields: {
           score,
           scale,
@@ -30,7 +36,7 @@ export function eventPoint(event: DeviceEvent, device: DeviceRecord, at: Attribu
           unsatisfied: Number(unsatisfied),
           seq,
           boot,
-          misuse_reason: '',
+          misuse_reason: at.misuse?.join(',') ?? '',
         },
         timeMs,
       };

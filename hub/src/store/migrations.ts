@@ -61,4 +61,11 @@ export const MIGRATIONS: readonly string[] = [
     payload BLOB
   );
   `,
+  `
+  -- the time of the last counted (unflagged) rating per box, for the repeat-interval flag
+  CREATE TABLE rating_last_counted (
+    device TEXT PRIMARY KEY,
+    time_ms INTEGER NOT NULL
+  );
+  `,
 ];

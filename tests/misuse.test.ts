@@ -4,6 +4,7 @@ import { isOfficeTime, loadSiteConfig, officerAt } from '../hub/src/config/index
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
+import { Ratings } from '../hub/src/ratings/index.ts';
 import { openStore, type Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
@@ -50,8 +51,7 @@ describe('rating flags', () => {
       bus,
       log,
       officerOnDuty: (desk, at) => officerAt(config, desk, at),
-      isOfficeTime: (at) => isOfficeTime(config, at),
-      repeatIntervalMs: 5_000,
+      ratings: new Ratings(db, { isOfficeTime: (at) => isOfficeTime(config, at), repeatIntervalMs: 5_000 }),
       now: () => hanoi('2026-11-23T17:30:00.000'),
     });
     seq = 0;

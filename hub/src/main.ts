@@ -10,6 +10,7 @@ import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, Outbox, Rejections } from './ingest/index.ts';
+import { Ratings } from './ratings/index.ts';
 import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
 import { dataVersion, openStore, type Store } from './store/index.ts';
@@ -21,6 +22,7 @@ export type Hub = {
   store: Store;
   devices: DeviceRegistry;
   users: Users;
+  ratings: Ratings;
   http: FastifyInstance;
   bus: EventBus;
   mqttPort: number;
@@ -48,6 +50,10 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
   const devices = new DeviceRegistry(store);
   const users = new Users(store);
   const outbox = new Outbox(store);
+  const ratings = new Ratings(store, {
+    isOfficeTime: (at) => isOfficeTime(config, at),
+    repeatIntervalMs: config.rating.repeat_interval_s * 1000,
+  });
   const rejections = new Rejections(store, log.child({ domain: 'ingest' }), bus);
   const ingest = new Ingest({
     site,
@@ -58,8 +64,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     bus,
     log: log.child({ domain: 'ingest' }),
     officerOnDuty: (desk, at) => officerAt(config, desk, at),
-    isOfficeTime: (at) => isOfficeTime(config, at),
-    repeatIntervalMs: config.rating.repeat_interval_s * 1000,
+    ratings,
   });
   const broker = new Broker({
     site,
@@ -115,6 +120,8 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       devices,
       throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeFailures: 30 }) },
       health,
+      ratings,
+      timezone: config.site.timezone,
       secureCookies: false,
     },
     log,
@@ -155,6 +162,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     store,
     devices,
     users,
+    ratings,
     http,
     bus,
     mqttPort: mqtt.port,

@@ -62,3 +62,17 @@ export function isOfficeTime(
     (s) => minutesOf(s.start) <= local.minutes && local.minutes < minutesOf(s.end),
   );
 }
+
+/**
+ * The instant a local date (YYYY-MM-DD) begins in `timezone`.
+ *
+ * @example
+ * startOfLocalDay('Asia/Ho_Chi_Minh', '2026-11-23'); // 2026-11-22T17:00:00.000Z
+ */
+export function startOfLocalDay(timezone: string, date: string): Date {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  const local = localTime(timezone, new Date(guess));
+  // How far the zone's wall clock is ahead of UTC at that moment.
+  const offsetMs = Date.parse(`${local.date}T00:00:00Z`) + local.minutes * 60_000 - guess;
+  return new Date(guess - offsetMs);
+}

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { isHubError } from '../errors.ts';
 import { devicesRoutes } from './devices.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
+import { indicatorRoutes } from './indicators.ts';
 import { sessionRoutes } from './session.ts';
 import type { HttpDeps } from './types.ts';
 
@@ -42,6 +43,7 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       healthRoutes(api, deps);
       sessionRoutes(api, deps);
       devicesRoutes(api, deps);
+      indicatorRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

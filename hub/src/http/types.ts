@@ -1,4 +1,5 @@
 import type { DeviceRegistry } from '../devices/index.ts';
+import type { Ratings } from '../ratings/index.ts';
 import type { LoginThrottle } from '../security/index.ts';
 import type { Users } from '../users/index.ts';
 import type { HealthSource } from './health.ts';
@@ -8,6 +9,9 @@ export type HttpDeps = {
   devices: DeviceRegistry;
   throttle: { user: LoginThrottle; address: LoginThrottle };
   health: HealthSource;
+  ratings: Ratings;
+  /** The site's time zone: dates in requests are local days there. */
+  timezone: string;
   /** Secure cookies when the hub is served over HTTPS (behind a proxy or with TLS). */
   secureCookies: boolean;
 };

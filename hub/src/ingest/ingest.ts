@@ -10,7 +10,7 @@ import {
 } from '../../../protocol/index.ts';
 import type { EventBus } from '../bus.ts';
 import type { DeviceRecord, DeviceRegistry } from '../devices/index.ts';
-import { type MisuseReason, misuseReasons } from '../ratings/misuse.ts';
+import type { Ratings } from '../ratings/index.ts';
 import { type Store, transaction } from '../store/index.ts';
 import type { Outbox } from './outbox.ts';
 import { devicePoint, eventPoint } from './points.ts';
@@ -29,10 +29,8 @@ export type IngestDeps = {
   log: Logger;
   /** The official on duty at a desk at a moment, from the site config's roster. */
   officerOnDuty: (desk: string, at: Date) => string | null;
-  /** Office hours and holidays of the site config. */
-  isOfficeTime: (at: Date) => boolean;
-  /** Presses closer than this to the last counted one on the same box are flagged. */
-  repeatIntervalMs: number;
+  /** Flags and keeps ratings with their attribution (the ratings domain). */
+  ratings: Ratings;
   now?: () => Date;
 };
 
@@ -134,7 +132,7 @@ export class Ingest {
   }
 
   #onEvent({ device, receivedAt, topic }: Received, event: DeviceEvent): string | undefined {
-    const { db, outbox, bus, log, site, officerOnDuty } = this.#deps;
+    const { db, outbox, bus, log, site, officerOnDuty, ratings } = this.#deps;
     const time = this.#eventTime(event.body.ts, receivedAt, device.id);
     const officer = device.desk ? officerOnDuty(device.desk, time) : null;
     const fresh = transaction(db, () => {
@@ -151,7 +149,19 @@ export class Ingest {
           receivedAt.toISOString(),
         );
       if (inserted.changes === 0) return false;
-      const misuse = event.type === 'rating' ? this.#flagRating(device.id, time) : [];
+      const misuse =
+        event.type === 'rating'
+          ? ratings.record({
+              device: device.id,
+              boot: event.body.boot,
+              seq: event.body.seq,
+              timeMs: time.getTime(),
+              desk: device.desk ?? 'none',
+              officer: officer ?? 'none',
+              score: event.body.score,
+              scale: event.body.scale,
+            }).misuse
+          : [];
       outbox.add(eventPoint(event, device, { site, officer, misuse }, time.getTime()));
       return true;
     });
@@ -164,27 +174,6 @@ export class Ingest {
     this.#accepted += 1;
     bus.emit('event.accepted', { device: device.id, event, time });
     return undefined;
-  }
-
-  /** Flag a suspect press (inside the event's transaction); a counted press resets the interval. */
-  #flagRating(device: string, time: Date): MisuseReason[] {
-    const { db, isOfficeTime, repeatIntervalMs } = this.#deps;
-    const last = db.prepare('SELECT time_ms FROM rating_last_counted WHERE device = ?').get(device) as
-      | { time_ms: number }
-      | undefined;
-    const reasons = misuseReasons({
-      timeMs: time.getTime(),
-      lastCountedMs: last === undefined ? undefined : Number(last.time_ms),
-      repeatIntervalMs,
-      officeTime: isOfficeTime(time),
-    });
-    if (reasons.length === 0) {
-      db.prepare('INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)').run(
-        device,
-        time.getTime(),
-      );
-    }
-    return reasons;
   }
 
   #onTelemetry({ device, receivedAt }: Received, telemetry: Telemetry): string | undefined {

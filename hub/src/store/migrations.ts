@@ -68,4 +68,22 @@ export const MIGRATIONS: readonly string[] = [
     time_ms INTEGER NOT NULL
   );
   `,
+  `
+  -- every rating with its attribution, so the hub computes indicators without InfluxDB
+  CREATE TABLE ratings (
+    device TEXT NOT NULL,
+    boot TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    desk TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    scale INTEGER NOT NULL,
+    satisfied INTEGER NOT NULL,
+    unsatisfied INTEGER NOT NULL,
+    misuse TEXT NOT NULL,
+    PRIMARY KEY (device, boot, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX ratings_by_time ON ratings (time_ms);
+  `,
 ];

@@ -206,7 +206,9 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     if (!client) return;
     this.#backoffMs = this.#options.reconnectPeriodMs;
     client.options.reconnectPeriod = this.#backoffMs;
-    client.reconnect();
+    // Hand MQTT.js its own stores back: without them reconnect() starts empty ones, and the
+    // events in flight would never be sent again nor called back.
+    client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
   }
 
   /** Publish anything on a topic, for tests and the technicians' bench (e.g. a late will). */
@@ -242,8 +244,11 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     // key stays in flight until this callback; an error means it is sent again by the next pump.
     client.publish(event.topic, encode(event.body), { qos: 1 }, (err) => {
       this.#inflight.delete(event.key);
-      if (!err && this.#options.queue.remove(event.key)) this.emit('acked', event.body);
-      this.#pump();
+      // A failed publish waits for the next connection, which pumps again: retrying here, where
+      // MQTT.js may call back at once while the socket closes, recursed without end.
+      if (err) return;
+      if (this.#options.queue.remove(event.key)) this.emit('acked', event.body);
+      setImmediate(() => this.#pump());
     });
   }
 

@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { DeviceLink } from '../firmware/src/link/index.ts';
+import { loadSiteConfig } from '../hub/src/config/index.ts';
+import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
+import { storePath } from '../hub/src/main.ts';
+import { openStore } from '../hub/src/store/index.ts';
+import { EXAMPLE_CONFIG, until } from './helpers/hub.ts';
+import { type HubProcess, hubProcess } from './helpers/hub-process.ts';
+import { type Influxd, startInfluxd } from './helpers/influxd.ts';
+import { freePort } from './helpers/net.ts';
+
+// Nothing is lost (DESIGN §8): 10,000 ratings from 20 desks end as exactly 10,000 points, while
+// devices drop off at random, the hub is killed with SIGKILL five times and InfluxDB is down 30 s.
+
+const DESKS = 20;
+const PER_DESK = 500;
+const T0 = Date.UTC(2026, 10, 16, 0, 30); // Monday 07:30 in Hà Nội
+
+let dir: string;
+let influxd: Influxd;
+let hub: HubProcess;
+let env: Record<string, string>;
+let site: string;
+const devices: Array<{ id: string; secret: string }> = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tt-durable-'));
+  // The example commune with 20 counter desks.
+  const config = parse(readFileSync(EXAMPLE_CONFIG, 'utf8'));
+  const officials: Array<{ id: string }> = config.officials;
+  config.desks = Array.from({ length: DESKS }, (_, i) => ({
+    id: `quay-${i + 1}`,
+    name: `Quầy ${i + 1}`,
+    field: 'Một cửa',
+    officer: officials[i % officials.length]!.id,
+  }));
+  const configPath = join(dir, 'site.yaml');
+  writeFileSync(configPath, stringify(config));
+  const site20 = loadSiteConfig(configPath);
+  site = site20.site.code;
+  const store = openStore(storePath(dir));
+  const registry = new DeviceRegistry(store);
+  for (let i = 0; i < DESKS; i++) {
+    const id = `btn-quay-${i + 1}`;
+    devices.push({
+      id,
+      secret: (await registry.add({ id, kind: 'rating-button', desk: `quay-${i + 1}` }, placementOf(site20)))
+        .secret,
+    });
+  }
+  const probe = {
+    id: 'btn-probe',
+    secret: (
+      await registry.add({ id: 'btn-probe', kind: 'rating-button', desk: 'quay-1' }, placementOf(site20))
+    ).secret,
+  };
+  store.close();
+  influxd = await startInfluxd();
+  env = {
+    TT_CONFIG: configPath,
+    TT_DATA_DIR: dir,
+    TT_HOST: '127.0.0.1',
+    TT_MQTT_PORT: String(await freePort()),
+    TT_HTTP_PORT: String(await freePort()),
+    TT_INFLUX_URL: `${influxd.url}/thanthien`,
+  };
+  hub = hubProcess(env, probe);
+  await hub.start();
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+  await influxd?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function pointsPerDevice(): Promise<Map<string, number>> {
+  const rows = await influxd
+    .query('SELECT COUNT("score") AS n FROM "rating" GROUP BY "device"')
+    .catch(() => []);
+  return new Map(rows.map((r) => [String(r.device), Number(r.n)]));
+}
+
+describe('nothing is lost', () => {
+  it('survives five SIGKILLs of the hub and 30 s without InfluxDB, with devices dropping at random', async () => {
+    const boxes = devices.map(({ id, secret }, i) => {
+      // Each box's clock moves 1 s per reading: distinct times per box, so one point per rating.
+      let ticks = 0;
+      return new DeviceLink({
+        url: `mqtt://127.0.0.1:${env.TT_MQTT_PORT}`,
+        site,
+        id,
+        secret,
+        kind: 'rating-button',
+        fw: 'test',
+        reconnectPeriodMs: 100,
+        clock: () => new Date(T0 + i + 1000 * ticks++),
+      });
+    });
+    for (const box of boxes) box.start();
+    let pressed = 0;
+    const press = () => {
+      for (const [i, box] of boxes.entries()) {
+        const seq = box.recorded;
+        if (seq >= PER_DESK) continue;
+        box.record('rating', { score: 1 + ((seq + i) % 4), scale: 4 });
+        pressed += 1;
+      }
+    };
+    const random = mulberry32(20261122);
+    const chaos = setInterval(() => {
+      const box = boxes[Math.floor(random() * boxes.length)]!;
+      if (box.connected) {
+        box.cut();
+        setTimeout(() => box.reconnect(), 200 + random() * 800);
+      }
+    }, 150);
+    const pressing = setInterval(press, 25);
+
+    for (let kill = 1; kill <= 5; kill++) {
+      await until(() => pressed >= (kill * DESKS * PER_DESK) / 6, `presses before kill ${kill}`, 60_000);
+      await hub.kill();
+      if (kill === 3) await influxd.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      await hub.start();
+      if (kill === 3) setTimeout(() => void influxd.start(), 30_000);
+    }
+    await until(() => pressed === DESKS * PER_DESK, 'all presses made', 60_000);
+    clearInterval(pressing);
+    clearInterval(chaos);
+    await until(() => boxes.every((b) => b.queueLength === 0), 'every box acknowledged', 120_000);
+    await until(
+      async () => {
+        const counts = await pointsPerDevice();
+        return devices.every((d) => counts.get(d.id) === PER_DESK);
+      },
+      'exactly 500 points per desk in InfluxDB',
+      120_000,
+    );
+    const counts = await pointsPerDevice();
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(DESKS * PER_DESK);
+    const health = await hub.health();
+    expect(health).toMatchObject({ store: { outbox_backlog: 0 } });
+    await Promise.all(boxes.map((b) => b.stop()));
+  }, 300_000);
+});
+
+/** A small seeded PRNG, so the chaos is the same every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import mqtt from 'mqtt';
+
+/** The hub as its own process (`thanthien hub`), for tests that kill it with SIGKILL. */
+export type HubProcess = {
+  start: () => Promise<void>;
+  kill: () => Promise<void>;
+  stop: () => Promise<void>;
+  health: () => Promise<Record<string, unknown>>;
+};
+
+export function hubProcess(env: Record<string, string>, probe: { id: string; secret: string }): HubProcess {
+  let child: ChildProcess | undefined;
+  const exit = (signal: NodeJS.Signals) =>
+    new Promise<void>((done) => {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return done();
+      running.once('exit', () => done());
+      running.kill(signal);
+      // A hub that does not stop on SIGTERM within 10 s is a failure to see, not to wait for.
+      setTimeout(() => running.kill('SIGKILL'), 10_000).unref();
+    });
+  return {
+    start: async () => {
+      child = spawn(process.execPath, [resolve('hub/src/cli/index.ts'), 'hub'], {
+        env: { ...process.env, TT_LOG_LEVEL: 'warn', ...env },
+        stdio: 'ignore',
+      });
+      const deadline = Date.now() + 30_000;
+      // Up when a device can connect: the broker listens after the store is open.
+      for (;;) {
+        const up = await mqtt
+          .connectAsync(`mqtt://127.0.0.1:${env.TT_MQTT_PORT}`, {
+            clientId: probe.id,
+            username: probe.id,
+            password: probe.secret,
+            reconnectPeriod: 0,
+            connectTimeout: 1000,
+          })
+          .then(
+            (c) => c.endAsync().then(() => true),
+            () => false,
+          );
+        if (up) return;
+        if (child?.exitCode !== null) throw new Error(`hub exited with ${child?.exitCode}`);
+        if (Date.now() > deadline) throw new Error('hub did not accept MQTT within 30 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    kill: () => exit('SIGKILL'),
+    stop: () => exit('SIGTERM'),
+    health: async () =>
+      (await (await fetch(`http://127.0.0.1:${env.TT_HTTP_PORT}/api/v1/health`)).json()) as Record<
+        string,
+        unknown
+      >,
+  };
+}

@@ -82,6 +82,6 @@ describe('indicators as InfluxQL', () => {
       .sort((a, b) => b.score - a.score);
     const hubRanking = hub.ratings.indicators(scope).ranking.desks;
     expect(ranked.map((r) => r.id)).toEqual(hubRanking.map((d) => d.id));
-    ranked.forEach((r, i) => expect(r.score).toBeCloseTo(hubRanking[i]!.ranking_score!, 10));
+    for (const [i, r] of ranked.entries()) expect(r.score).toBeCloseTo(hubRanking[i]!.ranking_score!, 10);
   });
 });

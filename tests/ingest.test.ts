@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Alerts } from '../hub/src/alerts/index.ts';
 import { EventBus } from '../hub/src/bus.ts';
 import { isOfficeTime, loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
@@ -47,6 +48,7 @@ beforeEach(async () => {
       isOfficeTime: (at) => isOfficeTime(config, at),
       repeatIntervalMs: config.rating.repeat_interval_s * 1000,
     }),
+    alerts: new Alerts(db, { unsatisfiedShare: 0.3, windowMs: 3_600_000, minRatings: 5 }),
     now: () => NOW,
   });
 });

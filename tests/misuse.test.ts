@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Alerts } from '../hub/src/alerts/index.ts';
 import { EventBus } from '../hub/src/bus.ts';
 import { isOfficeTime, loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
@@ -52,6 +53,7 @@ describe('rating flags', () => {
       log,
       officerOnDuty: (desk, at) => officerAt(config, desk, at),
       ratings: new Ratings(db, { isOfficeTime: (at) => isOfficeTime(config, at), repeatIntervalMs: 5_000 }),
+      alerts: new Alerts(db, { unsatisfiedShare: 0.3, windowMs: 3_600_000, minRatings: 5 }),
       now: () => hanoi('2026-11-23T17:30:00.000'),
     });
     seq = 0;

@@ -18,6 +18,8 @@ export const ERRORS = {
   TT_FORBIDDEN: { status: 403, message: 'your role may not do this' },
   TT_REQUEST_INVALID: { status: 400, message: 'request is invalid' },
   TT_USAGE: { status: 400, message: 'command usage is wrong' },
+  TT_ALERT_UNKNOWN: { status: 404, message: 'alert does not exist' },
+  TT_ALERT_RESOLVED: { status: 409, message: 'alert is resolved; it takes no further action' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

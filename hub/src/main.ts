@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Command, deviceTopic } from '../../protocol/index.ts';
+import { Alerts } from './alerts/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
@@ -50,6 +51,11 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
   const devices = new DeviceRegistry(store);
   const users = new Users(store);
   const outbox = new Outbox(store);
+  const alerts = new Alerts(store, {
+    unsatisfiedShare: config.alerts.unsatisfied_share,
+    windowMs: config.alerts.unsatisfied_window_min * 60_000,
+    minRatings: 5,
+  });
   const ratings = new Ratings(store, {
     isOfficeTime: (at) => isOfficeTime(config, at),
     repeatIntervalMs: config.rating.repeat_interval_s * 1000,
@@ -65,6 +71,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     log: log.child({ domain: 'ingest' }),
     officerOnDuty: (desk, at) => officerAt(config, desk, at),
     ratings,
+    alerts,
   });
   const broker = new Broker({
     site,
@@ -121,6 +128,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeFailures: 30 }) },
       health,
       ratings,
+      alerts,
       timezone: config.site.timezone,
       secureCookies: false,
     },

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isHubError } from '../errors.ts';
+import { alertRoutes } from './alerts.ts';
 import { devicesRoutes } from './devices.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
@@ -44,6 +45,7 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       sessionRoutes(api, deps);
       devicesRoutes(api, deps);
       indicatorRoutes(api, deps);
+      alertRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,3 +1,4 @@
+import type { Alerts } from '../alerts/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { Ratings } from '../ratings/index.ts';
 import type { LoginThrottle } from '../security/index.ts';
@@ -10,6 +11,7 @@ export type HttpDeps = {
   throttle: { user: LoginThrottle; address: LoginThrottle };
   health: HealthSource;
   ratings: Ratings;
+  alerts: Alerts;
   /** The site's time zone: dates in requests are local days there. */
   timezone: string;
   /** Secure cookies when the hub is served over HTTPS (behind a proxy or with TLS). */

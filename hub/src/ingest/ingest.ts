@@ -6,11 +6,13 @@ import {
   type DeviceState,
   parseDeviceMessage,
   parseDeviceTopic,
+  type RatingEvent,
   type Telemetry,
 } from '../../../protocol/index.ts';
+import type { Alerts } from '../alerts/index.ts';
 import type { EventBus } from '../bus.ts';
 import type { DeviceRecord, DeviceRegistry } from '../devices/index.ts';
-import type { Ratings } from '../ratings/index.ts';
+import type { MisuseReason, Ratings } from '../ratings/index.ts';
 import { type Store, transaction } from '../store/index.ts';
 import type { Outbox } from './outbox.ts';
 import { devicePoint, eventPoint } from './points.ts';
@@ -31,6 +33,8 @@ export type IngestDeps = {
   officerOnDuty: (desk: string, at: Date) => string | null;
   /** Flags and keeps ratings with their attribution (the ratings domain). */
   ratings: Ratings;
+  /** Raises alerts on unsatisfied ratings. */
+  alerts: Alerts;
   now?: () => Date;
 };
 
@@ -132,7 +136,7 @@ export class Ingest {
   }
 
   #onEvent({ device, receivedAt, topic }: Received, event: DeviceEvent): string | undefined {
-    const { db, outbox, bus, log, site, officerOnDuty, ratings } = this.#deps;
+    const { db, outbox, bus, log, site, officerOnDuty } = this.#deps;
     const time = this.#eventTime(event.body.ts, receivedAt, device.id);
     const officer = device.desk ? officerOnDuty(device.desk, time) : null;
     const fresh = transaction(db, () => {
@@ -149,19 +153,7 @@ export class Ingest {
           receivedAt.toISOString(),
         );
       if (inserted.changes === 0) return false;
-      const misuse =
-        event.type === 'rating'
-          ? ratings.record({
-              device: device.id,
-              boot: event.body.boot,
-              seq: event.body.seq,
-              timeMs: time.getTime(),
-              desk: device.desk ?? 'none',
-              officer: officer ?? 'none',
-              score: event.body.score,
-              scale: event.body.scale,
-            }).misuse
-          : [];
+      const misuse = event.type === 'rating' ? this.#recordRating(device, event.body, time, officer) : [];
       outbox.add(eventPoint(event, device, { site, officer, misuse }, time.getTime()));
       return true;
     });
@@ -174,6 +166,32 @@ export class Ingest {
     this.#accepted += 1;
     bus.emit('event.accepted', { device: device.id, event, time });
     return undefined;
+  }
+
+  /** Flag and keep a rating, and raise its alerts, inside the event's transaction. */
+  #recordRating(
+    device: DeviceRecord,
+    rating: RatingEvent,
+    time: Date,
+    officer: string | null,
+  ): MisuseReason[] {
+    const { ratings, alerts } = this.#deps;
+    const counted = {
+      device: device.id,
+      boot: rating.boot,
+      seq: rating.seq,
+      timeMs: time.getTime(),
+      desk: device.desk ?? 'none',
+      officer: officer ?? 'none',
+      score: rating.score,
+      scale: rating.scale,
+    };
+    const { misuse, unsatisfied } = ratings.record(counted);
+    if (misuse.length === 0) {
+      const window = ratings.window(counted.desk, counted.timeMs - alerts.windowMs, counted.timeMs);
+      alerts.onCountedRating({ ...counted, unsatisfied }, window);
+    }
+    return misuse;
   }
 
   #onTelemetry({ device, receivedAt }: Received, telemetry: Telemetry): string | undefined {

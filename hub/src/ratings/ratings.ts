@@ -73,6 +73,17 @@ export class Ratings {
     return { misuse, satisfied, unsatisfied };
   }
 
+  /** Counted ratings and unsatisfied ones of a desk in [from, to]: the window of share alerts. */
+  window(desk: string, fromMs: number, toMs: number): { rated: number; unsatisfied: number } {
+    const row = this.#db
+      .prepare(
+        `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings
+         WHERE desk = ? AND misuse = '' AND time_ms >= ? AND time_ms <= ?`,
+      )
+      .get(desk, fromMs, toMs) as { rated: number; unsatisfied: number };
+    return { rated: Number(row.rated), unsatisfied: Number(row.unsatisfied) };
+  }
+
   /** Indicators for the commune, a desk or an official over [from, to), with the rankings. */
   indicators(query: IndicatorQuery): IndicatorReport {
     const rows = this.#db

@@ -86,4 +86,25 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX ratings_by_time ON ratings (time_ms);
   `,
+  `
+  -- alerts for leaders, and who did what to each of them, when
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    desk TEXT,
+    officer TEXT,
+    raised_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE TABLE alert_history (
+    alert_id INTEGER NOT NULL REFERENCES alerts(id),
+    at TEXT NOT NULL,
+    user_name TEXT,
+    action TEXT NOT NULL,
+    comment TEXT
+  );
+  CREATE INDEX alert_history_by_alert ON alert_history (alert_id);
+  `,
 ];

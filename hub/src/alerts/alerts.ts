@@ -1,0 +1,170 @@
+import { HubError } from '../errors.ts';
+import type { Store } from '../store/index.ts';
+
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export type AlertKind = 'unsatisfied-rating' | 'unsatisfied-share';
+
+export type Alert = {
+  id: number;
+  kind: AlertKind;
+  desk: string | null;
+  officer: string | null;
+  raised_at: string;
+  state: AlertState;
+  details: Record<string, unknown>;
+  history: Array<{ at: string; user: string | null; action: string; comment: string | null }>;
+};
+
+export type AlertPolicy = {
+  /** Share of unsatisfied ratings in the window above which a desk's alert is raised. */
+  unsatisfiedShare: number;
+  windowMs: number;
+  /** Fewer ratings than this in the window say too little to raise a share alert. */
+  minRatings: number;
+};
+
+export type CountedRating = {
+  device: string;
+  boot: string;
+  seq: number;
+  timeMs: number;
+  desk: string;
+  officer: string;
+  score: number;
+  scale: number;
+  unsatisfied: boolean;
+};
+
+/**
+ * Alerts for leaders (DESIGN §6): every unsatisfied rating, and a desk whose share of unsatisfied
+ * ratings over a window passes the threshold. Leaders acknowledge, comment and resolve; each step
+ * is kept with who did it and when.
+ */
+export class Alerts {
+  readonly #db: Store;
+  readonly #policy: AlertPolicy;
+  readonly #now: () => Date;
+
+  constructor(db: Store, policy: AlertPolicy, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#policy = policy;
+    this.#now = now;
+  }
+
+  /**
+   * Raise what a counted rating calls for; call inside the transaction that records it, so an
+   * alert is never lost between the rating and a crash. `window` counts the desk's counted ratings.
+   */
+  onCountedRating(rating: CountedRating, window: { rated: number; unsatisfied: number }): void {
+    if (rating.unsatisfied) {
+      this.#raise(
+        `rating:${rating.device}:${rating.boot}:${rating.seq}`,
+        'unsatisfied-rating',
+        rating.desk,
+        rating.officer,
+        {
+          device: rating.device,
+          score: rating.score,
+          scale: rating.scale,
+          rated_at: new Date(rating.timeMs).toISOString(),
+        },
+      );
+    }
+    const { unsatisfiedShare, minRatings, windowMs } = this.#policy;
+    const share = window.rated ? window.unsatisfied / window.rated : 0;
+    if (window.rated < minRatings || share <= unsatisfiedShare) return;
+    // One share alert per desk until a leader resolves it.
+    const open = this.#db
+      .prepare("SELECT 1 FROM alerts WHERE kind = 'unsatisfied-share' AND desk = ? AND state != 'resolved'")
+      .get(rating.desk);
+    if (open) return;
+    this.#raise(`share:${rating.desk}:${rating.timeMs}`, 'unsatisfied-share', rating.desk, null, {
+      share,
+      rated: window.rated,
+      unsatisfied: window.unsatisfied,
+      window_min: windowMs / 60_000,
+      threshold: unsatisfiedShare,
+    });
+  }
+
+  get windowMs(): number {
+    return this.#policy.windowMs;
+  }
+
+  list(state?: AlertState): Alert[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM alerts WHERE (? IS NULL OR state = ?) ORDER BY id DESC LIMIT 500')
+      .all(state ?? null, state ?? null) as Array<Record<string, string | number | null>>;
+    return rows.map((row) => this.#withHistory(row));
+  }
+
+  get(id: number): Alert {
+    const row = this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as
+      | Record<string, string | number | null>
+      | undefined;
+    if (!row) throw new HubError('TT_ALERT_UNKNOWN', `#${id}`);
+    return this.#withHistory(row);
+  }
+
+  acknowledge(id: number, user: string): Alert {
+    return this.#act(id, user, 'acknowledged', null, 'acknowledged');
+  }
+
+  comment(id: number, user: string, text: string): Alert {
+    return this.#act(id, user, 'commented', text, undefined);
+  }
+
+  resolve(id: number, user: string, text: string | null): Alert {
+    return this.#act(id, user, 'resolved', text, 'resolved');
+  }
+
+  #act(
+    id: number,
+    user: string,
+    action: string,
+    comment: string | null,
+    next: AlertState | undefined,
+  ): Alert {
+    const alert = this.get(id);
+    if (alert.state === 'resolved') throw new HubError('TT_ALERT_RESOLVED', `#${id} was resolved already`);
+    if (next) this.#db.prepare('UPDATE alerts SET state = ? WHERE id = ?').run(next, id);
+    this.#db
+      .prepare('INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, ?, ?, ?)')
+      .run(id, this.#now().toISOString(), user, action, comment);
+    return this.get(id);
+  }
+
+  #raise(key: string, kind: AlertKind, desk: string, officer: string | null, details: object): void {
+    const at = this.#now().toISOString();
+    const inserted = this.#db
+      .prepare(
+        "INSERT OR IGNORE INTO alerts (key, kind, desk, officer, raised_at, state, details) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+      )
+      .run(key, kind, desk, officer, at, JSON.stringify(details));
+    if (inserted.changes === 0) return;
+    this.#db
+      .prepare(
+        "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'raised', NULL)",
+      )
+      .run(inserted.lastInsertRowid, at);
+  }
+
+  #withHistory(row: Record<string, string | number | null>): Alert {
+    const history = this.#db
+      .prepare(
+        'SELECT at, user_name AS user, action, comment FROM alert_history WHERE alert_id = ? ORDER BY rowid',
+      )
+      .all(Number(row.id)) as Alert['history'];
+    return {
+      id: Number(row.id),
+      kind: row.kind as AlertKind,
+      desk: (row.desk as string | null) ?? null,
+      officer: (row.officer as string | null) ?? null,
+      raised_at: String(row.raised_at),
+      state: row.state as AlertState,
+      details: JSON.parse(String(row.details)),
+      history: history.map((h) => ({ ...h })),
+    };
+  }
+}

@@ -1,0 +1,120 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placementOf } from '../hub/src/devices/index.ts';
+import { deviceTopic } from '../protocol/index.ts';
+import { startTestHub, type TestHub } from './helpers/hub.ts';
+
+// Alerts raised by ratings over real MQTT, handled by a leader through the API.
+
+let hub: TestHub;
+let client: MqttClient;
+let leader: { tt_session: string };
+let operator: { tt_session: string };
+let seq = 0;
+let desk: { id: string; officer: string };
+
+const rate = (score: number, time: string) =>
+  client.publishAsync(
+    deviceTopic(hub.config.site.code, 'btn-alert', { family: 'evt', event: 'rating' }),
+    JSON.stringify({ boot: 'alert001', seq: seq++, score, scale: 4, ts: `2026-11-18T${time}:00.000+07:00` }),
+    { qos: 1 },
+  );
+const session = async (name: string, password: string) => {
+  const res = await hub.http.inject({ method: 'POST', url: '/api/v1/session', payload: { name, password } });
+  return { tt_session: res.cookies.find((c) => c.name === 'tt_session')!.value };
+};
+const api = (method: 'GET' | 'POST', url: string, cookies = leader, payload?: object) =>
+  hub.http.inject({ method, url: `/api/v1${url}`, cookies, payload });
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const placement = placementOf(hub.config);
+  desk = hub.config.desks[2]!;
+  const { secret } = await hub.devices.add(
+    { id: 'btn-alert', kind: 'rating-button', desk: desk.id },
+    placement,
+  );
+  client = await mqtt.connectAsync(hub.url, {
+    clientId: 'btn-alert',
+    username: 'btn-alert',
+    password: secret,
+  });
+  await hub.users.add({ name: 'pho-chu-tich', role: 'leader', password: 'mat-khau-pho-chu-tich' });
+  await hub.users.add({ name: 'phat-thanh', role: 'operator', password: 'mat-khau-phat-thanh' });
+  leader = await session('pho-chu-tich', 'mat-khau-pho-chu-tich');
+  operator = await session('phat-thanh', 'mat-khau-phat-thanh');
+});
+
+afterAll(async () => {
+  await client?.endAsync();
+  await hub?.close();
+});
+
+describe('alerts', () => {
+  it('an unsatisfied rating raises an alert with its desk and official; a flagged one does not', async () => {
+    await rate(4, '08:00');
+    await rate(1, '08:10');
+    await rate(1, '08:10'); // the same minute again: a repeat, flagged, no second alert
+    await rate(1, '12:00'); // lunch break: flagged, no alert
+    const { alerts } = (await api('GET', '/alerts')).json();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'unsatisfied-rating',
+      desk: desk.id,
+      officer: desk.officer,
+      state: 'open',
+      details: { device: 'btn-alert', score: 1, scale: 4, rated_at: '2026-11-18T01:10:00.000Z' },
+      history: [{ action: 'raised', user: null }],
+    });
+  });
+
+  it('a leader acknowledges, comments and resolves, and each step is kept', async () => {
+    const [alert] = (await api('GET', '/alerts?state=open')).json().alerts;
+    expect((await api('POST', `/alerts/${alert.id}/ack`)).json().state).toBe('acknowledged');
+    await api('POST', `/alerts/${alert.id}/comment`, leader, {
+      text: 'Đã gặp công dân, xin lỗi về thời gian chờ.',
+    });
+    const resolved = (
+      await api('POST', `/alerts/${alert.id}/resolve`, leader, { text: 'Đã nhắc nhở công chức.' })
+    ).json();
+    expect(resolved.state).toBe('resolved');
+    expect(resolved.history.map((h: { action: string; user: string | null }) => [h.action, h.user])).toEqual([
+      ['raised', null],
+      ['acknowledged', 'pho-chu-tich'],
+      ['commented', 'pho-chu-tich'],
+      ['resolved', 'pho-chu-tich'],
+    ]);
+    expect(resolved.history[2].comment).toBe('Đã gặp công dân, xin lỗi về thời gian chờ.');
+    const again = await api('POST', `/alerts/${alert.id}/ack`);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('TT_ALERT_RESOLVED');
+  });
+
+  it('a desk whose unsatisfied share passes the threshold raises one share alert', async () => {
+    // Window 60 min, threshold 0.3, at least 5 ratings: 08:00 4, 08:10 1, then 14:00–14:40.
+    for (const [time, score] of [
+      ['14:00', 4],
+      ['14:10', 1],
+      ['14:20', 4],
+      ['14:30', 1],
+      ['14:40', 1],
+    ] as const) {
+      await rate(score, time);
+    }
+    const share = (await api('GET', '/alerts'))
+      .json()
+      .alerts.filter((a: { kind: string }) => a.kind === 'unsatisfied-share');
+    expect(share).toHaveLength(1);
+    expect(share[0]).toMatchObject({
+      desk: desk.id,
+      details: { rated: 5, unsatisfied: 3, share: 0.6, threshold: 0.3 },
+    });
+  });
+
+  it('names what is wrong, and keeps alerts to leaders', async () => {
+    expect((await api('GET', '/alerts?state=maybe')).json().error.message).toMatch(/state: Invalid option/);
+    expect((await api('POST', '/alerts/1/comment', leader, { text: '' })).statusCode).toBe(400);
+    expect((await api('POST', '/alerts/999/ack')).statusCode).toBe(404);
+    expect((await api('GET', '/alerts', operator)).statusCode).toBe(403);
+  });
+});

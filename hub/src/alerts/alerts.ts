@@ -1,4 +1,5 @@
 import { HubError } from '../errors.ts';
+import type { RatingRecord } from '../ratings/index.ts';
 import type { Store } from '../store/index.ts';
 
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
@@ -24,17 +25,8 @@ export type AlertPolicy = {
   minRatings: number;
 };
 
-export type CountedRating = {
-  device: string;
-  boot: string;
-  seq: number;
-  timeMs: number;
-  desk: string;
-  officer: string;
-  score: number;
-  scale: number;
-  unsatisfied: boolean;
-};
+/** A rating that counts (not flagged), as the ratings domain recorded it. */
+export type CountedRating = RatingRecord & { unsatisfied: boolean };
 
 /**
  * Alerts for leaders (DESIGN §6): every unsatisfied rating, and a desk whose share of unsatisfied

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, printed as a Markdown table for docs/benchmarks.md. */
 import { cpus, totalmem } from 'node:os';
+import { benchIngest } from './ingest.ts';
 import { benchStartup } from './startup.ts';
 
 const startup = await benchStartup();
@@ -18,4 +19,21 @@ const mosq = startup['mosquitto 2 (password file, 50 users)']!;
 console.log(
   `\nRatios hub (node) / mosquitto (password file): start ${(hub.startMs / mosq.startMs).toFixed(1)}×, RSS ${(hub.rssMb / mosq.rssMb).toFixed(1)}×`,
 );
+
+const ingest = await benchIngest();
+console.log(`\n## Ingest: MQTT → durable outbox → InfluxDB — ${new Date().toISOString().slice(0, 10)}`);
+console.log(`Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, 20 in flight per box)\n`);
+console.log('| measure | value |');
+console.log('| --- | ---: |');
+console.log(`| hub: ratings/s, publish → all queryable in InfluxDB | ${ingest.eventsPerS.toFixed(0)} |`);
+console.log(
+  `| raw InfluxDB write ceiling, same influxd (points/s, batches of 5,000) | ${ingest.influxCeilingPerS.toFixed(0)} |`,
+);
+console.log(`| ratio hub / ceiling | ${(ingest.eventsPerS / ingest.influxCeilingPerS).toFixed(3)} |`);
+console.log(
+  `| latency publish → queryable, p50 / p99 (ms) | ${ingest.latencyP50Ms.toFixed(0)} / ${ingest.latencyP99Ms.toFixed(0)} |`,
+);
+console.log(`| hub RSS, peak (MiB) | ${ingest.hubRssPeakMb.toFixed(1)} |`);
+console.log(`| hub CPU (cores used) | ${ingest.hubCores.toFixed(2)} |`);
+console.log(`| ratings lost | ${ingest.lost} |`);
 process.exit(0);

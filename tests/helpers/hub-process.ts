@@ -8,6 +8,8 @@ export type HubProcess = {
   kill: () => Promise<void>;
   stop: () => Promise<void>;
   health: () => Promise<Record<string, unknown>>;
+  /** The running hub's process id (for RSS and CPU readings). */
+  pid: () => number | undefined;
 };
 
 export function hubProcess(env: Record<string, string>, probe: { id: string; secret: string }): HubProcess {
@@ -51,6 +53,7 @@ export function hubProcess(env: Record<string, string>, probe: { id: string; sec
     },
     kill: () => exit('SIGKILL'),
     stop: () => exit('SIGTERM'),
+    pid: () => child?.pid,
     health: async () =>
       (await (await fetch(`http://127.0.0.1:${env.TT_HTTP_PORT}/api/v1/health`)).json()) as Record<
         string,

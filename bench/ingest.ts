@@ -1,0 +1,191 @@
+/**
+ * Sustained ingest: ratings over MQTT (QoS 1) → the hub's durable outbox → InfluxDB, with zero loss,
+ * beside the raw InfluxDB write ceiling measured on the same influxd in the same run.
+ * - events/s: from the first publish until every point is queryable in InfluxDB;
+ * - latency: a probe box publishes one rating every 100 ms during the load; time from its publish
+ *   to the point being queryable (p50, p99);
+ * - hub RSS (peak) and CPU (cores used) from /proc.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { loadSiteConfig } from '../hub/src/config/index.ts';
+import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
+import { storePath } from '../hub/src/main.ts';
+import { openStore } from '../hub/src/store/index.ts';
+import { hubProcess } from '../tests/helpers/hub-process.ts';
+import { startInfluxd } from '../tests/helpers/influxd.ts';
+import { freePort } from '../tests/helpers/net.ts';
+
+const BOXES = 20;
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const T0 = Date.UTC(2026, 10, 16, 1, 0); // Monday 08:00 in Hà Nội
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+};
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+export type IngestResult = {
+  events: number;
+  eventsPerS: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  hubRssPeakMb: number;
+  hubCores: number;
+  lost: number;
+  influxCeilingPerS: number;
+};
+
+export async function benchIngest(): Promise<IngestResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-bench-ingest-'));
+  const influxd = await startInfluxd();
+  try {
+    const configPath = resolve('provisioning/site.example.yaml');
+    const config = loadSiteConfig(configPath);
+    const store = openStore(storePath(dir));
+    const registry = new DeviceRegistry(store);
+    const boxes: Array<{ id: string; secret: string }> = [];
+    for (let i = 0; i <= BOXES; i++) {
+      const id = i === BOXES ? 'btn-probe' : `btn-bench-${i}`;
+      const desk = config.desks[i % config.desks.length]!.id;
+      boxes.push({
+        id,
+        secret: (await registry.add({ id, kind: 'rating-button', desk }, placementOf(config))).secret,
+      });
+    }
+    store.close();
+    const env = {
+      TT_CONFIG: configPath,
+      TT_DATA_DIR: dir,
+      TT_HOST: '127.0.0.1',
+      TT_MQTT_PORT: String(await freePort()),
+      TT_HTTP_PORT: String(await freePort()),
+      TT_INFLUX_URL: `${influxd.url}/thanthien`,
+    };
+    const probeBox = boxes.pop()!;
+    const hub = hubProcess(env, probeBox);
+    await hub.start();
+    const pid = hub.pid()!;
+    const connect = (b: { id: string; secret: string }) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${env.TT_MQTT_PORT}`, {
+        clientId: b.id,
+        username: b.id,
+        password: b.secret,
+      });
+    const clients = await Promise.all(boxes.map(connect));
+    const probe = await connect(probeBox);
+    const site = config.site.code;
+    const count = async (where = '') =>
+      Number(
+        (await influxd.query(`SELECT COUNT("score") AS n FROM "rating" ${where}`).catch(() => []))[0]?.n ?? 0,
+      );
+
+    // Latency probe: one rating every 100 ms, timed until queryable.
+    const latencies: number[] = [];
+    let probing = true;
+    const probeLoop = (async () => {
+      for (let seq = 0; probing; seq++) {
+        const sent = performance.now();
+        await probe.publishAsync(
+          `thanthien/v1/${site}/dev/${probeBox.id}/evt/rating`,
+          JSON.stringify({
+            boot: 'probe001',
+            seq,
+            score: 4,
+            scale: 4,
+            ts: new Date(T0 + seq * 1000).toISOString(),
+          }),
+          { qos: 1 },
+        );
+        while ((await count(`WHERE "device" = '${probeBox.id}'`)) < seq + 1)
+          await new Promise((r) => setTimeout(r, 5));
+        latencies.push(performance.now() - sent);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+
+    let rssPeak = 0;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, rssMb(pid));
+    }, 200);
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
+    const perBox = Math.ceil(EVENTS / BOXES);
+    await Promise.all(
+      clients.map(async (client: MqttClient, i) => {
+        const window: Promise<unknown>[] = [];
+        for (let seq = 0; seq < perBox; seq++) {
+          window.push(
+            client.publishAsync(
+              `thanthien/v1/${site}/dev/${boxes[i]!.id}/evt/rating`,
+              JSON.stringify({
+                boot: 'bench001',
+                seq,
+                score: 1 + (seq % 4),
+                scale: 4,
+                ts: new Date(T0 + seq * 1000 + i).toISOString(),
+              }),
+              { qos: 1 },
+            ),
+          );
+          if (window.length >= 20) await window.shift();
+        }
+        await Promise.all(window);
+      }),
+    );
+    const total = perBox * BOXES;
+    while ((await count(`WHERE "device" != '${probeBox.id}'`)) < total)
+      await new Promise((r) => setTimeout(r, 50));
+    const seconds = (performance.now() - t0) / 1000;
+    const cores = (cpuSeconds(pid) - cpu0) / seconds;
+    probing = false;
+    await probeLoop;
+    clearInterval(sampler);
+    const stored = await count(`WHERE "device" != '${probeBox.id}'`);
+    await Promise.all([...clients, probe].map((c) => c.endAsync()));
+    await hub.stop();
+
+    // The raw ceiling: batches of 5,000 points in line protocol straight to the same influxd.
+    const ceiling = await rawInfluxCeiling(influxd.url, total);
+    return {
+      events: total,
+      eventsPerS: total / seconds,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      hubRssPeakMb: rssPeak,
+      hubCores: cores,
+      lost: total - stored,
+      influxCeilingPerS: ceiling,
+    };
+  } finally {
+    await influxd.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function rawInfluxCeiling(url: string, points: number): Promise<number> {
+  await fetch(`${url}/query?q=${encodeURIComponent('CREATE DATABASE ceiling')}`, { method: 'POST' });
+  const t0 = performance.now();
+  for (let start = 0; start < points; start += 5_000) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(points, start + 5_000); i++) {
+      lines.push(
+        `rating,site=xa-tan-lap,desk=quay-${i % 6},device=btn-${i % 20},officer=o${i % 6},misuse=false score=${1 + (i % 4)}i,scale=4i,satisfied=1i,unsatisfied=0i,seq=${i}i,boot="b",misuse_reason="" ${T0 + i}`,
+      );
+    }
+    const res = await fetch(`${url}/write?db=ceiling&precision=ms`, {
+      method: 'POST',
+      body: lines.join('\n'),
+    });
+    if (res.status !== 204) throw new Error(`influxd /write answered ${res.status}`);
+  }
+  return points / ((performance.now() - t0) / 1000);
+}

@@ -26,6 +26,7 @@ let hub: HubProcess;
 let env: Record<string, string>;
 let site: string;
 const devices: Array<{ id: string; secret: string }> = [];
+const officerOf = new Map<string, string>();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tt-durable-'));
@@ -41,6 +42,7 @@ beforeAll(async () => {
   const configPath = join(dir, 'site.yaml');
   writeFileSync(configPath, stringify(config));
   const site20 = loadSiteConfig(configPath);
+  for (const d of site20.desks) officerOf.set(d.id, d.officer);
   site = site20.site.code;
   const store = openStore(storePath(dir));
   const registry = new DeviceRegistry(store);
@@ -143,6 +145,15 @@ describe('nothing is lost', () => {
     );
     const counts = await pointsPerDevice();
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(DESKS * PER_DESK);
+    // Every point carries its box's desk and the official on duty there (no roster: the desk's).
+    const tagged = await influxd.query(
+      'SELECT COUNT("score") AS n FROM "rating" GROUP BY "device", "desk", "officer"',
+    );
+    expect(tagged).toHaveLength(DESKS);
+    for (const row of tagged) {
+      const desk = String(row.device).replace('btn-', '');
+      expect(row).toMatchObject({ desk, officer: officerOf.get(desk), n: PER_DESK });
+    }
     const health = await hub.health();
     expect(health).toMatchObject({ store: { outbox_backlog: 0 } });
     await Promise.all(boxes.map((b) => b.stop()));

@@ -11,6 +11,7 @@ import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, Outbox, Rejections } from './ingest/index.ts';
+import { HubMetrics } from './metrics/index.ts';
 import { Ratings } from './ratings/index.ts';
 import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
@@ -92,6 +93,13 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       })
     : undefined;
 
+  const metrics = new HubMetrics({
+    site,
+    outbox,
+    accepted: () => ingest.stats().accepted,
+    rejected: () => rejections.counts().total,
+  });
+
   const health = (): Health => {
     const backlog = outbox.backlog();
     const written = writer?.status();
@@ -114,7 +122,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       influx: influxTarget
         ? { configured: true, url: redact(influxTarget.url.toString()), ...written }
         : { configured: false },
-      ingest: ingest.stats(),
+      ingest: { ...ingest.stats(), events_per_s: metrics.eventsPerS },
       rejected: rejections.counts(),
       rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
     };
@@ -159,6 +167,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
   }, 500);
   watch.unref();
   writer?.start();
+  metrics.start();
 
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : settings.httpPort;
@@ -181,6 +190,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false }),
     stop: async () => {
       clearInterval(watch);
+      metrics.stop();
       await broker.stop();
       await writer?.stop();
       await http.close();

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { Outbox } from '../hub/src/ingest/index.ts';
+import { HubMetrics } from '../hub/src/metrics/index.ts';
+import { openStore } from '../hub/src/store/index.ts';
+
+describe('hub measurement (DESIGN §5)', () => {
+  it('queues backlog, event rate, RSS and refusals as a hub point', () => {
+    const outbox = new Outbox(openStore(':memory:'));
+    let now = 1_000_000;
+    let accepted = 0;
+    const metrics = new HubMetrics({
+      site: 'xa-tan-lap',
+      outbox,
+      accepted: () => accepted,
+      rejected: () => 3,
+      now: () => now,
+    });
+    metrics.start();
+    accepted = 120;
+    now += 60_000;
+    metrics.sample();
+    metrics.stop();
+    const [point] = outbox.oldest(10);
+    expect(point).toMatchObject({
+      measurement: 'hub',
+      tags: { site: 'xa-tan-lap' },
+      fields: { outbox_backlog: 0, events_per_s: 2, rejected: 3, rss_mb: expect.any(Number) },
+      timeMs: now,
+    });
+    expect(metrics.eventsPerS).toBe(2);
+  });
+});

@@ -57,6 +57,7 @@ describe('thanthien device', () => {
       desk,
       site: hub.config.site.code,
       mqtt_url: 'mqtt://hub.local:1883',
+      scale: hub.config.rating.scale,
     });
     expect(out.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     // The secret works at once on the running hub.

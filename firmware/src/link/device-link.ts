@@ -1,16 +1,28 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
   type Ack,
   type Command,
+  DEVICE_ID_PATTERN,
+  DEVICE_KINDS,
   type DeviceKind,
+  type DeviceTopic,
   deviceTopic,
   type EventType,
   encode,
   parseDeviceMessage,
+  SITE_PATTERN,
 } from '../../../protocol/index.ts';
 import { type EventQueue, MemoryQueue, type QueuedEvent } from './event-queue.ts';
+
+/** pino's signature, so the hub's or a board's logger can be passed as it is. */
+export type LinkLogger = {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+};
 
 export type DeviceLinkOptions = {
   /** mqtt://host:1883, mqtts://host:8883 or ws://host:8080/mqtt */
@@ -25,54 +37,92 @@ export type DeviceLinkOptions = {
   clock?: () => Date;
   /** `ts` is sent only while the clock is synchronised (DESIGN §4 time). */
   clockSynced?: () => boolean;
+  /** The first wait before reconnecting; it doubles while the hub stays away, up to 30 s. */
   reconnectPeriodMs?: number;
   keepaliveS?: number;
   /** Events sent ahead of their PUBACK. */
   inflight?: number;
+  logger?: LinkLogger;
 };
+
+/** An event's body as it goes on the wire: its identity (DESIGN §4) and its own fields. */
+export type EventIdentity = { boot: string; seq: number; ts?: string };
 
 export type DeviceLinkEvents = {
   connected: [];
   disconnected: [];
+  /** The hub's PUBACK arrived: the event is durable at the hub and left the queue. */
   acked: [body: Record<string, unknown>];
   command: [command: Command];
   /** A connection problem (refused CONNACK, hub unreachable): reported, never thrown. */
   problem: [error: Error];
+  /**
+   * The same as `problem`, emitted only while someone listens: an EventEmitter throws an 'error'
+   * nobody hears, and a device must outlive its network.
+   */
+  error: [error: Error];
 };
 
+/** The link's catalogue of coded errors (STYLE 8). */
+export const LINK_ERRORS = {
+  TT_LINK_OPTIONS_INVALID: 'device link options are invalid',
+  TT_LINK_EVENT_INVALID: 'event does not follow protocol v1',
+  TT_LINK_REFUSED: 'the hub refused the connection',
+  TT_LINK_NOT_STARTED: 'the device link is not started',
+} as const;
+export type LinkErrorCode = keyof typeof LINK_ERRORS;
+
+export class LinkError extends Error {
+  readonly code: LinkErrorCode;
+  /** The CONNACK return code of a refusal (MQTT 3.1.1 §3.2.2.3), e.g. 4 bad username or password. */
+  readonly returnCode: number | undefined;
+
+  constructor(code: LinkErrorCode, detail?: string, options?: { cause?: unknown; returnCode?: number }) {
+    super(detail ? `${LINK_ERRORS[code]}: ${detail}` : LINK_ERRORS[code], options);
+    this.name = 'LinkError';
+    this.code = code;
+    this.returnCode = options?.returnCode;
+  }
+}
+
 const MAX_BACKOFF_MS = 30_000;
+const SILENT: LinkLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const BOOT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+type Settings = Required<Omit<DeviceLinkOptions, 'queue' | 'logger'>> & {
+  queue: EventQueue;
+  logger: LinkLogger;
+};
 
 /**
  * A device's side of protocol v1 over MQTT: identity (clientId = username = id), the will and
  * birth on its state topic, boot/seq identities, an offline queue that keeps every event until
  * the hub's PUBACK and sends the oldest first, and the commands addressed to it.
+ *
+ * @example
+ * const link = new DeviceLink({ url: 'mqtt://hub.local:1883', site: 'xa-tan-lap', id: 'btn-01',
+ *   secret, kind: 'rating-button', fw: '1.0.0', queue: new FileQueue('/var/lib/tt/queue.jsonl') });
+ * link.start();
+ * link.record('rating', { score: 4, scale: 4 }); // → { boot: 'k3j9x2ab', seq: 0, ts: '…+07:00', score: 4, scale: 4 }
  */
 export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   readonly id: string;
   /** Chosen at each start of the device program (DESIGN §4 events are identified forever). */
-  readonly boot = randomBytes(6)
-    .toString('base64url')
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '0')
-    .slice(0, 8);
-  readonly #options: Required<Omit<DeviceLinkOptions, 'queue'>> & { queue: EventQueue };
+  readonly boot = randomBootId();
+  readonly #options: Readonly<Settings>;
+  /** Keys of events published and not yet called back; MQTT.js resends them after a reconnect. */
   readonly #inflight = new Set<string>();
   #client: MqttClient | undefined;
   #seq = 0;
   #backoffMs: number;
+  #online = false;
+  /** Set by cut(): stay away until reconnect(). */
+  #cutOff = false;
 
   constructor(options: DeviceLinkOptions) {
     super();
     this.id = options.id;
-    this.#options = {
-      clock: () => new Date(),
-      clockSynced: () => true,
-      reconnectPeriodMs: 1000,
-      keepaliveS: 30,
-      inflight: 20,
-      ...options,
-      queue: options.queue ?? new MemoryQueue(),
-    };
+    this.#options = Object.freeze(validated(options));
     this.#backoffMs = this.#options.reconnectPeriodMs;
   }
 
@@ -84,13 +134,14 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     return this.#options.queue.length;
   }
 
-  /** Events recorded since this boot. */
+  /** Events recorded since this boot (the next seq). */
   get recorded(): number {
     return this.#seq;
   }
 
   /** Connect, and keep reconnecting with backoff; 'connected' is emitted at each connection. */
   start(): void {
+    if (this.#client) return;
     const { url, id, secret, keepaliveS, reconnectPeriodMs } = this.#options;
     const client = mqtt.connect(url, {
       clientId: id,
@@ -105,42 +156,33 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       queueQoSZero: false,
       will: {
         topic: this.#topic({ family: 'state' }),
-        payload: encode({ online: false, boot: this.boot }),
+        payload: encode(this.#goodbye()),
         qos: 1,
         retain: true,
       },
     });
     client.on('connect', () => this.#onConnect(client));
-    client.on('close', () => {
-      // Back off while the hub stays away: 1 s, 2 s, 4 s … 30 s.
-      this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
-      if (client.options.reconnectPeriod) client.options.reconnectPeriod = this.#backoffMs;
-      this.emit('disconnected');
-    });
-    // Not 'error': an EventEmitter throws an unheard 'error', and a device must outlive its network.
-    client.on('error', (err) => this.emit('problem', err));
+    client.on('close', () => this.#onClose(client));
+    client.on('error', (err) => this.#onError(err));
     client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     this.#client = client;
   }
 
   /**
-   * Say goodbye (offline state, retained) and disconnect cleanly; if the hub does not answer within
-   * `graceMs`, drop the connection so that stopping never hangs (the will then says offline).
+   * Say goodbye (offline state, retained) and disconnect cleanly, waiting for events in flight;
+   * if the hub does not answer within `graceMs`, drop the connection so that stopping never hangs
+   * (the will then says offline).
    */
   async stop(graceMs = 2_000): Promise<void> {
     const client = this.#client;
     if (!client) return;
     this.#client = undefined;
     const goodbye = async () => {
-      if (client.connected) {
-        await client.publishAsync(
-          this.#topic({ family: 'state' }),
-          encode({ online: false, boot: this.boot }),
-          {
-            qos: 1,
-            retain: true,
-          },
-        );
+      if (client.connected && !client.disconnecting) {
+        await client.publishAsync(this.#topic({ family: 'state' }), encode(this.#goodbye()), {
+          qos: 1,
+          retain: true,
+        });
       }
       await client.endAsync();
     };
@@ -152,17 +194,20 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     clearTimeout(timer);
     if (outcome === 'late') await client.endAsync(true);
     this.#options.queue.close();
+    this.#options.logger.info({ device: this.id, queued: this.queueLength }, 'device link stopped');
   }
 
   /**
    * Record an event: it gets this boot's next seq and the time (when the clock is synchronised),
-   * waits in the queue, and is sent as soon as the hub is reachable.
+   * waits in the queue, and is sent as soon as the hub is reachable. Throws a LinkError when the
+   * fields do not make a valid event, so that a device bug never becomes a message the hub rejects.
    */
-  record<T extends Record<string, unknown>>(
-    type: EventType,
-    fields: T,
-  ): T & { boot: string; seq: number; ts?: string } {
-    const body = { boot: this.boot, seq: this.#seq++, ...this.#timestamp(), ...fields };
+  record<T extends Record<string, unknown>>(type: EventType, fields: T): T & EventIdentity {
+    const { boot: _boot, seq: _seq, ts: _ts, ...own } = fields;
+    const body = { boot: this.boot, seq: this.#seq, ...this.#timestamp(), ...own } as T & EventIdentity;
+    const checked = parseDeviceMessage({ family: 'evt', event: type }, encode(body));
+    if (!checked.ok) throw new LinkError('TT_LINK_EVENT_INVALID', `${type}: ${checked.reason}`);
+    this.#seq += 1;
     this.#options.queue.push({
       key: `${body.boot}:${body.seq}`,
       topic: this.#topic({ family: 'evt', event: type }),
@@ -172,20 +217,49 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     return body;
   }
 
-  /** Telemetry is QoS 0 and not queued: only the current value matters. */
+  /** Telemetry is QoS 0 and not queued: only the current value matters, and only when connected. */
   telemetry(fields: Record<string, unknown>): void {
-    if (this.connected)
-      this.#client!.publish(
-        this.#topic({ family: 'telemetry' }),
-        encode({ ...this.#timestamp(), ...fields }),
-        { qos: 0 },
-      );
+    const client = this.#client;
+    if (!client?.connected) return;
+    const body = { ...this.#timestamp(), ...fields };
+    const checked = parseDeviceMessage({ family: 'telemetry' }, encode(body));
+    if (!checked.ok) {
+      this.#options.logger.warn({ device: this.id, reason: checked.reason }, 'telemetry dropped');
+      return;
+    }
+    client.publish(this.#topic({ family: 'telemetry' }), encode(body), { qos: 0 });
   }
 
+  /** Answer a command on the own `ack` topic (QoS 1); `ts` is added when the clock is synchronised. */
   ack(ack: Omit<Ack, 'ts'>): void {
-    this.#client?.publish(this.#topic({ family: 'ack' }), encode({ ...ack, ...this.#timestamp() }), {
-      qos: 1,
+    const client = this.#client;
+    if (!client) return;
+    const body = { ...ack, ...this.#timestamp() };
+    client.publish(this.#topic({ family: 'ack' }), encode(body), { qos: 1 }, (err) => {
+      if (err) this.#options.logger.warn({ device: this.id, ack: body, err: err.message }, 'ack not sent');
     });
+  }
+
+  /**
+   * Hand every valid command addressed to this device to `handler`; its errors are caught and
+   * logged. Returns the function that removes it.
+   */
+  onCommand(handler: (command: Command) => void | Promise<void>): () => void {
+    const listener = (command: Command) => {
+      const failed = (err: unknown) =>
+        this.#options.logger.error(
+          { device: this.id, command: command.id, err: (err as Error)?.message },
+          'command handler failed',
+        );
+      try {
+        const done = handler(command);
+        if (done instanceof Promise) done.catch(failed);
+      } catch (err) {
+        failed(err);
+      }
+    };
+    this.on('command', listener);
+    return () => this.off('command', listener);
   }
 
   /** Publish the birth again (the `rebirth` command, or after a change the hub should see). */
@@ -193,43 +267,88 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     this.#client?.publish(this.#topic({ family: 'state' }), encode(this.#birth()), { qos: 1, retain: true });
   }
 
-  /** Drop the connection without DISCONNECT, as a power cut would: the broker publishes the will. */
+  /**
+   * Drop the connection without DISCONNECT, as a power cut would: the broker publishes the will.
+   * The link stays away until reconnect(); events in flight go back to waiting in the queue.
+   */
   cut(): void {
     const client = this.#client;
-    if (!client) return;
-    client.options.reconnectPeriod = 0; // stay away until reconnect()
+    if (!client || this.#cutOff) return;
+    this.#cutOff = true;
+    // With no reconnect period, end(true) also fails the publishes in flight, so that they are
+    // sent again from our queue; the queue, not MQTT.js's session, is what keeps events.
+    client.options.reconnectPeriod = 0;
     client.stream?.destroy();
+    // Forced: no DISCONNECT packet [MQTT-3.1.2-8: the will is published]; also stops a pending retry.
+    client.end(true);
+    this.#options.logger.info({ device: this.id }, 'connection cut');
   }
 
+  /** Connect again after cut(); does nothing otherwise. */
   reconnect(): void {
     const client = this.#client;
-    if (!client) return;
+    if (!client || !this.#cutOff) return;
+    this.#cutOff = false;
     this.#backoffMs = this.#options.reconnectPeriodMs;
     client.options.reconnectPeriod = this.#backoffMs;
-    // Hand MQTT.js its own stores back: without them reconnect() starts empty ones, and the
-    // events in flight would never be sent again nor called back.
-    client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+    // Fresh stores: end(true) closed the old ones after failing their publishes.
+    const again = () => {
+      if (this.#client === client && !this.#cutOff) client.reconnect();
+    };
+    if (client.disconnected) again();
+    else client.once('end', again);
   }
 
   /** Publish anything on a topic, for tests and the technicians' bench (e.g. a late will). */
   publishRaw(topic: string, body: object): Promise<unknown> {
-    if (!this.#client) return Promise.reject(new Error('not started'));
+    if (!this.#client) return Promise.reject(new LinkError('TT_LINK_NOT_STARTED'));
     return this.#client.publishAsync(topic, encode(body), { qos: 1 });
   }
 
   #onConnect(client: MqttClient): void {
+    this.#online = true;
     this.#backoffMs = this.#options.reconnectPeriodMs;
     client.options.reconnectPeriod = this.#backoffMs;
+    this.#options.logger.info({ device: this.id, boot: this.boot }, 'connected to the hub');
+    // The birth goes first, then the cmd subscription, then the queue (DESIGN §4).
     client.publish(this.#topic({ family: 'state' }), encode(this.#birth()), { qos: 1, retain: true });
-    client.subscribe(this.#topic({ family: 'cmd' }), { qos: 1 });
+    client.subscribe(this.#topic({ family: 'cmd' }), { qos: 1 }, (err, granted) => {
+      const refused = err ?? granted?.find((g) => g.qos === 128);
+      if (refused) this.#options.logger.warn({ device: this.id }, 'subscription to own cmd refused');
+    });
     this.emit('connected');
     this.#pump();
+  }
+
+  #onClose(client: MqttClient): void {
+    // Back off while the hub stays away: 1 s, 2 s, 4 s … 30 s. MQTT.js reads the period each
+    // time it schedules a retry; a cut sets it to 0, which stays until reconnect().
+    this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
+    if (client.options.reconnectPeriod) client.options.reconnectPeriod = this.#backoffMs;
+    if (!this.#online) return;
+    this.#online = false;
+    this.#options.logger.info({ device: this.id, queued: this.queueLength }, 'disconnected from the hub');
+    this.emit('disconnected');
+  }
+
+  #onError(err: Error): void {
+    const returnCode = (err as { code?: unknown }).code;
+    const problem =
+      typeof returnCode === 'number' && err.message.startsWith('Connection refused')
+        ? new LinkError('TT_LINK_REFUSED', `CONNACK ${returnCode} (${err.message})`, {
+            cause: err,
+            returnCode,
+          })
+        : err;
+    this.#options.logger.warn({ device: this.id, err: problem.message }, 'connection problem');
+    this.emit('problem', problem);
+    if (this.listenerCount('error') > 0) this.emit('error', problem);
   }
 
   /** Send the oldest waiting events, up to the in-flight window; each leaves the queue on its PUBACK. */
   #pump(): void {
     const client = this.#client;
-    if (!client?.connected) return;
+    if (!client?.connected || client.disconnecting) return;
     const room = this.#options.inflight - this.#inflight.size;
     if (room <= 0) return;
     for (const event of this.#options.queue.peek(this.#inflight.size + room)) {
@@ -255,12 +374,14 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   #onMessage(topic: string, payload: Buffer): void {
     if (topic !== this.#topic({ family: 'cmd' })) return;
     const parsed = parseDeviceMessage({ family: 'cmd' }, payload);
-    if (parsed.ok && parsed.value.family === 'cmd') {
-      this.emit('command', parsed.value.body);
+    if (parsed.ok) {
+      if (parsed.value.family === 'cmd') this.emit('command', parsed.value.body);
       return;
     }
+    // DESIGN §4: a missing or ill-typed field rejects the message with a reason.
     const id = commandId(payload);
-    if (id && !parsed.ok) this.ack({ id, status: 'rejected', error: parsed.reason.slice(0, 200) });
+    this.#options.logger.warn({ device: this.id, command: id ?? null, reason: parsed.reason }, 'bad command');
+    if (id) this.ack({ id, status: 'rejected', error: parsed.reason.slice(0, 200) });
   }
 
   #birth() {
@@ -273,13 +394,52 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     };
   }
 
+  #goodbye() {
+    return { online: false, boot: this.boot };
+  }
+
   #timestamp(): { ts?: string } {
     return this.#options.clockSynced() ? { ts: isoWithOffset(this.#options.clock()) } : {};
   }
 
-  #topic(topic: Parameters<typeof deviceTopic>[2]): string {
+  #topic(topic: DeviceTopic): string {
     return deviceTopic(this.#options.site, this.#options.id, topic);
   }
+}
+
+function validated(options: DeviceLinkOptions): Settings {
+  const problems: string[] = [];
+  if (!/^(mqtts?|wss?):\/\//.test(options.url)) problems.push(`url "${options.url}" must be mqtt(s):// or ws(s)://`);
+  if (!SITE_PATTERN.test(options.site)) problems.push(`site must match ${SITE_PATTERN.source}`);
+  if (!DEVICE_ID_PATTERN.test(options.id)) problems.push(`id must match ${DEVICE_ID_PATTERN.source}`);
+  if (!(DEVICE_KINDS as readonly string[]).includes(options.kind)) {
+    problems.push(`kind must be one of ${DEVICE_KINDS.join(', ')}`);
+  }
+  if (!options.fw || options.fw.length > 32) problems.push('fw must be 1–32 characters');
+  for (const key of ['reconnectPeriodMs', 'keepaliveS', 'inflight'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      problems.push(`${key} must be a positive integer`);
+    }
+  }
+  if (problems.length > 0) throw new LinkError('TT_LINK_OPTIONS_INVALID', problems.join('; '));
+  return {
+    ...options,
+    clock: options.clock ?? (() => new Date()),
+    clockSynced: options.clockSynced ?? (() => true),
+    reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
+    keepaliveS: options.keepaliveS ?? 30,
+    inflight: options.inflight ?? 20,
+    queue: options.queue ?? new MemoryQueue(),
+    logger: options.logger ?? SILENT,
+  };
+}
+
+/** `[a-z0-9]{8}`, uniformly drawn. */
+function randomBootId(): string {
+  let id = '';
+  for (let i = 0; i < 8; i++) id += BOOT_ALPHABET[randomInt(BOOT_ALPHABET.length)];
+  return id;
 }
 
 /** The id of a command we could not parse, so that the hub hears why it was rejected. */
@@ -292,7 +452,12 @@ function commandId(payload: Buffer): string | undefined {
   }
 }
 
-/** ISO-8601 in the machine's local offset with milliseconds: 2026-11-22T08:15:30.123+07:00. */
+/**
+ * ISO-8601 in the machine's local offset with milliseconds (DESIGN §4 time).
+ *
+ * @example isoWithOffset(new Date('2026-11-22T01:15:30.123Z')) // on a machine in Asia/Ho_Chi_Minh
+ * // → '2026-11-22T08:15:30.123+07:00'
+ */
 export function isoWithOffset(at: Date): string {
   const offsetMin = -at.getTimezoneOffset();
   const local = new Date(at.getTime() + offsetMin * 60_000).toISOString().slice(0, 23);

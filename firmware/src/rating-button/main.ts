@@ -24,6 +24,7 @@ const Provisioning = z.object({
   kind: z.literal('rating-button'),
   site: z.string(),
   mqtt_url: z.string(),
+  scale: z.union([z.literal(3), z.literal(4), z.literal(5)]).optional(),
 });
 
 /** Default wiring (docs/firmware.md): grade buttons from pin 2, reason buttons after them. */
@@ -37,7 +38,7 @@ const { values } = parseArgs({
     serial: { type: 'string' },
     io: { type: 'string', default: 'firmata' },
     queue: { type: 'string' },
-    scale: { type: 'string', default: '4' },
+    scale: { type: 'string' },
     reasons: { type: 'boolean', default: true },
     'clock-unsynced': { type: 'boolean', default: false },
   },
@@ -54,7 +55,8 @@ if (!parsed.success)
   fail(
     `${values.provision}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
   );
-const scale = Number(values.scale);
+// The site's scale comes in the provisioning file; --scale overrides it.
+const scale = Number(values.scale ?? parsed.data.scale ?? 4);
 if (scale !== 3 && scale !== 4 && scale !== 5) fail('--scale must be 3, 4 or 5, as the site config says');
 if (values.io === 'firmata' && !values.serial)
   fail('--serial <port, e.g. /dev/ttyACM0> is required with Firmata');

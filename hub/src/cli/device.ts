@@ -75,6 +75,8 @@ async function handOver(
     desk: device.desk ?? undefined,
     zone: device.zone ?? undefined,
     mqtt_url: ctx.settings.mqttPublicUrl,
+    // A rating box has as many buttons as the site's scale.
+    scale: device.kind === 'rating-button' ? ctx.config.rating.scale : undefined,
     protocol: PROTOCOL_VERSION,
   };
   if (json) {

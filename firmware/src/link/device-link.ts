@@ -409,7 +409,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
 
 function validated(options: DeviceLinkOptions): Settings {
   const problems: string[] = [];
-  if (!/^(mqtts?|wss?):\/\//.test(options.url)) problems.push(`url "${options.url}" must be mqtt(s):// or ws(s)://`);
+  if (!/^(mqtts?|wss?):\/\//.test(options.url))
+    problems.push(`url "${options.url}" must be mqtt(s):// or ws(s)://`);
   if (!SITE_PATTERN.test(options.site)) problems.push(`site must match ${SITE_PATTERN.source}`);
   if (!DEVICE_ID_PATTERN.test(options.id)) problems.push(`id must match ${DEVICE_ID_PATTERN.source}`);
   if (!(DEVICE_KINDS as readonly string[]).includes(options.kind)) {

@@ -1,2 +1,18 @@
-export { DeviceLink, type DeviceLinkEvents, type DeviceLinkOptions, isoWithOffset } from './device-link.ts';
-export { type EventQueue, FileQueue, MemoryQueue, type QueuedEvent } from './event-queue.ts';
+export {
+  DeviceLink,
+  type DeviceLinkEvents,
+  type DeviceLinkOptions,
+  type EventIdentity,
+  isoWithOffset,
+  LINK_ERRORS,
+  LinkError,
+  type LinkErrorCode,
+  type LinkLogger,
+} from './device-link.ts';
+export {
+  type EventQueue,
+  FileQueue,
+  type FileQueueOptions,
+  MemoryQueue,
+  type QueuedEvent,
+} from './event-queue.ts';

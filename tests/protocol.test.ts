@@ -4,6 +4,7 @@ import { publishRefusal, subscribeRefusal } from '../hub/src/broker/index.ts';
 import {
   ACK_STATUSES,
   Command,
+  classifyRating,
   DEVICE_KINDS,
   type DeviceMessage,
   type DeviceTopic,
@@ -574,5 +575,19 @@ describe('docs/protocol.md', () => {
         reason,
       ).toBe(true);
     }
+  });
+});
+
+describe('grades (classifyRating)', () => {
+  it.each([
+    [3, [1, 2, 3], ['u', 's', 's']],
+    [4, [1, 2, 3, 4], ['u', '-', 's', 's']],
+    [5, [1, 2, 3, 4, 5], ['u', 'u', '-', 's', 's']],
+  ] as const)('scale %i', (scale, scores, expected) => {
+    const got = scores.map((score) => {
+      const { satisfied, unsatisfied } = classifyRating({ score, scale });
+      return satisfied ? 's' : unsatisfied ? 'u' : '-';
+    });
+    expect(got).toEqual(expected);
   });
 });

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import five from 'johnny-five';
+import { classifyRating } from '../../../protocol/index.ts';
 import type { DeviceLink } from '../link/index.ts';
 
 export const REASONS = ['attitude', 'waiting', 'paperwork', 'trips', 'other'] as const;
@@ -26,9 +27,6 @@ export type RatingBoxOptions = {
   thanksMs?: number;
   now?: () => number;
 };
-
-/** The grades that count as unsatisfied on each scale (DESIGN §4). */
-export const isUnsatisfied = (score: number, scale: 3 | 4 | 5) => score === 1 || (scale === 5 && score === 2);
 
 /**
  * The rating-button box (hộp nút đánh giá) on a johnny-five board: each grade's button records a
@@ -91,7 +89,7 @@ export class RatingBox {
     this.#lockedUntil = now + this.#o.lockoutMs;
     const rating = this.#o.link.record('rating', { score, scale: this.#o.scale });
     this.#awaitingReason =
-      isUnsatisfied(score, this.#o.scale) && this.#o.pins.reasons
+      classifyRating({ score, scale: this.#o.scale }).unsatisfied && this.#o.pins.reasons
         ? { ref: rating.seq, until: now + this.#o.reasonWindowMs }
         : undefined;
     this.#thank();

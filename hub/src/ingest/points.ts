@@ -1,6 +1,5 @@
-import type { DeviceEvent, Telemetry } from '../../../protocol/index.ts';
+import { classifyRating, type DeviceEvent, type Telemetry } from '../../../protocol/index.ts';
 import type { DeviceRecord } from '../devices/index.ts';
-import { classify } from '../ratings/scale.ts';
 
 /** One InfluxDB point as it waits in the outbox (DESIGN §5). Integers are marked by the writer. */
 export type Point = {
@@ -19,7 +18,7 @@ export function eventPoint(event: DeviceEvent, device: DeviceRecord, at: Attribu
   switch (event.type) {
     case 'rating': {
       const { score, scale, seq, boot } = event.body;
-      const { satisfied, unsatisfied } = classify(event.body);
+      const { satisfied, unsatisfied } = classifyRating(event.body);
       return {
         measurement: 'rating',
         tags: {

@@ -1,7 +1,7 @@
+import { classifyRating } from '../../../protocol/index.ts';
 import type { Store } from '../store/index.ts';
 import { type Indicators, type RatingRow, rank, summarize } from './indicators.ts';
 import { type MisuseReason, misuseReasons } from './misuse.ts';
-import { classify } from './scale.ts';
 
 export type RatingRecord = {
   device: string;
@@ -51,7 +51,7 @@ export class Ratings {
         .prepare('INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)')
         .run(rating.device, rating.timeMs);
     }
-    const { satisfied, unsatisfied } = classify(rating);
+    const { satisfied, unsatisfied } = classifyRating(rating);
     this.#db
       .prepare(
         `INSERT OR IGNORE INTO ratings (device, boot, seq, time_ms, desk, officer, score, scale, satisfied, unsatisfied, misuse)

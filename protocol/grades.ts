@@ -1,12 +1,13 @@
-import type { RatingEvent } from '../../../protocol/index.ts';
+import type { RatingEvent } from './messages.ts';
 
 /**
- * Which grades count as satisfied and unsatisfied on each scale (DESIGN §4 labels):
+ * Which grades count as satisfied and unsatisfied on each scale (DESIGN §4 labels). One rule for
+ * the box (which asks why after an unsatisfied rating) and the hub (which counts and alerts):
  * 3: Không hài lòng | Hài lòng, Rất hài lòng
  * 4: Không hài lòng | Bình thường | Hài lòng, Rất hài lòng
  * 5: Rất không hài lòng, Không hài lòng | Bình thường | Hài lòng, Rất hài lòng
  */
-export function classify(rating: Pick<RatingEvent, 'score' | 'scale'>): {
+export function classifyRating(rating: Pick<RatingEvent, 'score' | 'scale'>): {
   satisfied: boolean;
   unsatisfied: boolean;
 } {

@@ -14,9 +14,8 @@ import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
-import { hubProcess } from '../tests/helpers/hub-process.ts';
+import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
-import { freePort } from '../tests/helpers/net.ts';
 
 const BOXES = 20;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -62,14 +61,7 @@ export async function benchIngest(): Promise<IngestResult> {
       });
     }
     store.close();
-    const env = {
-      TT_CONFIG: configPath,
-      TT_DATA_DIR: dir,
-      TT_HOST: '127.0.0.1',
-      TT_MQTT_PORT: String(await freePort()),
-      TT_HTTP_PORT: String(await freePort()),
-      TT_INFLUX_URL: `${influxd.url}/thanthien`,
-    };
+    const env = await hubEnv(configPath, dir, influxd.url);
     const probeBox = boxes.pop()!;
     const hub = hubProcess(env, probeBox);
     await hub.start();

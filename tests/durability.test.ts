@@ -9,9 +9,8 @@ import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { EXAMPLE_CONFIG, until } from './helpers/hub.ts';
-import { type HubProcess, hubProcess } from './helpers/hub-process.ts';
+import { type HubProcess, hubEnv, hubProcess } from './helpers/hub-process.ts';
 import { type Influxd, startInfluxd } from './helpers/influxd.ts';
-import { freePort } from './helpers/net.ts';
 
 // Nothing is lost (DESIGN §8): 10,000 ratings from 20 desks end as exactly 10,000 points with
 // their desk and official, while devices drop off at random — and again while, besides, the hub
@@ -65,14 +64,7 @@ beforeEach(async () => {
   };
   store.close();
   influxd = await startInfluxd();
-  env = {
-    TT_CONFIG: configPath,
-    TT_DATA_DIR: dir,
-    TT_HOST: '127.0.0.1',
-    TT_MQTT_PORT: String(await freePort()),
-    TT_HTTP_PORT: String(await freePort()),
-    TT_INFLUX_URL: `${influxd.url}/thanthien`,
-  };
+  env = await hubEnv(configPath, dir, influxd.url);
   hub = hubProcess(env, probe);
   await hub.start();
 }, 120_000);

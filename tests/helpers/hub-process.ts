@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
+import { freePort } from './net.ts';
 
 /** The hub as its own process (`thanthien hub`), for tests that kill it with SIGKILL. */
 export type HubProcess = {
@@ -11,6 +12,22 @@ export type HubProcess = {
   /** The running hub's process id (for RSS and CPU readings). */
   pid: () => number | undefined;
 };
+
+/** The environment of a hub on free loopback ports, with its store in `dataDir`. */
+export async function hubEnv(
+  config: string,
+  dataDir: string,
+  influxUrl: string,
+): Promise<Record<string, string>> {
+  return {
+    TT_CONFIG: config,
+    TT_DATA_DIR: dataDir,
+    TT_HOST: '127.0.0.1',
+    TT_MQTT_PORT: String(await freePort()),
+    TT_HTTP_PORT: String(await freePort()),
+    TT_INFLUX_URL: `${influxUrl}/thanthien`,
+  };
+}
 
 export function hubProcess(env: Record<string, string>, probe: { id: string; secret: string }): HubProcess {
   let child: ChildProcess | undefined;

@@ -164,6 +164,35 @@ describe('device link: state', () => {
     });
   });
 
+  it('sends an event again when its PUBACK never comes on a live connection', async () => {
+    await stopBroker();
+    let swallowed = 0;
+    await startBroker({
+      port,
+      broker: {
+        // The first copy of seq 0 is never acknowledged, as if the hub died with it in hand.
+        authorizePublish: (_client, packet, done) => {
+          if (
+            packet.topic.endsWith('/evt/rating') &&
+            swallowed === 0 &&
+            String(packet.payload).includes('"seq":0')
+          ) {
+            swallowed += 1;
+            return;
+          }
+          done(null);
+        },
+      },
+    });
+    const l = link('btn-lost-ack', { ackTimeoutMs: 400 });
+    l.start();
+    await until(() => l.connected, 'connected');
+    l.record('rating', { score: 3, scale: 4 });
+    await until(() => l.queueLength === 0, 'the event acknowledged after a resend');
+    expect(swallowed).toBe(1);
+    expect(received.filter((r) => r.topic.endsWith('/evt/rating')).map((r) => r.body.seq)).toEqual([0]);
+  });
+
   it('makes a refused CONNACK observable with its return code, and keeps trying', async () => {
     await stopBroker();
     let attempts = 0;

@@ -42,6 +42,8 @@ export type DeviceLinkOptions = {
   keepaliveS?: number;
   /** Events sent ahead of their PUBACK. */
   inflight?: number;
+  /** An event unacknowledged this long on a live connection is sent again (default 15 s). */
+  ackTimeoutMs?: number;
   logger?: LinkLogger;
 };
 
@@ -111,7 +113,9 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   readonly boot = randomBootId();
   readonly #options: Readonly<Settings>;
   /** Keys of events published and not yet called back; MQTT.js resends them after a reconnect. */
-  readonly #inflight = new Set<string>();
+  /** Events sent and not yet acknowledged, with when they were sent. */
+  readonly #inflight = new Map<string, number>();
+  #watchdog: NodeJS.Timeout | undefined;
   #client: MqttClient | undefined;
   #seq = 0;
   #backoffMs: number;
@@ -142,6 +146,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   /** Connect, and keep reconnecting with backoff; 'connected' is emitted at each connection. */
   start(): void {
     if (this.#client) return;
+    this.#watchdog = setInterval(() => this.#resendOverdue(), this.#options.ackTimeoutMs / 2);
+    this.#watchdog.unref();
     const { url, id, secret, keepaliveS, reconnectPeriodMs } = this.#options;
     const client = mqtt.connect(url, {
       clientId: id,
@@ -174,6 +180,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
    * (the will then says offline).
    */
   async stop(graceMs = 2_000): Promise<void> {
+    clearInterval(this.#watchdog);
     const client = this.#client;
     if (!client) return;
     this.#client = undefined;
@@ -357,8 +364,27 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     }
   }
 
+  /**
+   * The safety net under the PUBACK callbacks: an event sent more than `ackTimeoutMs` ago on a live
+   * connection is sent again from the queue. A callback that never comes (a session MQTT.js dropped
+   * while the hub died and the box was cut at once) must not stall the box for good; a resend is a
+   * duplicate the hub keeps once.
+   */
+  #resendOverdue(): void {
+    if (!this.#client?.connected) return;
+    const overdue = Date.now() - this.#options.ackTimeoutMs;
+    let resend = false;
+    for (const [key, sentAt] of this.#inflight) {
+      if (sentAt < overdue) {
+        this.#inflight.delete(key);
+        resend = true;
+      }
+    }
+    if (resend) this.#pump();
+  }
+
   #send(client: MqttClient, event: QueuedEvent): void {
-    this.#inflight.add(event.key);
+    this.#inflight.set(event.key, Date.now());
     // MQTT.js keeps an unacknowledged QoS 1 publish and sends it again after a reconnect, so a
     // key stays in flight until this callback; an error means it is sent again by the next pump.
     client.publish(event.topic, encode(event.body), { qos: 1 }, (err) => {
@@ -417,7 +443,7 @@ function validated(options: DeviceLinkOptions): Settings {
     problems.push(`kind must be one of ${DEVICE_KINDS.join(', ')}`);
   }
   if (!options.fw || options.fw.length > 32) problems.push('fw must be 1–32 characters');
-  for (const key of ['reconnectPeriodMs', 'keepaliveS', 'inflight'] as const) {
+  for (const key of ['reconnectPeriodMs', 'keepaliveS', 'inflight', 'ackTimeoutMs'] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
       problems.push(`${key} must be a positive integer`);
@@ -431,6 +457,7 @@ function validated(options: DeviceLinkOptions): Settings {
     reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
     keepaliveS: options.keepaliveS ?? 30,
     inflight: options.inflight ?? 20,
+    ackTimeoutMs: options.ackTimeoutMs ?? 15_000,
     queue: options.queue ?? new MemoryQueue(),
     logger: options.logger ?? SILENT,
   };

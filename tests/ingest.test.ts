@@ -1,14 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Alerts } from '../hub/src/alerts/index.ts';
-import { EventBus } from '../hub/src/bus.ts';
-import { isOfficeTime, loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
-import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
-import { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
-import { createLogger } from '../hub/src/log.ts';
-import { Ratings } from '../hub/src/ratings/index.ts';
-import { openStore, type Store } from '../hub/src/store/index.ts';
+import { loadSiteConfig } from '../hub/src/config/index.ts';
+import { type DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
+import type { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
+import type { Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
+import { ingestStack } from './helpers/ingest-stack.ts';
 
 // Ingest against a real SQLite store: identity, outbox points, time rules, availability.
 
@@ -28,29 +25,8 @@ const send = (tail: Parameters<typeof deviceTopic>[2], body: object, device = 'b
   ingest.accept(device, deviceTopic(SITE, device, tail), Buffer.from(JSON.stringify(body)));
 
 beforeEach(async () => {
-  db = openStore(':memory:');
-  const log = createLogger('silent');
-  const bus = new EventBus(log);
-  devices = new DeviceRegistry(db, () => NOW);
+  ({ db, devices, outbox, rejections, ingest } = ingestStack(config, () => NOW));
   await devices.add({ id: 'btn-1', kind: 'rating-button', desk: DESK.id }, placementOf(config));
-  outbox = new Outbox(db);
-  rejections = new Rejections(db, log, bus);
-  ingest = new Ingest({
-    site: SITE,
-    db,
-    devices,
-    outbox,
-    rejections,
-    bus,
-    log,
-    officerOnDuty: (desk, at) => officerAt(config, desk, at),
-    ratings: new Ratings(db, {
-      isOfficeTime: (at) => isOfficeTime(config, at),
-      repeatIntervalMs: config.rating.repeat_interval_s * 1000,
-    }),
-    alerts: new Alerts(db, { unsatisfiedShare: 0.3, windowMs: 3_600_000, minRatings: 5 }),
-    now: () => NOW,
-  });
 });
 
 describe('events', () => {

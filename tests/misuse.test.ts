@@ -1,14 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Alerts } from '../hub/src/alerts/index.ts';
-import { EventBus } from '../hub/src/bus.ts';
-import { isOfficeTime, loadSiteConfig, officerAt } from '../hub/src/config/index.ts';
-import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
-import { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
-import { createLogger } from '../hub/src/log.ts';
-import { Ratings } from '../hub/src/ratings/index.ts';
-import { openStore, type Store } from '../hub/src/store/index.ts';
+import { isOfficeTime, loadSiteConfig } from '../hub/src/config/index.ts';
+import { type DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
+import type { Ingest } from '../hub/src/ingest/index.ts';
+import type { Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
+import { ingestStack } from './helpers/ingest-stack.ts';
 
 // Suspect presses are flagged, never dropped (DESIGN §6): hand-made cases on a real store.
 
@@ -35,30 +32,25 @@ describe('office time (site time zone, sessions, holidays)', () => {
 describe('rating flags', () => {
   let db: Store;
   let ingest: Ingest;
+  let devices: DeviceRegistry;
   let seq = 0;
 
   beforeEach(async () => {
-    db = openStore(':memory:');
-    const log = createLogger('silent');
-    const bus = new EventBus(log);
-    const devices = new DeviceRegistry(db);
+    ({ db, ingest, devices } = ingestStack(config, () => hanoi('2026-11-23T17:30:00.000')));
     await devices.add({ id: 'btn-1', kind: 'rating-button', desk: config.desks[0]!.id }, placementOf(config));
-    ingest = new Ingest({
-      site: config.site.code,
-      db,
-      devices,
-      outbox: new Outbox(db),
-      rejections: new Rejections(db, log, bus),
-      bus,
-      log,
-      officerOnDuty: (desk, at) => officerAt(config, desk, at),
-      ratings: new Ratings(db, { isOfficeTime: (at) => isOfficeTime(config, at), repeatIntervalMs: 5_000 }),
-      alerts: new Alerts(db, { unsatisfiedShare: 0.3, windowMs: 3_600_000, minRatings: 5 }),
-      now: () => hanoi('2026-11-23T17:30:00.000'),
-    });
+    await devices.add(
+      { id: 'pir-1', kind: 'presence-sensor', desk: config.desks[0]!.id },
+      placementOf(config),
+    );
     seq = 0;
   });
 
+  const see = (local: string, present: boolean) =>
+    ingest.accept(
+      'pir-1',
+      deviceTopic(config.site.code, 'pir-1', { family: 'evt', event: 'presence' }),
+      Buffer.from(JSON.stringify({ boot: 'seen0001', seq: seq++, present, ts: `${local}+07:00` })),
+    );
   const press = (local: string) =>
     ingest.accept(
       'btn-1',
@@ -100,6 +92,19 @@ describe('rating flags', () => {
       ['true', 'outside-hours'],
       ['false', ''],
       ['true', 'outside-hours'],
+    ]);
+  });
+
+  it('flags presses at a desk its sensor saw empty; an unknown desk is not flagged', () => {
+    press('2026-11-23T08:00:00.000'); // no report yet: unknown
+    see('2026-11-23T08:30:00.000', false);
+    press('2026-11-23T08:40:00.000'); // nobody at the desk
+    see('2026-11-23T08:45:00.000', true);
+    press('2026-11-23T08:50:00.000'); // staffed again
+    expect(flags()).toEqual([
+      ['false', ''],
+      ['true', 'unstaffed'],
+      ['false', ''],
     ]);
   });
 

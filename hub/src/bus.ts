@@ -6,6 +6,8 @@ export type HubEvents = {
   'device.online': { device: string; kind: DeviceKind; boot: string; fw: string };
   'device.offline': { device: string; boot: string | null; cause: 'will' | 'disconnected' | 'stopped' };
   'event.accepted': { device: string; event: DeviceEvent; time: Date };
+  /** A desk's presence or its alerts changed: the live desk board refreshes. */
+  'desk.changed': { desk: string };
   'message.rejected': { client: string | null; kind: RejectionKind; topic: string | null; reason: string };
 };
 

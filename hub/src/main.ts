@@ -12,6 +12,7 @@ import { buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, Outbox, Rejections } from './ingest/index.ts';
 import { HubMetrics } from './metrics/index.ts';
+import { Presence } from './presence/index.ts';
 import { Ratings } from './ratings/index.ts';
 import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
@@ -25,6 +26,7 @@ export type Hub = {
   devices: DeviceRegistry;
   users: Users;
   ratings: Ratings;
+  presence: Presence;
   http: FastifyInstance;
   bus: EventBus;
   mqttPort: number;
@@ -43,23 +45,45 @@ export const storePath = (dataDir: string) => join(dataDir, 'hub.sqlite');
  * The composition root: builds every feature from the settings, starts them in order and stops
  * them in reverse. Nothing else reads settings or config.
  */
-export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
+export async function startHub(
+  settings: Settings,
+  log: Logger,
+  /** The hub's clock; tests drive a simulated office day with their own (STYLE 10). */
+  now: () => Date = () => new Date(),
+): Promise<Hub> {
   const startedAt = Date.now();
   const config = loadSiteConfig(settings.configPath);
   const site = config.site.code;
   const store = openStore(storePath(settings.dataDir));
   const bus = new EventBus(log);
-  const devices = new DeviceRegistry(store);
+  const devices = new DeviceRegistry(store, now);
   const users = new Users(store);
   const outbox = new Outbox(store);
-  const alerts = new Alerts(store, {
-    unsatisfiedShare: config.alerts.unsatisfied_share,
-    windowMs: config.alerts.unsatisfied_window_min * 60_000,
-    minRatings: 5,
+  const alerts = new Alerts(
+    store,
+    {
+      unsatisfiedShare: config.alerts.unsatisfied_share,
+      windowMs: config.alerts.unsatisfied_window_min * 60_000,
+      minRatings: 5,
+    },
+    now,
+  );
+  const presence = new Presence({
+    db: store,
+    calendar: config,
+    desks: config.desks,
+    emptyAfterMs: config.alerts.empty_desk_after_min * 60_000,
+    devices,
+    alerts,
+    bus,
+    log: log.child({ domain: 'presence' }),
+    officerAt: (desk, at) => officerAt(config, desk, at),
+    now,
   });
   const ratings = new Ratings(store, {
     isOfficeTime: (at) => isOfficeTime(config, at),
     repeatIntervalMs: config.rating.repeat_interval_s * 1000,
+    deskState: (desk, atMs) => presence.stateAt(desk, atMs),
   });
   const rejections = new Rejections(store, log.child({ domain: 'ingest' }), bus);
   const ingest = new Ingest({
@@ -73,6 +97,8 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     officerOnDuty: (desk, at) => officerAt(config, desk, at),
     ratings,
     alerts,
+    presence,
+    now,
   });
   const broker = new Broker({
     site,
@@ -168,6 +194,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
   watch.unref();
   writer?.start();
   metrics.start();
+  presence.start();
 
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : settings.httpPort;
@@ -180,6 +207,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
     devices,
     users,
     ratings,
+    presence,
     http,
     bus,
     mqttPort: mqtt.port,
@@ -190,6 +218,7 @@ export async function startHub(settings: Settings, log: Logger): Promise<Hub> {
       broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false }),
     stop: async () => {
       clearInterval(watch);
+      presence.stop();
       metrics.stop();
       await broker.stop();
       await writer?.stop();

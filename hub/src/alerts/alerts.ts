@@ -4,7 +4,10 @@ import type { Store } from '../store/index.ts';
 
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
-export type AlertKind = 'unsatisfied-rating' | 'unsatisfied-share';
+export type AlertKind = 'unsatisfied-rating' | 'unsatisfied-share' | 'empty-desk';
+
+/** A desk that stood empty too long in office hours, as the presence domain saw it. */
+export type EmptyDeskSpell = { sinceMs: number; raisedAtMs: number; clearedAtMs: number | null };
 
 export type Alert = {
   id: number;
@@ -80,6 +83,46 @@ export class Alerts {
     });
   }
 
+  /**
+   * Keep the alert of an empty-desk spell in step with presence: raised at the instant the desk had
+   * been empty for the set time, resolved ("cleared", by no user) when it was staffed again. Safe to
+   * call again with the same spell. Whether anything changed.
+   */
+  emptyDesk(desk: string, officer: string | null, spell: EmptyDeskSpell): boolean {
+    const key = `empty:${desk}:${spell.sinceMs}`;
+    const raised = this.#raise(
+      key,
+      'empty-desk',
+      desk,
+      officer,
+      { since: new Date(spell.sinceMs).toISOString() },
+      new Date(spell.raisedAtMs),
+    );
+    if (spell.clearedAtMs === null) return raised;
+    const cleared = this.#db
+      .prepare("UPDATE alerts SET state = 'resolved' WHERE key = ? AND state != 'resolved' RETURNING id")
+      .get(key) as { id: number } | undefined;
+    if (!cleared) return raised;
+    this.#db
+      .prepare(
+        "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'cleared', NULL)",
+      )
+      .run(cleared.id, new Date(spell.clearedAtMs).toISOString());
+    return true;
+  }
+
+  /** Alerts not yet resolved, counted per desk and kind: what the desk board shows. */
+  openByDesk(): Map<string, Partial<Record<AlertKind, number>>> {
+    const rows = this.#db
+      .prepare(
+        "SELECT desk, kind, COUNT(*) AS n FROM alerts WHERE state != 'resolved' AND desk IS NOT NULL GROUP BY desk, kind",
+      )
+      .all() as Array<{ desk: string; kind: AlertKind; n: number }>;
+    const byDesk = new Map<string, Partial<Record<AlertKind, number>>>();
+    for (const row of rows) byDesk.set(row.desk, { ...byDesk.get(row.desk), [row.kind]: Number(row.n) });
+    return byDesk;
+  }
+
   get windowMs(): number {
     return this.#policy.windowMs;
   }
@@ -127,19 +170,28 @@ export class Alerts {
     return this.get(id);
   }
 
-  #raise(key: string, kind: AlertKind, desk: string, officer: string | null, details: object): void {
-    const at = this.#now().toISOString();
+  /** Raise an alert once per key; whether it is new. */
+  #raise(
+    key: string,
+    kind: AlertKind,
+    desk: string,
+    officer: string | null,
+    details: object,
+    raisedAt: Date = this.#now(),
+  ): boolean {
+    const at = raisedAt.toISOString();
     const inserted = this.#db
       .prepare(
         "INSERT OR IGNORE INTO alerts (key, kind, desk, officer, raised_at, state, details) VALUES (?, ?, ?, ?, ?, 'open', ?)",
       )
       .run(key, kind, desk, officer, at, JSON.stringify(details));
-    if (inserted.changes === 0) return;
+    if (inserted.changes === 0) return false;
     this.#db
       .prepare(
         "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'raised', NULL)",
       )
       .run(inserted.lastInsertRowid, at);
+    return true;
   }
 
   #withHistory(row: Record<string, string | number | null>): Alert {

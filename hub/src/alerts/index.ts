@@ -5,4 +5,5 @@ export {
   type AlertState,
   Alerts,
   type CountedRating,
+  type EmptyDeskSpell,
 } from './alerts.ts';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import {
   type Ack,
   type DeviceEvent,
+  type DeviceKind,
   type DeviceMessage,
   type DeviceState,
   parseDeviceMessage,
@@ -12,11 +13,19 @@ import {
 import type { Alerts } from '../alerts/index.ts';
 import type { EventBus } from '../bus.ts';
 import type { DeviceRecord, DeviceRegistry } from '../devices/index.ts';
+import type { Presence } from '../presence/index.ts';
 import type { MisuseReason, Ratings } from '../ratings/index.ts';
 import { type Store, transaction } from '../store/index.ts';
 import type { Outbox } from './outbox.ts';
 import { devicePoint, eventPoint } from './points.ts';
 import type { Rejections } from './rejections.ts';
+
+/** Which kind of device sends each event type: anything else is refused with a reason. */
+const EVENT_SENDERS: Record<DeviceEvent['type'], DeviceKind> = {
+  rating: 'rating-button',
+  'rating-reason': 'rating-button',
+  presence: 'presence-sensor',
+};
 
 /** A `ts` more than this far in the future is replaced by the receive time (DESIGN §4 time). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -35,6 +44,8 @@ export type IngestDeps = {
   ratings: Ratings;
   /** Raises alerts on unsatisfied ratings. */
   alerts: Alerts;
+  /** Keeps each desk's presence timeline (the presence domain). */
+  presence: Pick<Presence, 'report'>;
   now?: () => Date;
 };
 
@@ -136,7 +147,11 @@ export class Ingest {
   }
 
   #onEvent({ device, receivedAt, topic }: Received, event: DeviceEvent): string | undefined {
-    const { db, outbox, bus, log, site, officerOnDuty } = this.#deps;
+    const { db, outbox, bus, log, site, officerOnDuty, presence } = this.#deps;
+    const sender = EVENT_SENDERS[event.type];
+    if (device.kind !== sender) {
+      return `${event.type} events come from a ${sender}; "${device.id}" is registered as a ${device.kind}`;
+    }
     const time = this.#eventTime(event.body.ts, receivedAt, device.id);
     const officer = device.desk ? officerOnDuty(device.desk, time) : null;
     const fresh = transaction(db, () => {
@@ -154,6 +169,9 @@ export class Ingest {
         );
       if (inserted.changes === 0) return false;
       const misuse = event.type === 'rating' ? this.#recordRating(device, event.body, time, officer) : [];
+      if (event.type === 'presence' && device.desk) {
+        presence.report(device.desk, device.id, time.getTime(), event.body.present);
+      }
       outbox.add(eventPoint(event, device, { site, officer, misuse }, time.getTime()));
       return true;
     });

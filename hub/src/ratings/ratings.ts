@@ -26,10 +26,21 @@ export class Ratings {
   readonly #isOfficeTime: (at: Date) => boolean;
   readonly #repeatIntervalMs: number;
 
-  constructor(db: Store, policy: { isOfficeTime: (at: Date) => boolean; repeatIntervalMs: number }) {
+  readonly #deskState: (desk: string, atMs: number) => 'present' | 'absent' | 'unknown';
+
+  constructor(
+    db: Store,
+    policy: {
+      isOfficeTime: (at: Date) => boolean;
+      repeatIntervalMs: number;
+      /** What the desk's presence sensor saw at a moment (the presence domain). */
+      deskState: (desk: string, atMs: number) => 'present' | 'absent' | 'unknown';
+    },
+  ) {
     this.#db = db;
     this.#isOfficeTime = policy.isOfficeTime;
     this.#repeatIntervalMs = policy.repeatIntervalMs;
+    this.#deskState = policy.deskState;
   }
 
   /**
@@ -45,6 +56,7 @@ export class Ratings {
       lastCountedMs: last === undefined ? undefined : Number(last.time_ms),
       repeatIntervalMs: this.#repeatIntervalMs,
       officeTime: this.#isOfficeTime(new Date(rating.timeMs)),
+      deskState: this.#deskState(rating.desk, rating.timeMs),
     });
     if (misuse.length === 0) {
       this.#db

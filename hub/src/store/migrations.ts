@@ -107,4 +107,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alert_history_by_alert ON alert_history (alert_id);
   `,
+  `
+  -- each desk's presence timeline in event time: every sensor report, and every lapse into unknown
+  -- (sensor offline); attendance and empty-desk alerts are computed from it (DESIGN §6 "Presence")
+  CREATE TABLE presence_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    desk TEXT NOT NULL,
+    device TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    cause TEXT NOT NULL
+  );
+  CREATE INDEX presence_by_desk ON presence_changes (desk, time_ms);
+  `,
 ];

@@ -1,0 +1,197 @@
+import type { Logger } from 'pino';
+import type { Alerts } from '../alerts/index.ts';
+import type { EventBus } from '../bus.ts';
+import type { Desk } from '../config/index.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { Store } from '../store/index.ts';
+import type { OfficeCalendar } from './office-time.ts';
+import {
+  attendanceOn,
+  type Change,
+  type DayAttendance,
+  type DeskState,
+  emptySpells,
+  stateAt,
+} from './timeline.ts';
+
+export type PresenceDeps = {
+  db: Store;
+  calendar: OfficeCalendar;
+  desks: readonly Desk[];
+  /** An absent desk raises an alert after this much office time (alerts.empty_desk_after_min). */
+  emptyAfterMs: number;
+  devices: DeviceRegistry;
+  alerts: Alerts;
+  bus: EventBus;
+  log: Logger;
+  officerAt: (desk: string, at: Date) => string | null;
+  now: () => Date;
+};
+
+export type DeskNow = { desk: string; state: DeskState; since: string | null; sensors: SensorNow[] };
+export type SensorNow = { device: string; online: boolean };
+
+/** How often empty-desk alerts are brought up to date: well under a minute, the unit of the setting. */
+const TICK_MS = 10_000;
+/** After a restart, sensors get this long to reconnect before their desks count as unknown. */
+const RECONNECT_GRACE_MS = 60_000;
+/** Alerts are kept in step over this much history: a weekend plus a day. */
+const ALERT_HORIZON_MS = 4 * 86_400_000;
+
+const OWNER = 'presence';
+
+/**
+ * Desk presence (DESIGN §6): each desk's timeline of sensor reports, kept in event time so that a
+ * sensor's queued reports land where they happened; the state now, attendance per day, and
+ * empty-desk alerts, all computed from the timeline.
+ */
+export class Presence {
+  readonly #deps: PresenceDeps;
+  #timer: NodeJS.Timeout | undefined;
+  #startedAtMs = 0;
+
+  constructor(deps: PresenceDeps) {
+    this.#deps = deps;
+  }
+
+  start(): void {
+    const { bus } = this.#deps;
+    this.#startedAtMs = this.#deps.now().getTime();
+    bus.on('event.accepted', OWNER, ({ device, event }) => {
+      const desk = this.#deps.devices.get(device)?.desk;
+      if (event.type === 'presence' && desk) this.#changed(desk);
+    });
+    bus.on('device.offline', OWNER, ({ device }) => this.#onSensorOffline(device));
+    this.#timer = setInterval(() => this.tick(), TICK_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#deps.bus.removeOwner(OWNER);
+  }
+
+  /** A sensor's report; called inside the transaction that accepts the event (DESIGN §4 delivery). */
+  report(desk: string, device: string, timeMs: number, present: boolean): void {
+    this.#insert(desk, device, timeMs, present ? 'present' : 'absent', 'report');
+  }
+
+  /** A desk's state at a moment, e.g. when a rating was pressed. */
+  stateAt(desk: string, atMs: number): DeskState {
+    return stateAt(this.#changes(desk, atMs - ALERT_HORIZON_MS, atMs), atMs).state;
+  }
+
+  /** Every desk now: its state, since when, and its sensors. */
+  current(): DeskNow[] {
+    const nowMs = this.#deps.now().getTime();
+    const sensors = this.#sensorsByDesk();
+    return this.#deps.desks.map((desk) => {
+      const { state, sinceMs } = stateAt(this.#changes(desk.id, nowMs - ALERT_HORIZON_MS, nowMs), nowMs);
+      return {
+        desk: desk.id,
+        state,
+        since: sinceMs === null ? null : new Date(sinceMs).toISOString(),
+        sensors: sensors.get(desk.id) ?? [],
+      };
+    });
+  }
+
+  /** Attendance of every desk on a local date (YYYY-MM-DD), up to now for today. */
+  attendance(date: string): Array<{ desk: string } & DayAttendance> {
+    const nowMs = this.#deps.now().getTime();
+    const fromMs = Date.parse(`${date}T00:00:00Z`) - 86_400_000; // a day's margin either side of the zone
+    return this.#deps.desks.map((desk) => ({
+      desk: desk.id,
+      ...attendanceOn(
+        this.#changes(desk.id, fromMs, fromMs + 3 * 86_400_000),
+        this.#deps.calendar,
+        date,
+        nowMs,
+      ),
+    }));
+  }
+
+  /** Bring empty-desk alerts up to date, and count desks whose sensors never came back as unknown. */
+  tick(): void {
+    const nowMs = this.#deps.now().getTime();
+    if (nowMs - this.#startedAtMs >= RECONNECT_GRACE_MS) this.#markSilentDesks(nowMs);
+    for (const desk of this.#deps.desks) this.#syncAlerts(desk.id, nowMs);
+  }
+
+  #changed(desk: string): void {
+    this.#syncAlerts(desk, this.#deps.now().getTime());
+    this.#deps.bus.emit('desk.changed', { desk });
+  }
+
+  #syncAlerts(desk: string, nowMs: number): void {
+    const { alerts, calendar, emptyAfterMs, officerAt } = this.#deps;
+    const changes = this.#changes(desk, nowMs - ALERT_HORIZON_MS, nowMs);
+    let changed = false;
+    for (const spell of emptySpells(changes, calendar, emptyAfterMs, nowMs)) {
+      changed = alerts.emptyDesk(desk, officerAt(desk, new Date(spell.raisedAtMs)), spell) || changed;
+    }
+    if (changed) this.#deps.bus.emit('desk.changed', { desk });
+  }
+
+  /** A sensor went offline: its desk is unknown from now, unless another sensor there still sees it. */
+  #onSensorOffline(id: string): void {
+    const device = this.#deps.devices.get(id);
+    if (device?.kind !== 'presence-sensor' || !device.desk) return;
+    const others = this.#sensorsByDesk().get(device.desk) ?? [];
+    if (others.some((sensor) => sensor.online)) return;
+    this.#insert(device.desk, id, this.#deps.now().getTime(), 'unknown', 'offline');
+    this.#changed(device.desk);
+  }
+
+  /**
+   * A hub that stopped hard sent no will for its sensors. A desk whose sensors have not reconnected
+   * since the hub started is unknown from the start: nothing tells what it has seen since.
+   */
+  #markSilentDesks(nowMs: number): void {
+    for (const [desk, sensors] of this.#sensorsByDesk()) {
+      if (sensors.some((sensor) => sensor.online)) continue;
+      if (this.stateAt(desk, nowMs) === 'unknown') continue;
+      this.#insert(desk, sensors[0]!.device, this.#startedAtMs, 'unknown', 'hub-restart');
+      this.#deps.log.info(
+        { desk },
+        'presence sensor has not reconnected since the hub started; desk unknown',
+      );
+      this.#changed(desk);
+    }
+  }
+
+  #sensorsByDesk(): Map<string, SensorNow[]> {
+    const byDesk = new Map<string, SensorNow[]>();
+    for (const device of this.#deps.devices.list()) {
+      if (device.kind !== 'presence-sensor' || !device.desk || device.revokedAt) continue;
+      byDesk.set(device.desk, [
+        ...(byDesk.get(device.desk) ?? []),
+        { device: device.id, online: device.online },
+      ]);
+    }
+    return byDesk;
+  }
+
+  #insert(desk: string, device: string, timeMs: number, state: DeskState, cause: string): void {
+    this.#deps.db
+      .prepare('INSERT INTO presence_changes (desk, device, time_ms, state, cause) VALUES (?, ?, ?, ?, ?)')
+      .run(desk, device, timeMs, state, cause);
+  }
+
+  /** The desk's changes in [fromMs, toMs], with the last one before as the state they start from. */
+  #changes(desk: string, fromMs: number, toMs: number): Change[] {
+    const { db } = this.#deps;
+    const before = db
+      .prepare(
+        'SELECT time_ms, state FROM presence_changes WHERE desk = ? AND time_ms < ? ORDER BY time_ms DESC, id DESC LIMIT 1',
+      )
+      .all(desk, fromMs);
+    const within = db
+      .prepare(
+        'SELECT time_ms, state FROM presence_changes WHERE desk = ? AND time_ms >= ? AND time_ms <= ? ORDER BY time_ms, id',
+      )
+      .all(desk, fromMs, toMs);
+    const rows = [...before, ...within] as Array<{ time_ms: number; state: DeskState }>;
+    return rows.map((row) => ({ timeMs: Number(row.time_ms), state: row.state }));
+  }
+}

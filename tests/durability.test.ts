@@ -137,7 +137,7 @@ describe('nothing is lost', () => {
       await until(() => pressed === DESKS * PER_DESK, 'all presses made', 60_000);
       clearInterval(pressing);
       clearInterval(chaos);
-    await until(() => boxes.every((b) => b.queueLength === 0), 'every box acknowledged', 120_000);
+      await until(() => boxes.every((b) => b.queueLength === 0), 'every box acknowledged', 120_000);
       await until(
         async () => {
           const counts = await pointsPerDevice();

@@ -8,7 +8,7 @@ import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
 import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
-import { buildHttp, type Health } from './http/index.ts';
+import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, Outbox, Rejections } from './ingest/index.ts';
 import { HubMetrics } from './metrics/index.ts';
@@ -19,6 +19,7 @@ import type { Settings } from './settings.ts';
 import { dataVersion, openStore, type Store } from './store/index.ts';
 import { Users } from './users/index.ts';
 import { VERSION } from './version.ts';
+import { DeskBoardLive, deskBoard } from './web/index.ts';
 
 export type Hub = {
   config: SiteConfig;
@@ -155,6 +156,7 @@ export async function startHub(
   };
 
   devices.markAllOffline();
+  const board = () => deskBoard({ config, presence, ratings, alerts, now });
   const http = buildHttp(
     {
       users,
@@ -163,6 +165,9 @@ export async function startHub(
       health,
       ratings,
       alerts,
+      presence,
+      deskBoard: board,
+      now,
       timezone: config.site.timezone,
       secureCookies: false,
     },
@@ -192,9 +197,18 @@ export async function startHub(
     broker.enforceCredentials();
   }, 500);
   watch.unref();
+  const live = new DeskBoardLive({
+    server: http.server,
+    bus,
+    sessionUser: (token) => users.sessionUser(token),
+    roles: BOARD_ROLES,
+    snapshot: board,
+    log: log.child({ domain: 'web' }),
+  });
   writer?.start();
   metrics.start();
   presence.start();
+  live.start();
 
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : settings.httpPort;
@@ -218,6 +232,7 @@ export async function startHub(
       broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false }),
     stop: async () => {
       clearInterval(watch);
+      await live.stop();
       presence.stop();
       metrics.stop();
       await broker.stop();

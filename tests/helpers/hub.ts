@@ -13,8 +13,14 @@ export type LogLines = Array<Record<string, unknown> & { msg: string }>;
 
 export type TestHub = Hub & { dataDir: string; logs: LogLines; url: string; close: () => Promise<void> };
 
-/** A real hub on free loopback ports with a fresh data directory; close() removes everything. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+/**
+ * A real hub on free loopback ports with a fresh data directory; close() removes everything.
+ * `now` is the hub's clock, for tests that play a day faster than it passes.
+ */
+export async function startTestHub(
+  env: Record<string, string> = {},
+  now?: () => Date,
+): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tt-hub-'));
   const settings = loadSettings({
     TT_CONFIG: EXAMPLE_CONFIG,
@@ -32,7 +38,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       done();
     },
   });
-  const hub = await startHub(settings, createLogger(settings.logLevel, sink));
+  const hub = await startHub(settings, createLogger(settings.logLevel, sink), now);
   return {
     ...hub,
     dataDir,

@@ -2,10 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { describeIssues } from '../../../protocol/index.ts';
 import { HubError } from '../errors.ts';
-import type { Role, User } from '../users/index.ts';
+import { type Role, SESSION_COOKIE, type User } from '../users/index.ts';
 import type { HttpDeps } from './types.ts';
-
-export const SESSION_COOKIE = 'tt_session';
 
 /** Parse a request part with its zod schema, or answer 400 naming the field. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -25,7 +25,7 @@ export function indicatorRoutes(api: FastifyInstance, deps: HttpDeps): void {
   api.get('/indicators', async (request) => {
     requireRole(deps, request, ['admin', 'leader']);
     const query = parseRequest(Query, request.query);
-    const today = localTime(deps.timezone, new Date()).date;
+    const today = localTime(deps.timezone, deps.now()).date;
     const fromMs = boundMs(deps.timezone, query.from ?? today, 'from');
     const toMs = boundMs(deps.timezone, query.to ?? today, 'to');
     if (toMs <= fromMs) throw new HubError('TT_REQUEST_INVALID', 'to: must be after from');

@@ -2,7 +2,9 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isHubError } from '../errors.ts';
+import { boardPages } from '../web/index.ts';
 import { alertRoutes } from './alerts.ts';
+import { desksRoutes } from './desks.ts';
 import { devicesRoutes } from './devices.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
@@ -46,8 +48,10 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       devicesRoutes(api, deps);
       indicatorRoutes(api, deps);
       alertRoutes(api, deps);
+      desksRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
+  boardPages(app);
   return app;
 }

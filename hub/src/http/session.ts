@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HubError } from '../errors.ts';
-import { ROLES } from '../users/index.ts';
-import { parseRequest, requireRole, SESSION_COOKIE } from './guards.ts';
+import { ROLES, SESSION_COOKIE } from '../users/index.ts';
+import { parseRequest, requireRole } from './guards.ts';
 import type { HttpDeps } from './types.ts';
 
 const Login = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(256) });

@@ -1,8 +1,10 @@
 import type { Alerts } from '../alerts/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
+import type { Presence } from '../presence/index.ts';
 import type { Ratings } from '../ratings/index.ts';
 import type { LoginThrottle } from '../security/index.ts';
 import type { Users } from '../users/index.ts';
+import type { DeskBoard } from '../web/index.ts';
 import type { HealthSource } from './health.ts';
 
 export type HttpDeps = {
@@ -12,6 +14,10 @@ export type HttpDeps = {
   health: HealthSource;
   ratings: Ratings;
   alerts: Alerts;
+  presence: Pick<Presence, 'attendance'>;
+  /** Every desk now, as the live board shows it. */
+  deskBoard: () => DeskBoard;
+  now: () => Date;
   /** The site's time zone: dates in requests are local days there. */
   timezone: string;
   /** Secure cookies when the hub is served over HTTPS (behind a proxy or with TLS). */

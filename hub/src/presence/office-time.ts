@@ -45,8 +45,8 @@ export function officeIntervals(calendar: OfficeCalendar, fromMs: number, toMs: 
 }
 
 /**
- * The instant at which `durationMs` of office time has passed since `fromMs`, looking no further
- * than `untilMs`; undefined when it has not passed by then.
+ * The instant at which `durationMs` of office time has passed since `fromMs`, if that is before
+ * `untilMs`; undefined when it has not passed by then.
  */
 export function afterOfficeTime(
   calendar: OfficeCalendar,
@@ -61,7 +61,7 @@ export function afterOfficeTime(
     for (const s of officeSessions(calendar, date)) {
       const start = Math.max(s.fromMs, fromMs);
       if (start >= s.toMs) continue;
-      if (start + left <= s.toMs) return start + left <= untilMs ? start + left : undefined;
+      if (start + left <= s.toMs) return start + left < untilMs ? start + left : undefined;
       left -= s.toMs - start;
     }
   }

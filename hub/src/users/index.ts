@@ -1,1 +1,1 @@
-export { ROLES, type Role, type User, Users } from './users.ts';
+export { ROLES, type Role, SESSION_COOKIE, type User, Users } from './users.ts';

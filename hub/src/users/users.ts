@@ -3,6 +3,9 @@ import { HubError } from '../errors.ts';
 import { digest, hashSecret, newSecret, verifySecret } from '../security/index.ts';
 import type { Store } from '../store/index.ts';
 
+/** The cookie that carries a signed-in user's session token (HTTP routes and the live board). */
+export const SESSION_COOKIE = 'tt_session';
+
 export const ROLES = ['admin', 'leader', 'operator', 'technician'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { localTime } from '../config/index.ts';
+import { HubError } from '../errors.ts';
+import { nextDate } from '../presence/index.ts';
+import { parseRequest, requireRole } from './guards.ts';
+import type { HttpDeps } from './types.ts';
+
+export const BOARD_ROLES = ['admin', 'leader'] as const;
+/** A month of days per request keeps a report fast on a Pi. */
+const MAX_DAYS = 31;
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD (site time)' });
+const AttendanceQuery = z.object({ from: Day.optional(), to: Day.optional() });
+
+/**
+ * GET /api/v1/desks — every desk now, as the live board shows it, for scripts and flows.
+ * GET /api/v1/desks/attendance?from&to — attendance per desk per day (site-time dates, both
+ * included; today without them): the weekly report's numbers.
+ */
+export function desksRoutes(api: FastifyInstance, deps: HttpDeps): void {
+  api.get('/desks', async (request) => {
+    requireRole(deps, request, BOARD_ROLES);
+    return deps.deskBoard();
+  });
+
+  api.get('/desks/attendance', async (request) => {
+    requireRole(deps, request, BOARD_ROLES);
+    const query = parseRequest(AttendanceQuery, request.query);
+    const today = localTime(deps.timezone, deps.now()).date;
+    const from = query.from ?? query.to ?? today;
+    const to = query.to ?? from;
+    if (to < from) throw new HubError('TT_REQUEST_INVALID', `to: must not be before from (${from})`);
+    const days: string[] = [];
+    for (let date = from; date <= to; date = nextDate(date)) {
+      if (days.length === MAX_DAYS)
+        throw new HubError('TT_REQUEST_INVALID', `at most ${MAX_DAYS} days at once`);
+      days.push(date);
+    }
+    return { from, to, days: days.map((date) => ({ date, desks: deps.presence.attendance(date) })) };
+  });
+}

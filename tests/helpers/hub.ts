@@ -17,19 +17,18 @@ export type TestHub = Hub & { dataDir: string; logs: LogLines; url: string; clos
  * A real hub on free loopback ports with a fresh data directory; close() removes everything.
  * `now` is the hub's clock, for tests that play a day faster than it passes.
  */
-export async function startTestHub(
-  env: Record<string, string> = {},
-  now?: () => Date,
-): Promise<TestHub> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tt-hub-'));
+export async function startTestHub(env: Record<string, string> = {}, now?: () => Date): Promise<TestHub> {
+  // A caller that brings its own data directory (to restart a hub on it) also removes it.
+  const ownsDataDir = env.TT_DATA_DIR === undefined;
+  const dataDir = env.TT_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tt-hub-'));
   const settings = loadSettings({
     TT_CONFIG: EXAMPLE_CONFIG,
-    TT_DATA_DIR: dataDir,
     TT_HOST: '127.0.0.1',
     TT_MQTT_PORT: '0',
     TT_HTTP_PORT: '0',
     TT_LOG_LEVEL: 'info',
     ...env,
+    TT_DATA_DIR: dataDir,
   });
   const logs: LogLines = [];
   const sink = new Writable({
@@ -46,7 +45,7 @@ export async function startTestHub(
     url: `mqtt://127.0.0.1:${hub.mqttPort}`,
     close: async () => {
       await hub.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -115,4 +115,13 @@ describe('availability', () => {
       /registered as "rating-button"/,
     );
   });
+
+  it('refuses an event type that is not its kind of device, and keeps nothing of it', () => {
+    send({ family: 'evt', event: 'presence' }, { boot: 'boot0001', seq: 0, present: true });
+    expect(rows<{ reason: string }>('SELECT reason FROM rejected')[0]!.reason).toBe(
+      'presence events come from a presence-sensor; "btn-1" is registered as a rating-button',
+    );
+    expect(rows('SELECT * FROM events')).toEqual([]);
+    expect(rows('SELECT * FROM presence_changes')).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, printed as a Markdown table for docs/benchmarks.md. */
 import { cpus, totalmem } from 'node:os';
+import { benchDeskBoard } from './desk-board.ts';
 import { benchIngest } from './ingest.ts';
 import { benchStartup } from './startup.ts';
 
@@ -36,4 +37,18 @@ console.log(
 console.log(`| hub RSS, peak (MiB) | ${ingest.hubRssPeakMb.toFixed(1)} |`);
 console.log(`| hub CPU (cores used) | ${ingest.hubCores.toFixed(2)} |`);
 console.log(`| ratings lost | ${ingest.lost} |`);
+
+const board = await benchDeskBoard();
+console.log(`\n## Live desk board: sensor flip → on screen — ${new Date().toISOString().slice(0, 10)}`);
+console.log(
+  `Command: npm run bench (${board.flips} flips of a simulated sensor over MQTT, ${board.screens} chromium screens watching)\n`,
+);
+console.log('| measure | p50 (ms) | p99 (ms) |');
+console.log('| --- | ---: | ---: |');
+console.log(
+  `| flip → PUBACK (report durable in the hub's store) | ${board.ackP50Ms.toFixed(0)} | ${board.ackP99Ms.toFixed(0)} |`,
+);
+console.log(
+  `| flip → card changed on every screen | ${board.screenP50Ms.toFixed(0)} | ${board.screenP99Ms.toFixed(0)} (max ${board.screenMaxMs.toFixed(0)}) |`,
+);
 process.exit(0);

@@ -12,6 +12,9 @@ export const en = {
   'simulate.progress':
     'Simulating: {online}/{devices} devices online, {events} events sent, {acked} acknowledged, {left} s left',
   'simulate.done': 'Done: {events} events, {acked} acknowledged by the hub.',
+  'demo.board': 'Desk board: http://localhost:{port}/board',
+  'demo.login': 'Board login: {name} / {password} (leader role, shown once)',
+  'demo.loginKept': 'Log in to the board as {name}, created by an earlier demo run.',
   'hub.started': 'Hub running: MQTT port {mqtt}, HTTP port {http}.',
   'error.prefix': 'Error',
   'board.title': 'Desk board',

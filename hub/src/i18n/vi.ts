@@ -11,6 +11,9 @@ export const vi = {
   'simulate.progress':
     'Mô phỏng: {online}/{devices} thiết bị trực tuyến, {events} sự kiện đã gửi, {acked} đã xác nhận, còn {left} s',
   'simulate.done': 'Xong: {events} sự kiện, {acked} đã được trạm xác nhận.',
+  'demo.board': 'Bảng theo dõi quầy: http://localhost:{port}/board',
+  'demo.login': 'Đăng nhập bảng: {name} / {password} (vai trò lãnh đạo, chỉ hiện một lần)',
+  'demo.loginKept': 'Đăng nhập bảng bằng tài khoản {name} đã tạo ở lần chạy thử trước.',
   'hub.started': 'Trạm đã chạy: MQTT cổng {mqtt}, HTTP cổng {http}.',
   'error.prefix': 'Lỗi',
   'board.title': 'Bảng theo dõi quầy',

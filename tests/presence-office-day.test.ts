@@ -230,6 +230,22 @@ describe('a simulated office day', () => {
     expect(rows).toEqual([{ misuse: 'unstaffed' }, { misuse: '' }]);
   });
 
+  it('writes every report as a presence point for InfluxDB, at the time the sensor saw it', () => {
+    const points = (
+      hub.store
+        .prepare("SELECT tags, fields, time_ms FROM outbox WHERE measurement = 'presence' ORDER BY time_ms")
+        .all() as Array<{ tags: string; fields: string; time_ms: number }>
+    ).filter((p) => JSON.parse(p.tags).device === 'pir-quay-2');
+    expect(
+      points.map((p) => [JSON.parse(p.tags).desk, JSON.parse(p.fields).present, Number(p.time_ms)]),
+    ).toEqual([
+      ['quay-2', 0, local('07:00').getTime()],
+      ['quay-2', 1, local('07:50').getTime()],
+      ['quay-2', 1, local('10:30').getTime()], // its current state, after reconnecting
+      ['quay-2', 0, local('17:05').getTime()],
+    ]);
+  });
+
   it('shows the end of the day on the board', async () => {
     const board = (await hub.http.inject({ method: 'GET', url: '/api/v1/desks', cookies })).json();
     const desk = (id: string) => board.desks.find((d: { id: string }) => d.id === id);

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placementOf } from '../hub/src/devices/index.ts';
 import { SimPresenceSensor, SimRatingButton } from '../simulators/src/devices.ts';
-import { startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
 // The live desk board in Debian's chromium against a real hub, with presence sensors from the
@@ -42,17 +41,12 @@ beforeAll(async () => {
   hub = await startTestHub(env, clock);
   await hub.users.add({ ...LEADER, role: 'leader' });
   await hub.users.add({ ...OPERATOR, role: 'operator' });
-  const placement = placementOf(hub.config);
   // Buttons have their own clock, so that presses lie six seconds apart (none is a repeat) and
   // before the hub's now (today's ratings so far).
   let pressedAt = clock().getTime() - 10 * 60_000;
   const pressClock = () => new Date(pressedAt);
   const link = async (id: string, kind: 'presence-sensor' | 'rating-button', desk: string) => ({
-    url: hub.url,
-    site: hub.config.site.code,
-    id,
-    secret: (await hub.devices.add({ id, kind, desk }, placement)).secret,
-    fw: 'sim-1.0.0',
+    ...(await provisionSim(hub, { id, kind, desk })),
     clock: kind === 'rating-button' ? pressClock : clock,
     reconnectPeriodMs: 200,
   });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placementOf } from '../hub/src/devices/index.ts';
 import { SimPresenceSensor, SimRatingButton } from '../simulators/src/devices.ts';
-import { startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
 // A simulated office day over real MQTT: presence sensors from the simulator report to a real hub
 // whose clock the test moves through Monday 23/11/2026. The attendance and empty-desk alerts the
@@ -103,13 +102,8 @@ let cookies: Record<string, string>;
 
 beforeAll(async () => {
   hub = await startTestHub({}, clock);
-  const placement = placementOf(hub.config);
   const link = async (id: string, kind: 'presence-sensor' | 'rating-button', desk: string) => ({
-    url: hub.url,
-    site: hub.config.site.code,
-    id,
-    secret: (await hub.devices.add({ id, kind, desk }, placement)).secret,
-    fw: 'sim-1.0.0',
+    ...(await provisionSim(hub, { id, kind, desk })),
     clock,
   });
   for (const desk of Object.keys(SCRIPT)) {

@@ -43,22 +43,19 @@ export type Hub = {
 export const storePath = (dataDir: string) => join(dataDir, 'hub.sqlite');
 
 /**
- * The composition root: builds every feature from the settings, starts them in order and stops
- * them in reverse. Nothing else reads settings or config.
+ * The domains that take in device events, wired to each other: devices, outbox, alerts, presence,
+ * ratings, rejections and ingest. Part of the composition root, apart so that tests that feed
+ * messages straight to `ingest.accept` get the hub's own wiring.
  */
-export async function startHub(
-  settings: Settings,
-  log: Logger,
-  /** The hub's clock; tests drive a simulated office day with their own (STYLE 10). */
-  now: () => Date = () => new Date(),
-): Promise<Hub> {
-  const startedAt = Date.now();
-  const config = loadSiteConfig(settings.configPath);
-  const site = config.site.code;
-  const store = openStore(storePath(settings.dataDir));
-  const bus = new EventBus(log);
+export function buildEventDomains(deps: {
+  config: SiteConfig;
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  now: () => Date;
+}) {
+  const { config, store, bus, log, now } = deps;
   const devices = new DeviceRegistry(store, now);
-  const users = new Users(store);
   const outbox = new Outbox(store);
   const alerts = new Alerts(
     store,
@@ -88,7 +85,7 @@ export async function startHub(
   });
   const rejections = new Rejections(store, log.child({ domain: 'ingest' }), bus);
   const ingest = new Ingest({
-    site,
+    site: config.site.code,
     db: store,
     devices,
     outbox,
@@ -99,6 +96,32 @@ export async function startHub(
     ratings,
     alerts,
     presence,
+    now,
+  });
+  return { devices, outbox, alerts, presence, ratings, rejections, ingest };
+}
+
+/**
+ * The composition root: builds every feature from the settings, starts them in order and stops
+ * them in reverse. Nothing else reads settings or config.
+ */
+export async function startHub(
+  settings: Settings,
+  log: Logger,
+  /** The hub's clock; tests drive a simulated office day with their own (STYLE 10). */
+  now: () => Date = () => new Date(),
+): Promise<Hub> {
+  const startedAt = Date.now();
+  const config = loadSiteConfig(settings.configPath);
+  const site = config.site.code;
+  const store = openStore(storePath(settings.dataDir));
+  const bus = new EventBus(log);
+  const users = new Users(store);
+  const { devices, outbox, alerts, presence, ratings, rejections, ingest } = buildEventDomains({
+    config,
+    store,
+    bus,
+    log,
     now,
   });
   const broker = new Broker({

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { placementOf } from '../../hub/src/devices/index.ts';
 import { createLogger } from '../../hub/src/log.ts';
 import { type Hub, startHub } from '../../hub/src/main.ts';
 import { loadSettings } from '../../hub/src/settings.ts';
@@ -48,6 +49,18 @@ export async function startTestHub(env: Record<string, string> = {}, now?: () =>
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Register a device at a desk of the test hub; what a simulated device needs to connect as it
+ * (SimOptions without the clock).
+ */
+export async function provisionSim(
+  hub: TestHub,
+  device: { id: string; kind: 'rating-button' | 'presence-sensor'; desk: string },
+) {
+  const { secret } = await hub.devices.add(device, placementOf(hub.config));
+  return { url: hub.url, site: hub.config.site.code, id: device.id, secret, fw: 'sim-1.0.0' };
 }
 
 /** Wait until `check` holds, polling; fails with `what` after `timeoutMs`. */

@@ -9,25 +9,18 @@
  *
  * `--io simulated` runs the same program on pins in memory (bench and tests). Wiring: docs/firmware.md.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import five from 'johnny-five';
+import type five from 'johnny-five';
 import { SerialPort } from 'serialport';
-import { z } from 'zod';
-import { DEVICE_ID_PATTERN, SITE_PATTERN } from '../../../protocol/index.ts';
-import { SimulatedIO } from '../io/simulated-io.ts';
-import { DeviceLink, FileQueue } from '../link/index.ts';
+import {
+  fail,
+  loadProvisioning,
+  openBoard,
+  openLink,
+  parseCommandLine,
+  stopOnSignal,
+} from '../link/program.ts';
 import { LD2410_BAUD_RATE, Ld2410Parser } from './ld2410.ts';
 import { PresenceSensor } from './presence-sensor.ts';
-
-/** What `thanthien device add` wrote for this sensor. */
-const Provisioning = z.object({
-  id: z.string().regex(DEVICE_ID_PATTERN),
-  secret: z.string().min(16),
-  kind: z.literal('presence-sensor'),
-  site: z.string().regex(SITE_PATTERN),
-  mqtt_url: z.string(),
-});
 
 /** Node's timers hold at most 2^31 − 1 ms (about 24.8 days). */
 const MAX_DELAY_MS = 2_147_483_647;
@@ -45,21 +38,7 @@ const OPTIONS = {
   'clock-unsynced': { type: 'boolean', default: false },
 } as const;
 
-function fail(message: string): never {
-  console.error(`Lỗi / Error: ${message}`);
-  process.exit(1);
-}
-
-function parseCommandLine() {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (err) {
-    // An unknown option or a missing value: parseArgs says which.
-    fail((err as Error).message);
-  }
-}
-
-const values = parseCommandLine();
+const values = parseCommandLine(OPTIONS);
 
 /** A pin number, or undefined for "none". */
 function pinOption(name: string, value: string): number | undefined {
@@ -77,18 +56,7 @@ function delayOption(name: string, value: string, unitMs: number): number {
   return ms;
 }
 
-if (!values.provision) fail('--provision <file from "thanthien device add"> is required');
-let raw: unknown;
-try {
-  raw = JSON.parse(readFileSync(values.provision, 'utf8'));
-} catch (err) {
-  fail(`${values.provision}: ${(err as Error).message}`);
-}
-const parsed = Provisioning.safeParse(raw);
-if (!parsed.success)
-  fail(
-    `${values.provision}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-  );
+const device = loadProvisioning(values.provision, 'presence-sensor', {});
 if (values.io !== 'firmata' && values.io !== 'simulated') fail('--io must be "firmata" or "simulated"');
 const pin = pinOption('pin', values.pin);
 const led = pinOption('led', values.led);
@@ -98,8 +66,6 @@ if (pin === undefined && !values.radar) fail('--pin none needs --radar <LD2410 U
 const needsBoard = pin !== undefined || led !== undefined;
 if (needsBoard && values.io === 'firmata' && !values.serial)
   fail('--serial <port, e.g. /dev/ttyACM0> is required with Firmata (or --pin none --led none with --radar)');
-
-const device = parsed.data;
 
 /** The LD2410's reports; a port that does not open stops the program, a later error is logged. */
 function openRadar(path: string): Ld2410Parser {
@@ -119,18 +85,7 @@ function run(board: five.Board | undefined): void {
 }
 
 function start(board: five.Board | undefined): void {
-  const link = new DeviceLink({
-    url: device.mqtt_url,
-    site: device.site,
-    id: device.id,
-    secret: device.secret,
-    kind: 'presence-sensor',
-    fw: '1.0.0',
-    queue: values.queue ? new FileQueue(values.queue) : undefined,
-    clockSynced: () => !values['clock-unsynced'],
-  });
-  link.on('problem', (err) => console.error(`MQTT: ${err.message}`));
-  link.on('connected', () => console.error(`Đã kết nối trạm / connected: ${device.mqtt_url}`));
+  const link = openLink(device, { queue: values.queue, clockUnsynced: values['clock-unsynced'] });
   const sensor = new PresenceSensor({
     board,
     link,
@@ -143,20 +98,11 @@ function start(board: five.Board | undefined): void {
   });
   link.start();
   sensor.start();
-  const stop = () => {
-    sensor.stop();
-    void link.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignal(() => sensor.stop(), link);
 }
 
 if (needsBoard) {
-  const io =
-    values.io === 'simulated'
-      ? { io: new SimulatedIO() }
-      : { port: new SerialPort({ path: values.serial!, baudRate: 57_600, autoOpen: true }) };
-  const board = new five.Board({ ...io, repl: false, debug: false } as five.BoardOption);
+  const board = openBoard(values.io, values.serial);
   board.on('ready', () => run(board));
 } else {
   run(undefined);

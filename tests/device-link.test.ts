@@ -142,6 +142,8 @@ describe('device link: state', () => {
     expect(broker!.connectedClients).toBe(0);
     l.reconnect();
     await until(() => connects === 2, 'reconnected');
+    // CONNACK comes before the birth reaches the broker: wait for the birth itself.
+    await until(() => on('btn-cut', { family: 'state' }).length === 3, 'the second birth');
     const states = on('btn-cut', { family: 'state' }).map((r) => r.body);
     expect(states).toEqual([
       expect.objectContaining({ online: true, boot: l.boot }),

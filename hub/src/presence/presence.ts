@@ -78,7 +78,8 @@ export class Presence {
 
   /** A desk's state at a moment, e.g. when a rating was pressed. */
   stateAt(desk: string, atMs: number): DeskState {
-    return stateAt(this.#changes(desk, atMs - ALERT_HORIZON_MS, atMs), atMs).state;
+    // The last change up to atMs is all it takes: no history on this per-rating path.
+    return stateAt(this.#changes(desk, atMs, atMs), atMs).state;
   }
 
   /** Every desk now: its state, since when, and its sensors. */

@@ -1,3 +1,5 @@
+import type { DeskState } from '../presence/index.ts';
+
 /**
  * Why a press is suspect (DESIGN §6 "Ratings"): flagged, never dropped, so leaders see both the
  * counted numbers and what was set aside.
@@ -13,7 +15,7 @@ export function misuseReasons(press: {
   repeatIntervalMs: number;
   officeTime: boolean;
   /** What the desk's presence sensor saw at the press. */
-  deskState: 'present' | 'absent' | 'unknown';
+  deskState: DeskState;
 }): MisuseReason[] {
   const reasons: MisuseReason[] = [];
   const { timeMs, lastCountedMs, repeatIntervalMs } = press;

@@ -1,4 +1,5 @@
 import { classifyRating } from '../../../protocol/index.ts';
+import type { DeskState } from '../presence/index.ts';
 import type { Store } from '../store/index.ts';
 import { type Indicators, type RatingRow, rank, summarize } from './indicators.ts';
 import { type MisuseReason, misuseReasons } from './misuse.ts';
@@ -26,7 +27,7 @@ export class Ratings {
   readonly #isOfficeTime: (at: Date) => boolean;
   readonly #repeatIntervalMs: number;
 
-  readonly #deskState: (desk: string, atMs: number) => 'present' | 'absent' | 'unknown';
+  readonly #deskState: (desk: string, atMs: number) => DeskState;
 
   constructor(
     db: Store,
@@ -34,7 +35,7 @@ export class Ratings {
       isOfficeTime: (at: Date) => boolean;
       repeatIntervalMs: number;
       /** What the desk's presence sensor saw at a moment (the presence domain). */
-      deskState: (desk: string, atMs: number) => 'present' | 'absent' | 'unknown';
+      deskState: (desk: string, atMs: number) => DeskState;
     },
   ) {
     this.#db = db;

@@ -97,7 +97,6 @@ export class DeskBoardLive {
       ws.on('pong', () => (viewer.alive = true));
       ws.on('close', () => this.#viewers.delete(viewer));
       ws.on('error', (err) => this.#deps.log.debug({ err }, 'desk board socket error'));
-      ws.on('message', () => {}); // screens only listen
       this.#send(viewer, this.#board().json);
     });
   }

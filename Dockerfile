@@ -1,4 +1,4 @@
-# The hub on Node 24 (DESIGN §3), compiled to JavaScript: 20 MiB less RSS than running the
+# The hub on Node 24 (docs/architecture.md), compiled to JavaScript: 20 MiB less RSS than running the
 # TypeScript sources through Node's type stripping (docs/benchmarks.md).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app

@@ -1,7 +1,7 @@
 import type { RatingEvent } from './messages.ts';
 
 /**
- * Which grades count as satisfied and unsatisfied on each scale (DESIGN §4 labels). One rule for
+ * Which grades count as satisfied and unsatisfied on each scale (docs/protocol.md, labels). One rule for
  * the box (which asks why after an unsatisfied rating) and the hub (which counts and alerts):
  * 3: Không hài lòng | Hài lòng, Rất hài lòng
  * 4: Không hài lòng | Bình thường | Hài lòng, Rất hài lòng

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fail, ok, type Result } from './result.ts';
 import type { DeviceTopic, EventType } from './topics.ts';
 
-// Payload schemas of protocol v1 (DESIGN §4). Unknown fields are ignored (zod strips them);
+// Payload schemas of protocol v1 (docs/protocol.md). Unknown fields are ignored (zod strips them);
 // a missing or ill-typed required field rejects the message with a reason.
 
 export const DEVICE_KINDS = ['rating-button', 'presence-sensor', 'speaker'] as const;

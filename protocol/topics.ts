@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from './result.ts';
 
-/** The version is part of the topic; a breaking change is v2 (DESIGN §4). */
+/** The version is part of the topic; a breaking change is v2 (docs/protocol.md). */
 export const PROTOCOL_VERSION = 'v1';
 export const TOPIC_ROOT = 'thanthien';
 

@@ -4,7 +4,7 @@ import { publishRefusal, subscribeRefusal } from '../hub/src/broker/index.ts';
 const SITE = 'xa-tan-lap';
 const own = (tail: string) => `thanthien/v1/${SITE}/dev/btn-1/${tail}`;
 
-describe('publish ACL (DESIGN §4)', () => {
+describe('publish ACL (docs/protocol.md)', () => {
   it.each(['state', 'evt/rating', 'evt/presence', 'telemetry', 'ack', 'evt/unknown'])(
     'allows own %s',
     (tail) => {
@@ -29,7 +29,7 @@ describe('publish ACL (DESIGN §4)', () => {
   });
 });
 
-describe('subscribe ACL (DESIGN §4)', () => {
+describe('subscribe ACL (docs/protocol.md)', () => {
   it('allows its own cmd and the hub state', () => {
     expect(subscribeRefusal(SITE, 'btn-1', own('cmd'), 1)).toBeUndefined();
     expect(subscribeRefusal(SITE, 'btn-1', `thanthien/v1/${SITE}/hub/state`, 1)).toBeUndefined();

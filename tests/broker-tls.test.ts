@@ -8,7 +8,7 @@ import { deviceTopic } from '../protocol/index.ts';
 import { startTestHub, type TestHub } from './helpers/hub.ts';
 import { mosquitto } from './helpers/mosquitto.ts';
 
-// MQTT over TLS when certificates are configured (DESIGN §7), with Debian's mosquitto_pub.
+// MQTT over TLS when certificates are configured (docs/operations.md), with Debian's mosquitto_pub.
 
 let hub: TestHub;
 let dir: string;

@@ -400,7 +400,7 @@ describe('device link: presence sensor', () => {
   });
 });
 
-// One suite for every EventQueue (STYLE 6): what the link relies on, whatever keeps the events.
+// One suite for every EventQueue: what the link relies on, whatever keeps the events.
 function queueSuite(name: string, make: () => EventQueue) {
   describe(`${name} (shared queue suite)`, () => {
     const event = (seq: number): QueuedEvent => ({ key: `b:${seq}`, topic: 't', body: { seq } });

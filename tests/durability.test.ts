@@ -12,7 +12,7 @@ import { EXAMPLE_CONFIG, until } from './helpers/hub.ts';
 import { type HubProcess, hubEnv, hubProcess } from './helpers/hub-process.ts';
 import { type Influxd, startInfluxd } from './helpers/influxd.ts';
 
-// Nothing is lost (DESIGN §8): 10,000 ratings from 20 desks end as exactly 10,000 points with
+// Nothing is lost (docs/architecture.md): 10,000 ratings from 20 desks end as exactly 10,000 points with
 // their desk and official, while devices drop off at random — and again while, besides, the hub
 // is killed with SIGKILL five times and InfluxDB is down 30 s.
 

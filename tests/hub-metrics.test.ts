@@ -3,7 +3,7 @@ import { Outbox } from '../hub/src/ingest/index.ts';
 import { HubMetrics } from '../hub/src/metrics/index.ts';
 import { openStore } from '../hub/src/store/index.ts';
 
-describe('hub measurement (DESIGN §5)', () => {
+describe('hub measurement (docs/influxdb.md)', () => {
   it('queues backlog, event rate, RSS and refusals as a hub point', () => {
     const outbox = new Outbox(openStore(':memory:'));
     let now = 1_000_000;

@@ -43,7 +43,7 @@ describe('events', () => {
     expect(outbox.backlog()).toBe(2);
   });
 
-  it('turns a rating into the point of DESIGN §5, attributed to the desk and the official on duty', () => {
+  it('turns a rating into the point of docs/influxdb.md, attributed to the desk and the official on duty', () => {
     send(
       { family: 'evt', event: 'rating' },
       { boot: 'boot0001', seq: 0, score: 1, scale: 4, ts: '2026-11-23T08:59:58.250+07:00' },

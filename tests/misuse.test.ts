@@ -7,7 +7,7 @@ import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
 import { ingestStack } from './helpers/ingest-stack.ts';
 
-// Suspect presses are flagged, never dropped (DESIGN §6): hand-made cases on a real store.
+// Suspect presses are flagged, never dropped (docs/architecture.md): hand-made cases on a real store.
 
 const config = loadSiteConfig(EXAMPLE_CONFIG);
 const hanoi = (local: string) => new Date(`${local}+07:00`);

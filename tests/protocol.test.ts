@@ -18,7 +18,7 @@ import {
   Timestamp,
 } from '../protocol/index.ts';
 
-// Protocol v1 (DESIGN §4): topics and payloads, and docs/protocol.md held to the code.
+// Protocol v1 (docs/protocol.md): topics and payloads, and docs/protocol.md held to the code.
 
 const SITE = 'xa-tan-lap';
 const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
@@ -59,7 +59,7 @@ describe('topics', () => {
     }
   });
 
-  it('spells every family as the docs and DESIGN §4 do', () => {
+  it('spells every family as the docs do', () => {
     expect(FAMILIES.map((topic) => deviceTopic(SITE, 'btn-quay-1', topic))).toEqual([
       'thanthien/v1/xa-tan-lap/dev/btn-quay-1/state',
       'thanthien/v1/xa-tan-lap/dev/btn-quay-1/evt/rating',

@@ -1,6 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 
-// Secrets never reach a log line, whatever a caller passes in (DESIGN §8).
+// Secrets never reach a log line, whatever a caller passes in (docs/architecture.md).
 const REDACT = [
   'password',
   'secret',

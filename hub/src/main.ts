@@ -108,7 +108,7 @@ export function buildEventDomains(deps: {
 export async function startHub(
   settings: Settings,
   log: Logger,
-  /** The hub's clock; tests drive a simulated office day with their own (STYLE 10). */
+  /** The hub's clock; tests drive a simulated office day with their own. */
   now: () => Date = () => new Date(),
 ): Promise<Hub> {
   const startedAt = Date.now();

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from './version.ts';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 
-/** The hub's environment (DESIGN §7). Read once, in the composition root only. */
+/** The hub's environment (docs/operations.md). Read once, in the composition root only. */
 const Env = z.object({
   // Without TT_CONFIG the example commune shipped with the hub, wherever it is started from.
   TT_CONFIG: z.string().default(join(PROJECT_ROOT, 'provisioning/site.example.yaml')),

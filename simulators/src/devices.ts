@@ -45,7 +45,7 @@ abstract class SimDevice {
     return this.link.stop();
   }
 
-  /** QoS 0 and only while connected (DESIGN §4); a device adds what it knows about itself. */
+  /** QoS 0 and only while connected (docs/protocol.md); a device adds what it knows about itself. */
   sendTelemetry(): void {
     this.link.telemetry({
       uptime_s: Math.floor((Date.now() - this.#startedAt) / 1000),
@@ -63,7 +63,7 @@ abstract class SimDevice {
 export class SimRatingButton extends SimDevice {
   readonly scale: RatingScale;
 
-  /** `scale` is the site's (3, 4 or 5; DESIGN §4 ratings), 4 unless told. */
+  /** `scale` is the site's (3, 4 or 5; docs/protocol.md, ratings), 4 unless told. */
   constructor(options: SimOptions & { scale?: RatingScale }) {
     const { scale, ...link } = options;
     super('rating-button', link);
@@ -89,7 +89,7 @@ export class SimPresenceSensor extends SimDevice {
     const { present, ...link } = options;
     super('presence-sensor', link);
     this.#present = present ?? false;
-    // DESIGN §4 presence: the current state after each (re)connect, so the hub never guesses.
+    // docs/protocol.md, presence: the current state after each (re)connect, so the hub never guesses.
     this.link.on('connected', () => this.link.record('presence', { present: this.#present }));
   }
 
@@ -115,7 +115,7 @@ type Playing = {
 };
 
 /**
- * A village loudspeaker node: answers every command with the acks of DESIGN §4 and docs/protocol.md.
+ * A village loudspeaker node: answers every command with the acks of docs/protocol.md.
  * It downloads and verifies assets for real; "playing" is a timer as long as the asset.
  */
 export class SimSpeaker extends SimDevice {
@@ -179,7 +179,7 @@ export class SimSpeaker extends SimDevice {
   async #play(command: PlayCommand): Promise<void> {
     const current = this.#playing;
     // A higher tier preempts a lower one on the node, the same tier replaces it, and a lower tier
-    // while a higher one plays is rejected (DESIGN §4, docs/protocol.md).
+    // while a higher one plays is rejected (docs/protocol.md).
     if (current && rank(command.priority) < rank(current.priority)) {
       this.link.ack({
         id: command.id,

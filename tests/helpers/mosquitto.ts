@@ -5,7 +5,7 @@ export function mosquitto(command: 'mosquitto_pub' | 'mosquitto_sub', args: stri
   return runProcess(command, args);
 }
 
-/** Connection arguments for a device: clientId = username = id (DESIGN §4). */
+/** Connection arguments for a device: clientId = username = id (docs/protocol.md). */
 export function as(port: number, id: string, secret: string, clientId = id): string[] {
   return ['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv311', '-i', clientId, '-u', id, '-P', secret];
 }

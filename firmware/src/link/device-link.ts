@@ -35,7 +35,7 @@ export type DeviceLinkOptions = {
   /** Where events wait for their PUBACK; a FileQueue keeps them across reboots. */
   queue?: EventQueue;
   clock?: () => Date;
-  /** `ts` is sent only while the clock is synchronised (DESIGN §4 time). */
+  /** `ts` is sent only while the clock is synchronised (docs/protocol.md, time). */
   clockSynced?: () => boolean;
   /** The first wait before reconnecting; it doubles while the hub stays away, up to 30 s. */
   reconnectPeriodMs?: number;
@@ -47,7 +47,7 @@ export type DeviceLinkOptions = {
   logger?: LinkLogger;
 };
 
-/** An event's body as it goes on the wire: its identity (DESIGN §4) and its own fields. */
+/** An event's body as it goes on the wire: its identity (docs/protocol.md) and its own fields. */
 export type EventIdentity = { boot: string; seq: number; ts?: string };
 
 export type DeviceLinkEvents = {
@@ -65,7 +65,7 @@ export type DeviceLinkEvents = {
   error: [error: Error];
 };
 
-/** The link's catalogue of coded errors (STYLE 8). */
+/** The link's catalogue of coded errors. */
 export const LINK_ERRORS = {
   TT_LINK_OPTIONS_INVALID: 'device link options are invalid',
   TT_LINK_EVENT_INVALID: 'event does not follow protocol v1',
@@ -109,7 +109,7 @@ type Settings = Required<Omit<DeviceLinkOptions, 'queue' | 'logger'>> & {
  */
 export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   readonly id: string;
-  /** Chosen at each start of the device program (DESIGN §4 events are identified forever). */
+  /** Chosen at each start of the device program (docs/protocol.md, events are identified forever). */
   readonly boot = randomBootId();
   readonly #options: Readonly<Settings>;
   /** Keys of events published and not yet called back; MQTT.js resends them after a reconnect. */
@@ -317,7 +317,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     this.#backoffMs = this.#options.reconnectPeriodMs;
     client.options.reconnectPeriod = this.#backoffMs;
     this.#options.logger.info({ device: this.id, boot: this.boot }, 'connected to the hub');
-    // The birth goes first, then the cmd subscription, then the queue (DESIGN §4).
+    // The birth goes first, then the cmd subscription, then the queue (docs/protocol.md).
     client.publish(this.#topic({ family: 'state' }), encode(this.#birth()), { qos: 1, retain: true });
     client.subscribe(this.#topic({ family: 'cmd' }), { qos: 1 }, (err, granted) => {
       const refused = err ?? granted?.find((g) => g.qos === 128);
@@ -404,7 +404,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       if (parsed.value.family === 'cmd') this.emit('command', parsed.value.body);
       return;
     }
-    // DESIGN §4: a missing or ill-typed field rejects the message with a reason.
+    // docs/protocol.md: a missing or ill-typed field rejects the message with a reason.
     const id = commandId(payload);
     this.#options.logger.warn({ device: this.id, command: id ?? null, reason: parsed.reason }, 'bad command');
     if (id) this.ack({ id, status: 'rejected', error: parsed.reason.slice(0, 200) });
@@ -481,7 +481,7 @@ function commandId(payload: Buffer): string | undefined {
 }
 
 /**
- * ISO-8601 in the machine's local offset with milliseconds (DESIGN §4 time).
+ * ISO-8601 in the machine's local offset with milliseconds (docs/protocol.md, time).
  *
  * @example isoWithOffset(new Date('2026-11-22T01:15:30.123Z')) // on a machine in Asia/Ho_Chi_Minh
  * // → '2026-11-22T08:15:30.123+07:00'

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** An event waiting for its PUBACK; `key` is its identity `boot:seq` (DESIGN §4). */
+/** An event waiting for its PUBACK; `key` is its identity `boot:seq` (docs/protocol.md). */
 export type QueuedEvent = { key: string; topic: string; body: Record<string, unknown> };
 
 /** The device's offline queue: events stay until the hub acknowledged them, oldest first. */

@@ -34,7 +34,7 @@ export class PresenceOptionsError extends RangeError {
 
 /**
  * Raw "someone detected" readings in, debounced presence transitions out. The state is
- * `undetermined` at boot and reported only once known (DESIGN §4 presence: devices send transitions
+ * `undetermined` at boot and reported only once known (docs/protocol.md, presence: devices send transitions
  * after their own hold time): present after `confirmMs` of detection, absent after `holdMs` with
  * none — counted from the last detection, or from boot. Any detection restarts the hold.
  *

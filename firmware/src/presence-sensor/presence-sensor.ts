@@ -34,7 +34,7 @@ export type PresenceSensorOptions = {
  * The desk presence sensor (cảm biến hiện diện): a digital presence input on a johnny-five board
  * and/or an LD2410 radar feed one PresenceDetector — someone is there when either source detects
  * them. Each debounced transition becomes a `presence` event, and the current state is sent again
- * after each (re)connect (DESIGN §4 presence).
+ * after each (re)connect (docs/protocol.md, presence).
  */
 export class PresenceSensor {
   readonly #o: PresenceSensorOptions & { timers: DetectorTimers };
@@ -139,7 +139,7 @@ export class PresenceSensor {
     this.#o.link.record('presence', { present });
   }
 
-  /** DESIGN §4: the current state after each (re)connect, once it is known. */
+  /** docs/protocol.md: the current state after each (re)connect, once it is known. */
   #sendCurrent = (): void => {
     const state = this.state;
     if (state !== 'undetermined') this.#o.link.record('presence', { present: state === 'present' });

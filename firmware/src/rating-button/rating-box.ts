@@ -13,7 +13,7 @@ export type RatingBoxOptions = {
   pins: {
     /** One button per grade, worst first: buttons[0] is score 1. */
     buttons: readonly number[];
-    /** Optional follow-up buttons, asked after an unsatisfied rating (DESIGN §4 rating-reason). */
+    /** Optional follow-up buttons, asked after an unsatisfied rating (docs/protocol.md, rating-reason). */
     reasons?: Partial<Record<Reason, number>>;
     /** The "thank you" (cảm ơn) light. */
     thanks: number;

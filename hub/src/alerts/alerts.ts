@@ -32,7 +32,7 @@ export type AlertPolicy = {
 export type CountedRating = RatingRecord & { unsatisfied: boolean };
 
 /**
- * Alerts for leaders (DESIGN §6): every unsatisfied rating, and a desk whose share of unsatisfied
+ * Alerts for leaders (docs/architecture.md): every unsatisfied rating, and a desk whose share of unsatisfied
  * ratings over a window passes the threshold. Leaders acknowledge, comment and resolve; each step
  * is kept with who did it and when.
  */

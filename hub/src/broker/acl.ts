@@ -1,6 +1,6 @@
 import { devicePrefix, deviceTopic, hubStateTopic } from '../../../protocol/index.ts';
 
-// The ACL of DESIGN §4: a device publishes only under its own dev/{id}/ (and never on its cmd,
+// The ACL of docs/protocol.md: a device publishes only under its own dev/{id}/ (and never on its cmd,
 // which is hub → device) and subscribes only to its own cmd — and to hub/state, which the hub
 // publishes for all. Pure, so it is tested on its own.
 

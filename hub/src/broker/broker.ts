@@ -158,7 +158,7 @@ export class Broker {
       const error = Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
       done(error, false);
     };
-    // [DESIGN §4 identity] clientId = username = device id.
+    // [docs/protocol.md, identity] clientId = username = device id.
     if (!username || client.id !== username) {
       refuse(IDENTIFIER_REJECTED, `client id "${client.id}" must equal the user name "${username ?? ''}"`);
       return;

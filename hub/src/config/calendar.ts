@@ -7,7 +7,7 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * The local date (YYYY-MM-DD), weekday and minutes since midnight of `at` in `timezone`: office
- * hours, holidays and rosters are all written in the site's time, never UTC (DESIGN §6).
+ * hours, holidays and rosters are all written in the site's time, never UTC (docs/architecture.md).
  *
  * @example
  * localTime('Asia/Ho_Chi_Minh', new Date('2026-01-01T20:00:00Z')); // { date: '2026-01-02', weekday: 'fri', minutes: 180 }

@@ -4,7 +4,7 @@ import type { SiteConfig, Weekday } from './schema.ts';
 /**
  * The official on duty at a desk on a weekday: the roster entry for that day, else the desk's
  * default officer; null for a desk the config does not know. Ratings are attributed to this
- * official (DESIGN §6 "Ratings").
+ * official (docs/architecture.md, the path of an event).
  *
  * @example
  * officerOnDuty(config, 'quay-5', 'tue'); // 'do-thi-thu': the roster gives her Tuesdays

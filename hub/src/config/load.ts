@@ -27,7 +27,7 @@ export function loadSiteConfig(path: string): SiteConfig {
 }
 
 /**
- * Parses config text; every problem names the file, line and field (DESIGN §8), e.g.
+ * Parses config text; every problem names the file, line and field (docs/architecture.md), e.g.
  * `site.yaml:14 desks[2].officer: required`. The result is deep-frozen: parse once, pass down.
  */
 export function parseSiteConfig(text: string, fileName: string): SiteConfig {

@@ -5,7 +5,7 @@ import { SITE_PATTERN } from '../../../protocol/index.ts';
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** Vietnamese labels per scale, 1 the worst (DESIGN §4 "Ratings"). */
+/** Vietnamese labels per scale, 1 the worst (docs/protocol.md, ratings). */
 export const DEFAULT_LABELS: Record<3 | 4 | 5, readonly string[]> = {
   3: ['Không hài lòng', 'Hài lòng', 'Rất hài lòng'],
   4: ['Không hài lòng', 'Bình thường', 'Hài lòng', 'Rất hài lòng'],

@@ -13,7 +13,7 @@ import type { HttpDeps } from './types.ts';
 
 export type { HealthSource, HttpDeps };
 
-/** The hub's HTTP API under /api/v1 (DESIGN §6). Tests drive it with `inject()`. */
+/** The hub's HTTP API under /api/v1 (docs/architecture.md). Tests drive it with `inject()`. */
 export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: log.child({ domain: 'http' }) as FastifyBaseLogger,

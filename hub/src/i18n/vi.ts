@@ -1,4 +1,4 @@
-/** Vietnamese, the first language of everything users read (DESIGN §6). */
+/** Vietnamese, the first language of everything users read (docs/architecture.md). */
 export const vi = {
   'device.added': 'Đã thêm thiết bị {id} ({kind}, {place}).',
   'device.rotated': 'Đã cấp mật khẩu mới cho thiết bị {id}; mật khẩu cũ hết hiệu lực ngay.',

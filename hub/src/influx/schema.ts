@@ -1,6 +1,6 @@
 import { FieldType, type ISchemaOptions } from 'influx';
 
-// The measurements of DESIGN §5, with the type of every field, so that integers are written as
+// The measurements of docs/influxdb.md, with the type of every field, so that integers are written as
 // integers (`score=4i`) and a point the hub builds wrong fails loudly instead of landing as a float.
 const i = FieldType.INTEGER;
 const f = FieldType.FLOAT;

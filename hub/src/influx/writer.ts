@@ -18,7 +18,7 @@ export type WriterOptions = {
   influx: InfluxDB;
   database: string;
   log: Logger;
-  /** DESIGN §6: up to 5,000 points a batch, at least once a second. */
+  /** docs/architecture.md: up to 5,000 points a batch, at least once a second. */
   batchSize?: number;
   intervalMs?: number;
   maxBackoffMs?: number;

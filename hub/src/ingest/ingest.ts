@@ -27,7 +27,7 @@ const EVENT_SENDERS: Record<DeviceEvent['type'], DeviceKind> = {
   presence: 'presence-sensor',
 };
 
-/** A `ts` more than this far in the future is replaced by the receive time (DESIGN §4 time). */
+/** A `ts` more than this far in the future is replaced by the receive time (docs/protocol.md, time). */
 const FUTURE_TOLERANCE_MS = 60_000;
 
 export type IngestDeps = {
@@ -53,7 +53,7 @@ type Received = { device: DeviceRecord; receivedAt: Date; topic: string; payload
 
 /**
  * What the hub does with a message a device published on its own topics. It runs before the
- * broker sends the PUBACK, so when `accept` returns the message is durable (DESIGN §4 delivery).
+ * broker sends the PUBACK, so when `accept` returns the message is durable (docs/protocol.md, delivery).
  * Input a device got wrong is rejected with a reason and still acknowledged, so a device never
  * loops on a poison message; only a failure of the store itself throws (and withholds the PUBACK).
  */
@@ -96,7 +96,7 @@ export class Ingest {
     };
   }
 
-  // One handler per topic family (STYLE 5); each returns a reason when the message is refused.
+  // One handler per topic family; each returns a reason when the message is refused.
   readonly #handlers: {
     [F in DeviceMessage['family']]: (
       r: Received,
@@ -176,7 +176,7 @@ export class Ingest {
       return true;
     });
     if (!fresh) {
-      // Redelivery after a lost PUBACK is normal; the first copy already counts (DESIGN §4).
+      // Redelivery after a lost PUBACK is normal; the first copy already counts (docs/protocol.md).
       this.#duplicates += 1;
       log.debug({ device: device.id, topic, boot: event.body.boot, seq: event.body.seq }, 'duplicate event');
       return undefined;
@@ -240,7 +240,7 @@ export class Ingest {
   /**
    * The receive time as an event's time, at least 1 ms after the last one the hub gave this device:
    * a queue drained in one burst arrives within a millisecond, and two points with the same tags and
-   * time are one point in InfluxDB (DESIGN §5) — the second would overwrite the first.
+   * time are one point in InfluxDB (docs/influxdb.md) — the second would overwrite the first.
    */
   #stamp(device: string, receivedAt: Date): Date {
     const ms = Math.max(receivedAt.getTime(), (this.#lastStamp.get(device) ?? 0) + 1);

@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.ts';
 import type { Point } from './points.ts';
 
-/** The queue of points for InfluxDB, in the hub's store (DESIGN §6 store and forward). */
+/** The queue of points for InfluxDB, in the hub's store (docs/architecture.md, store and forward). */
 export class Outbox {
   readonly #db: Store;
 
@@ -34,7 +34,7 @@ export class Outbox {
     }));
   }
 
-  /** Drop every point up to and including `id`: InfluxDB acknowledged them (DESIGN §6). */
+  /** Drop every point up to and including `id`: InfluxDB acknowledged them (docs/architecture.md). */
   removeThrough(id: number): void {
     this.#db.prepare('DELETE FROM outbox WHERE id <= ?').run(id);
   }

@@ -1,7 +1,7 @@
 import { classifyRating, type DeviceEvent, type Telemetry } from '../../../protocol/index.ts';
 import type { DeviceRecord } from '../devices/index.ts';
 
-/** One InfluxDB point as it waits in the outbox (DESIGN §5). Integers are marked by the writer. */
+/** One InfluxDB point as it waits in the outbox (docs/influxdb.md). Integers are marked by the writer. */
 export type Point = {
   measurement: string;
   tags: Record<string, string>;

@@ -16,7 +16,7 @@ export type Rejection = {
   payload?: Uint8Array;
 };
 
-/** Everything the hub refuses: stored with its reason, counted and logged (DESIGN §8). */
+/** Everything the hub refuses: stored with its reason, counted and logged (docs/architecture.md). */
 export class Rejections {
   readonly #db: Store;
   readonly #log: Logger;

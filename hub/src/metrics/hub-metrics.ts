@@ -11,7 +11,7 @@ export type HubMetricsSource = {
 };
 
 /**
- * The hub's own health as the `hub` measurement (DESIGN §5), written through the outbox like any
+ * The hub's own health as the `hub` measurement (docs/influxdb.md), written through the outbox like any
  * point, once a minute: backlog, event rate, memory and refusals, so Grafana can watch the hub.
  */
 export class HubMetrics {

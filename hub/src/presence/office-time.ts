@@ -14,7 +14,7 @@ export function nextDate(date: string): string {
 
 /**
  * The office sessions of one local date as instants: none on a day off or a public holiday
- * (DESIGN §6 "Presence"). The lunch break is the gap between two sessions.
+ * (docs/presence.md). The lunch break is the gap between two sessions.
  */
 export function officeSessions(calendar: OfficeCalendar, date: string): Interval[] {
   const dayStart = startOfLocalDay(calendar.site.timezone, date).getTime();

@@ -41,7 +41,7 @@ const ALERT_HORIZON_MS = 4 * 86_400_000;
 const OWNER = 'presence';
 
 /**
- * Desk presence (DESIGN §6): each desk's timeline of sensor reports, kept in event time so that a
+ * Desk presence (docs/presence.md): each desk's timeline of sensor reports, kept in event time so that a
  * sensor's queued reports land where they happened; the state now, attendance per day, and
  * empty-desk alerts, all computed from the timeline.
  */
@@ -71,7 +71,7 @@ export class Presence {
     this.#deps.bus.removeOwner(OWNER);
   }
 
-  /** A sensor's report; called inside the transaction that accepts the event (DESIGN §4 delivery). */
+  /** A sensor's report; called inside the transaction that accepts the event (docs/protocol.md, delivery). */
   report(desk: string, device: string, timeMs: number, present: boolean): void {
     this.#insert(desk, device, timeMs, present ? 'present' : 'absent', 'report');
   }

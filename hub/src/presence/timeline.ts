@@ -9,7 +9,7 @@ import {
 
 /**
  * A desk is present (staffed), absent, or unknown: its sensor is offline, or has not yet said
- * what it sees (DESIGN §6 "Presence").
+ * what it sees (docs/presence.md).
  */
 export const DESK_STATES = ['present', 'absent', 'unknown'] as const;
 export type DeskState = (typeof DESK_STATES)[number];

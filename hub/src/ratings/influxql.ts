@@ -1,6 +1,6 @@
 /**
  * The indicators as InfluxQL, for the leaders' Grafana dashboards: the same formulas the hub
- * computes (docs/indicators.md), over the `rating` measurement of DESIGN §5, counted presses only.
+ * computes (docs/indicators.md), over the `rating` measurement of docs/influxdb.md, counted presses only.
  * `$timeFilter` and the like are Grafana's; here the period is explicit so tests can run them.
  */
 export type Scope = { site: string; fromMs: number; toMs: number; desk?: string; officer?: string };

@@ -1,7 +1,7 @@
 import type { DeskState } from '../presence/index.ts';
 
 /**
- * Why a press is suspect (DESIGN §6 "Ratings"): flagged, never dropped, so leaders see both the
+ * Why a press is suspect (docs/architecture.md, the path of an event): flagged, never dropped, so leaders see both the
  * counted numbers and what was set aside.
  * - `repeat`: within the repeat interval of the last counted press on the same box;
  * - `outside-hours`: outside office hours, on a day off or a public holiday;

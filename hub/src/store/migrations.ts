@@ -32,7 +32,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
   );
-  -- identity of every accepted event, forever (DESIGN §4 "events are identified forever")
+  -- identity of every accepted event, forever (docs/protocol.md, events)
   CREATE TABLE events (
     device TEXT NOT NULL,
     boot TEXT NOT NULL,
@@ -42,7 +42,7 @@ export const MIGRATIONS: readonly string[] = [
     received_at TEXT NOT NULL,
     PRIMARY KEY (device, boot, seq)
   ) WITHOUT ROWID;
-  -- points waiting for InfluxDB (DESIGN §6 store and forward)
+  -- points waiting for InfluxDB (docs/architecture.md, store and forward)
   CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     measurement TEXT NOT NULL,
@@ -109,7 +109,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   `
   -- each desk's presence timeline in event time: every sensor report, and every lapse into unknown
-  -- (sensor offline); attendance and empty-desk alerts are computed from it (DESIGN §6 "Presence")
+  -- (sensor offline); attendance and empty-desk alerts are computed from it (docs/presence.md)
   CREATE TABLE presence_changes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     desk TEXT NOT NULL,

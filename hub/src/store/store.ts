@@ -9,7 +9,7 @@ export type Store = DatabaseSync;
 /**
  * Open (creating if needed) the hub's SQLite store and bring its schema up to date.
  * WAL lets the CLI and the running hub use the store at once; synchronous=FULL makes a commit
- * survive power loss, which is what a PUBACK promises (DESIGN §4 delivery).
+ * survive power loss, which is what a PUBACK promises (docs/protocol.md, delivery).
  */
 export function openStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

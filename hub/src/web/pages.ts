@@ -9,7 +9,7 @@ const ASSETS = join(PROJECT_ROOT, 'hub/src/web/assets');
 
 const asset = (file: string, type: string) => ({ body: readFileSync(join(ASSETS, file)), type });
 
-/** The board's words, from the hub's one catalogue (STYLE 11): Vietnamese first, English second. */
+/** The board's words, from the hub's one catalogue: Vietnamese first, English second. */
 const boardMessages = () => {
   const only = (catalogue: Record<string, string>) =>
     Object.fromEntries(Object.entries(catalogue).filter(([key]) => key.startsWith('board.')));

@@ -36,7 +36,7 @@ const timeFormat = () =>
     minute: '2-digit',
   });
 
-// dd/mm/yyyy in the site's time zone, in both languages (DESIGN §6).
+// dd/mm/yyyy in the site's time zone, in both languages (docs/architecture.md).
 const dateFormat = () =>
   new Intl.DateTimeFormat('en-GB', {
     timeZone: board?.site.timezone ?? 'Asia/Ho_Chi_Minh',

@@ -1,5 +1,4 @@
-import { HubError, isHubError } from '../errors.ts';
-import { t } from '../i18n/index.ts';
+import { bilingual, HubError, isHubError } from '../errors.ts';
 
 const USAGE = `thanthien <command>
 
@@ -36,9 +35,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (isHubError(err)) {
-    console.error(
-      `${t('error.prefix', {}, 'vi')} / ${t('error.prefix', {}, 'en')} [${err.code}]: ${err.message}`,
-    );
+    console.error(bilingual(err));
   } else {
     console.error(err);
   }

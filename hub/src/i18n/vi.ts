@@ -1,51 +1,8 @@
-/** Vietnamese, the first language of everything users read (docs/architecture.md). */
-export const vi = {
-  'device.added': 'Đã thêm thiết bị {id} ({kind}, {place}).',
-  'device.rotated': 'Đã cấp mật khẩu mới cho thiết bị {id}; mật khẩu cũ hết hiệu lực ngay.',
-  'device.revoked': 'Đã thu hồi thiết bị {id}; thiết bị bị ngắt kết nối và không thể kết nối lại.',
-  'device.secretOnce': 'Mật khẩu thiết bị chỉ hiện MỘT lần. Tệp cấu hình: {file}',
-  'device.scanQr': 'Quét mã QR để nạp cấu hình vào thiết bị:',
-  'device.none': 'Chưa có thiết bị nào. Thêm bằng: thanthien device add <id> --kind <loại> --desk <quầy>',
-  'user.added': 'Đã thêm người dùng {name} với vai trò {role}.',
-  'user.passwordOnce': 'Mật khẩu (chỉ hiện một lần): {password}',
-  'simulate.progress':
-    'Mô phỏng: {online}/{devices} thiết bị trực tuyến, {events} sự kiện đã gửi, {acked} đã xác nhận, còn {left} s',
-  'simulate.done': 'Xong: {events} sự kiện, {acked} đã được trạm xác nhận.',
-  'demo.board': 'Bảng theo dõi quầy: http://localhost:{port}/board',
-  'demo.login': 'Đăng nhập bảng: {name} / {password} (vai trò lãnh đạo, chỉ hiện một lần)',
-  'demo.loginKept': 'Đăng nhập bảng bằng tài khoản {name} đã tạo ở lần chạy thử trước.',
-  'hub.started': 'Trạm đã chạy: MQTT cổng {mqtt}, HTTP cổng {http}.',
-  'error.prefix': 'Lỗi',
-  'board.title': 'Bảng theo dõi quầy',
-  'board.present': 'Có mặt',
-  'board.absent': 'Vắng mặt',
-  'board.unknown': 'Không rõ',
-  'board.for': '{minutes} phút',
-  'board.sinceTime': 'từ {time}',
-  'board.neverReported': 'Cảm biến chưa báo',
-  'board.sensorOffline': 'Cảm biến mất kết nối',
-  'board.noSensor': 'Chưa lắp cảm biến',
-  'board.onDuty': 'Cán bộ trực',
-  'board.ratingsToday': 'Đánh giá hôm nay',
-  'board.satisfiedShare': '{share}% hài lòng',
-  'board.noRatings': 'Chưa có đánh giá',
-  'board.alerts': '{n} cảnh báo',
-  'board.noAlerts': 'Không có cảnh báo',
-  'board.alert.empty-desk': 'Quầy vắng',
-  'board.alert.unsatisfied-rating': 'Không hài lòng',
-  'board.alert.unsatisfied-share': 'Tỷ lệ không hài lòng cao',
-  'board.summary': '{present}/{total} quầy có cán bộ',
-  'board.updated': 'Cập nhật {time}',
-  'board.reconnecting': 'Mất kết nối với trạm, đang kết nối lại…',
-  'board.login': 'Đăng nhập',
-  'board.user': 'Tên đăng nhập',
-  'board.password': 'Mật khẩu',
-  'board.logout': 'Đăng xuất',
-  'board.loginFailed': 'Sai tên đăng nhập hoặc mật khẩu',
-  'board.throttled': 'Đăng nhập sai quá nhiều lần; thử lại sau {s} giây',
-  'board.forbidden': 'Vai trò của bạn không được xem bảng này (cần lãnh đạo hoặc quản trị)',
-  'board.switch': 'English',
-  usage: 'Cách dùng',
-} as const;
+import * as api from './api.ts';
+import * as board from './board.ts';
+import * as cli from './cli.ts';
+
+/** Vietnamese, the first language of everything users read; one catalogue file per area. */
+export const vi = { ...api.vi, ...board.vi, ...cli.vi } as const;
 
 export type MessageKey = keyof typeof vi;

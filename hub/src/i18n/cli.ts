@@ -1,0 +1,38 @@
+// The words of the `thanthien` command.
+export const vi = {
+  'device.added': 'Đã thêm thiết bị {id} ({kind}, {place}).',
+  'device.rotated': 'Đã cấp mật khẩu mới cho thiết bị {id}; mật khẩu cũ hết hiệu lực ngay.',
+  'device.revoked': 'Đã thu hồi thiết bị {id}; thiết bị bị ngắt kết nối và không thể kết nối lại.',
+  'device.secretOnce': 'Mật khẩu thiết bị chỉ hiện MỘT lần. Tệp cấu hình: {file}',
+  'device.scanQr': 'Quét mã QR để nạp cấu hình vào thiết bị:',
+  'device.none': 'Chưa có thiết bị nào. Thêm bằng: thanthien device add <id> --kind <loại> --desk <quầy>',
+  'user.added': 'Đã thêm người dùng {name} với vai trò {role}.',
+  'user.passwordOnce': 'Mật khẩu (chỉ hiện một lần): {password}',
+  'simulate.progress':
+    'Mô phỏng: {online}/{devices} thiết bị trực tuyến, {events} sự kiện đã gửi, {acked} đã xác nhận, còn {left} s',
+  'simulate.done': 'Xong: {events} sự kiện, {acked} đã được trạm xác nhận.',
+  'demo.board': 'Bảng theo dõi quầy: http://localhost:{port}/board',
+  'demo.login': 'Đăng nhập bảng: {name} / {password} (vai trò lãnh đạo, chỉ hiện một lần)',
+  'demo.loginKept': 'Đăng nhập bảng bằng tài khoản {name} đã tạo ở lần chạy thử trước.',
+  'hub.started': 'Trạm đã chạy: MQTT cổng {mqtt}, HTTP cổng {http}.',
+  usage: 'Cách dùng',
+} as const;
+
+export const en = {
+  'device.added': 'Device {id} added ({kind}, {place}).',
+  'device.rotated': 'New secret issued for {id}; the old one stopped working at once.',
+  'device.revoked': 'Device {id} revoked; it was disconnected and cannot connect again.',
+  'device.secretOnce': 'The device secret is shown ONCE. Provisioning file: {file}',
+  'device.scanQr': 'Scan the QR code to load the configuration into the board:',
+  'device.none': 'No devices yet. Add one with: thanthien device add <id> --kind <kind> --desk <desk>',
+  'user.added': 'User {name} added with role {role}.',
+  'user.passwordOnce': 'Password (shown once): {password}',
+  'simulate.progress':
+    'Simulating: {online}/{devices} devices online, {events} events sent, {acked} acknowledged, {left} s left',
+  'simulate.done': 'Done: {events} events, {acked} acknowledged by the hub.',
+  'demo.board': 'Desk board: http://localhost:{port}/board',
+  'demo.login': 'Board login: {name} / {password} (leader role, shown once)',
+  'demo.loginKept': 'Log in to the board as {name}, created by an earlier demo run.',
+  'hub.started': 'Hub running: MQTT port {mqtt}, HTTP port {http}.',
+  usage: 'Usage',
+} as const satisfies Record<keyof typeof vi, string>;

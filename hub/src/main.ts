@@ -182,6 +182,7 @@ export async function startHub(
   const board = () => deskBoard({ config, presence, ratings, alerts, now });
   const http = buildHttp(
     {
+      config,
       users,
       devices,
       throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeFailures: 30 }) },

@@ -9,9 +9,10 @@ export async function hubCommand(): Promise<void> {
   stopOnSignal(hub, () => {});
 }
 
-export async function bootHub(): Promise<Hub> {
+/** Start the hub from the environment; `now` is its clock (the demo plays an office day on its own). */
+export async function bootHub(options: { now?: () => Date } = {}): Promise<Hub> {
   const settings = loadSettings(process.env);
-  const hub = await startHub(settings, createLogger(settings.logLevel));
+  const hub = await startHub(settings, createLogger(settings.logLevel), options.now);
   console.error(both('hub.started', { mqtt: hub.mqttPort, http: hub.httpPort }));
   return hub;
 }

@@ -1,4 +1,5 @@
 import type { Alerts } from '../alerts/index.ts';
+import type { SiteConfig } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { Ratings } from '../ratings/index.ts';
@@ -8,6 +9,8 @@ import type { DeskBoard } from '../web/index.ts';
 import type { HealthSource } from './health.ts';
 
 export type HttpDeps = {
+  /** The site config: its desks and officials are what requests may name. */
+  config: SiteConfig;
   users: Users;
   devices: DeviceRegistry;
   throttle: { user: LoginThrottle; address: LoginThrottle };

@@ -11,9 +11,6 @@ export const vi = {
   'simulate.progress':
     'Mô phỏng: {online}/{devices} thiết bị trực tuyến, {events} sự kiện đã gửi, {acked} đã xác nhận, còn {left} s',
   'simulate.done': 'Xong: {events} sự kiện, {acked} đã được trạm xác nhận.',
-  'demo.board': 'Bảng theo dõi quầy: http://localhost:{port}/board',
-  'demo.login': 'Đăng nhập bảng: {name} / {password} (vai trò lãnh đạo, chỉ hiện một lần)',
-  'demo.loginKept': 'Đăng nhập bảng bằng tài khoản {name} đã tạo ở lần chạy thử trước.',
   'hub.started': 'Trạm đã chạy: MQTT cổng {mqtt}, HTTP cổng {http}.',
   usage: 'Cách dùng',
 } as const;
@@ -30,9 +27,6 @@ export const en = {
   'simulate.progress':
     'Simulating: {online}/{devices} devices online, {events} events sent, {acked} acknowledged, {left} s left',
   'simulate.done': 'Done: {events} events, {acked} acknowledged by the hub.',
-  'demo.board': 'Desk board: http://localhost:{port}/board',
-  'demo.login': 'Board login: {name} / {password} (leader role, shown once)',
-  'demo.loginKept': 'Log in to the board as {name}, created by an earlier demo run.',
   'hub.started': 'Hub running: MQTT port {mqtt}, HTTP port {http}.',
   usage: 'Usage',
 } as const satisfies Record<keyof typeof vi, string>;

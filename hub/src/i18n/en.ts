@@ -1,6 +1,7 @@
 import * as api from './api.ts';
 import * as board from './board.ts';
 import * as cli from './cli.ts';
+import * as demo from './demo.ts';
 import type { MessageKey } from './vi.ts';
 
-export const en = { ...api.en, ...board.en, ...cli.en } as const satisfies Record<MessageKey, string>;
+export const en = { ...api.en, ...board.en, ...cli.en, ...demo.en } as const satisfies Record<MessageKey, string>;

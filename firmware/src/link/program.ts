@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import firmata from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
 import { z } from 'zod';
@@ -53,13 +54,24 @@ export function loadProvisioning<K extends DeviceKind, E extends z.ZodRawShape>(
   return parsed.data;
 }
 
-/** A johnny-five board: StandardFirmata on a serial port, or pins in memory (`--io simulated`). */
+/**
+ * A johnny-five board: StandardFirmata on a serial port, or pins in memory (`--io simulated`).
+ *
+ * The Firmata client is built here, on our serialport 13 port, and given to johnny-five as its IO:
+ * given a `port`, johnny-five would load the `firmata` package, which loads a serialport of its own
+ * (8, a native addon compiled for the one Node that ran `npm ci`, dead on any other). serialport
+ * 13 loads an N-API prebuild that every Node accepts.
+ */
 export function openBoard(io: string, serial: string | undefined): five.Board {
-  const plugin =
-    io === 'simulated'
-      ? { io: new SimulatedIO() }
-      : { port: new SerialPort({ path: serial!, baudRate: 57_600, autoOpen: true }) };
-  return new five.Board({ ...plugin, repl: false, debug: false } as five.BoardOption);
+  const plugin = io === 'simulated' ? new SimulatedIO() : new firmata.Firmata(openSerial(serial!));
+  return new five.Board({ io: plugin, repl: false, debug: false } as five.BoardOption);
+}
+
+/** The Firmata board's USB serial port; one that does not open stops the program, naming it. */
+function openSerial(path: string): SerialPort {
+  return new SerialPort({ path, baudRate: 57_600 }, (err) => {
+    if (err) fail(`--serial ${path}: ${err.message}`);
+  });
 }
 
 /** The device link of a provisioned device, saying on stderr when it connects or has a problem. */

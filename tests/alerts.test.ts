@@ -23,8 +23,15 @@ const session = async (name: string, password: string) => {
   const res = await hub.http.inject({ method: 'POST', url: '/api/v1/session', payload: { name, password } });
   return { tt_session: res.cookies.find((c) => c.name === 'tt_session')!.value };
 };
-const api = (method: 'GET' | 'POST', url: string, cookies = leader, payload?: object) =>
-  hub.http.inject({ method, url: `/api/v1${url}`, cookies, payload });
+const api = (
+  method: 'GET' | 'POST',
+  url: string,
+  cookies = leader,
+  payload?: object,
+  headers: Record<string, string> = {},
+) => hub.http.inject({ method, url: `/api/v1${url}`, cookies, payload, headers });
+type History = Array<{ action: string; user: string | null; comment: string | null }>;
+const actions = (history: History) => history.map((h) => h.action);
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -111,8 +118,106 @@ describe('alerts', () => {
     });
   });
 
+  it('repeating a step changes nothing: no second acknowledgement, comment or resolution', async () => {
+    const [share] = (await api('GET', '/alerts?kind=unsatisfied-share')).json().alerts;
+    const acked = (await api('POST', `/alerts/${share.id}/ack`)).json();
+    const again = await api('POST', `/alerts/${share.id}/ack`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(acked);
+    expect(actions(acked.history)).toEqual(['raised', 'acknowledged']);
+
+    const note = { text: 'Đã họp với quầy.' };
+    const commented = (await api('POST', `/alerts/${share.id}/comment`, leader, note)).json();
+    expect((await api('POST', `/alerts/${share.id}/comment`, leader, note)).json()).toEqual(commented);
+    expect(actions(commented.history)).toEqual(['raised', 'acknowledged', 'commented']);
+
+    const resolved = (await api('POST', `/alerts/${share.id}/resolve`, leader, { text: 'Xong.' })).json();
+    for (const body of [undefined, {}, { text: 'Xong.' }]) {
+      const repeat = await api('POST', `/alerts/${share.id}/resolve`, leader, body);
+      expect(repeat.statusCode).toBe(200);
+      expect(repeat.json()).toEqual(resolved);
+    }
+    // A new note on a resolved alert would be lost: refused, in words saying why.
+    const late = await api(
+      'POST',
+      `/alerts/${share.id}/resolve`,
+      leader,
+      { text: 'Ghi chú muộn.' },
+      {
+        'accept-language': 'en',
+      },
+    );
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.message).toBe(
+      `alert is resolved; it takes no further action: #${share.id} is resolved; resolving it again cannot add a note`,
+    );
+    expect(actions((await api('GET', `/alerts/${share.id}`)).json().history)).toEqual([
+      'raised',
+      'acknowledged',
+      'commented',
+      'resolved',
+    ]);
+  });
+
+  it('lists a page at a time, newest first, and says where the next page starts', async () => {
+    // Four unsatisfied ratings (08:10, 14:10, 14:30, 14:40) and one share alert so far.
+    const all = (await api('GET', '/alerts')).json();
+    expect(all).toMatchObject({ limit: 50, more: false, next_before: null });
+    const ids = all.alerts.map((a: { id: number }) => a.id);
+    expect(ids).toHaveLength(5);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+
+    const seen: number[] = [];
+    let page = (await api('GET', '/alerts?limit=2')).json();
+    expect(page).toMatchObject({ limit: 2, more: true, next_before: ids[1] });
+    seen.push(...page.alerts.map((a: { id: number }) => a.id));
+    while (page.more) {
+      page = (await api('GET', `/alerts?limit=2&before=${page.next_before}`)).json();
+      seen.push(...page.alerts.map((a: { id: number }) => a.id));
+    }
+    expect(seen).toEqual(ids);
+    expect(page).toMatchObject({ more: false, next_before: null });
+  });
+
+  it('filters by state, kind and desk', async () => {
+    const list = async (query: string) =>
+      (await api('GET', `/alerts?${query}`)).json().alerts as Array<{
+        kind: string;
+        desk: string;
+        state: string;
+      }>;
+    expect(await list('kind=unsatisfied-share')).toHaveLength(1);
+    expect((await list('kind=unsatisfied-rating')).every((a) => a.kind === 'unsatisfied-rating')).toBe(true);
+    expect(await list(`desk=${desk.id}`)).toHaveLength(5);
+    expect(await list(`desk=${hub.config.desks[0]!.id}`)).toEqual([]);
+    expect(await list(`desk=${desk.id}&state=resolved`)).toHaveLength(2);
+    expect(await list(`desk=${desk.id}&state=open&kind=unsatisfied-rating`)).toHaveLength(3);
+  });
+
   it('names what is wrong, and keeps alerts to leaders', async () => {
-    expect((await api('GET', '/alerts?state=maybe')).json().error.message).toMatch(/state: Invalid option/);
+    const english = { 'accept-language': 'en' };
+    const state = (await api('GET', '/alerts?state=maybe', leader, undefined, english)).json().error;
+    expect(state).toMatchObject({
+      field: 'state',
+      message: 'request is invalid: state: must be one of open, acknowledged, resolved',
+      messages: { vi: 'yêu cầu không hợp lệ: state: phải là một trong open, acknowledged, resolved' },
+    });
+    const unknownDesk = (await api('GET', '/alerts?desk=quay-99', leader, undefined, english)).json().error;
+    expect(unknownDesk).toMatchObject({ field: 'desk' });
+    expect(unknownDesk.message).toBe(
+      `request is invalid: desk: must be one of ${hub.config.desks.map((d) => d.id).join(', ')}`,
+    );
+    for (const [query, words] of [
+      ['limit=201', 'limit: must be at most 200'],
+      ['limit=0', 'limit: must be a positive whole number'],
+      ['before=abc', 'before: must be a positive whole number'],
+    ] as const) {
+      const res = await api('GET', `/alerts?${query}`, leader, undefined, english);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.message).toBe(`request is invalid: ${words}`);
+    }
+    const empty = await api('POST', '/alerts/1/comment', leader, { text: '' }, english);
+    expect(empty.json().error.message).toBe('request is invalid: text: must not be empty');
     expect((await api('POST', '/alerts/1/comment', leader, { text: '' })).statusCode).toBe(400);
     expect((await api('POST', '/alerts/999/ack')).statusCode).toBe(404);
     expect((await api('GET', '/alerts', operator)).statusCode).toBe(403);

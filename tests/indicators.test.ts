@@ -131,14 +131,22 @@ describe('GET /api/v1/indicators', () => {
     await hub?.close();
   });
 
-  const get = (query: string, c: Record<string, string> = cookies) =>
-    hub.http.inject({ method: 'GET', url: `/api/v1/indicators?${query}`, cookies: c });
+  const get = (query: string, c: Record<string, string> = cookies, headers: Record<string, string> = {}) =>
+    hub.http.inject({ method: 'GET', url: `/api/v1/indicators?${query}`, cookies: c, headers });
+  const inEnglish = { 'accept-language': 'en' };
 
   it('gives the commune figures of a day, in the site time zone, with rankings', async () => {
     const res = await get(`from=${DAY}&to=${DAY}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.from).toBe(startOfLocalDay('Asia/Ho_Chi_Minh', DAY).toISOString());
+    // The period in site-time terms, as /desks/attendance gives it, and the instants it spans.
+    expect(body).toMatchObject({
+      from: DAY,
+      to: DAY,
+      starts_at: '2026-11-20T00:00:00+07:00',
+      ends_before: '2026-11-21T00:00:00+07:00',
+    });
+    expect(Date.parse(body.starts_at)).toBe(startOfLocalDay('Asia/Ho_Chi_Minh', DAY).getTime());
     expect(body).toMatchObject({ rated: 13, flagged: 1, satisfied: 11, unsatisfied: 2 });
     expect(body.satisfaction_ratio).toBeCloseTo(11 / 13, 10);
     // B (8/10) outranks A (3/3): Wilson 0.4902 > 0.4385.
@@ -156,6 +164,49 @@ describe('GET /api/v1/indicators', () => {
     expect((await get(`from=${DAY}&to=${DAY}&officer=${deskA.officer}`)).json()).toMatchObject({ rated: 3 });
   });
 
+  it('answers instants in site time with the offset, whatever offset they came in', async () => {
+    // 09:00–09:15 site time: the first two presses on desk A.
+    const body = (await get('from=2026-11-20T02:00:00Z&to=2026-11-20T09:15:00%2B07:00')).json();
+    expect(body).toMatchObject({
+      from: '2026-11-20T09:00:00+07:00',
+      to: '2026-11-20T09:15:00+07:00',
+      starts_at: '2026-11-20T09:00:00+07:00',
+      ends_before: '2026-11-20T09:15:00+07:00',
+      rated: 2,
+    });
+  });
+
+  it('refuses a desk or an official the site config does not have, listing those it has', async () => {
+    const desks = hub.config.desks.map((d) => d.id).join(', ');
+    const desk = await get(`from=${DAY}&desk=quay-khong-co`, cookies, inEnglish);
+    expect(desk.statusCode).toBe(400);
+    expect(desk.json().error).toMatchObject({
+      code: 'TT_REQUEST_INVALID',
+      field: 'desk',
+      message: `request is invalid: desk: must be one of ${desks}`,
+    });
+    const officer = await get(`from=${DAY}&officer=ai-do`);
+    expect(officer.statusCode).toBe(400);
+    expect(officer.json().error).toMatchObject({ field: 'officer' });
+    expect(officer.json().error.message).toContain(
+      `officer: phải là một trong ${hub.config.officials.map((o) => o.id).join(', ')}`,
+    );
+  });
+
+  it('refuses dates that do not exist, also inside a date-time', async () => {
+    for (const query of [
+      'from=2026-02-30',
+      `from=${DAY}&to=2026-02-29`,
+      'from=2026-02-30T08:00:00%2B07:00',
+    ]) {
+      const res = await get(query, cookies, inEnglish);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.message).toMatch(
+        /: must be a real date YYYY-MM-DD \(site time\) or an ISO date-time/,
+      );
+    }
+  });
+
   it('answers an empty period with nulls', async () => {
     expect((await get('from=2026-11-21&to=2026-11-21')).json()).toMatchObject({
       rated: 0,
@@ -165,10 +216,13 @@ describe('GET /api/v1/indicators', () => {
   });
 
   it('refuses bad bounds, and users who are not leaders', async () => {
-    const bad = await get('from=20/11/2026');
+    const bad = await get('from=20/11/2026', cookies, inEnglish);
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.message).toMatch(/from: must be a date YYYY-MM-DD/);
-    expect((await get(`from=${DAY}&to=2026-11-19`)).json().error.message).toMatch(/to: must be after from/);
+    expect(bad.json().error.message).toMatch(/from: must be a real date YYYY-MM-DD \(site time\)/);
+    expect((await get(`from=${DAY}&to=2026-11-19`)).json().error.messages).toEqual({
+      vi: 'yêu cầu không hợp lệ: to: phải sau from (2026-11-20)',
+      en: 'request is invalid: to: must be after from (2026-11-20)',
+    });
     expect((await hub.http.inject({ method: 'GET', url: `/api/v1/indicators?from=${DAY}` })).statusCode).toBe(
       401,
     );

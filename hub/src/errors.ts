@@ -61,6 +61,22 @@ export const ERRORS = {
     en: 'alert is resolved; it takes no further action',
   },
   TT_INTERNAL: { status: 500, vi: 'lỗi nội bộ; xem nhật ký của trạm', en: 'internal error; see the hub log' },
+  TT_SIM_IN_USE: {
+    status: 409,
+    vi: 'các thiết bị mô phỏng đang được dùng',
+    en: 'the simulated devices are in use',
+  },
+  TT_METHOD_NOT_ALLOWED: {
+    status: 405,
+    vi: 'đường dẫn này không nhận phương thức này',
+    en: 'this route does not take this method',
+  },
+  TT_BODY_TOO_LARGE: { status: 413, vi: 'nội dung gửi lên quá lớn', en: 'request body is too large' },
+  TT_MEDIA_TYPE_UNSUPPORTED: {
+    status: 415,
+    vi: 'kiểu nội dung gửi lên không được hỗ trợ',
+    en: 'request content type is not supported',
+  },
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,10 +1,24 @@
 import { HubError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
 import type { RatingRecord } from '../ratings/index.ts';
 import type { Store } from '../store/index.ts';
 
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
-export type AlertKind = 'unsatisfied-rating' | 'unsatisfied-share' | 'empty-desk';
+export const ALERT_KINDS = ['unsatisfied-rating', 'unsatisfied-share', 'empty-desk'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Which alerts to list, newest first: those with an id below `before`, at most `limit`. */
+export type AlertFilter = {
+  state?: AlertState;
+  desk?: string;
+  kind?: AlertKind;
+  before?: number;
+  limit: number;
+};
+
+/** A page of alerts; `next_before` is the cursor of the next page, null when there is none. */
+export type AlertPage = { alerts: Alert[]; more: boolean; next_before: number | null };
 
 /** A desk that stood empty too long in office hours, as the presence domain saw it. */
 export type EmptyDeskSpell = { sinceMs: number; raisedAtMs: number; clearedAtMs: number | null };
@@ -127,11 +141,21 @@ export class Alerts {
     return this.#policy.windowMs;
   }
 
-  list(state?: AlertState): Alert[] {
+  /** One page of the alerts that match, newest first; ask again with `before: next_before`. */
+  list(filter: AlertFilter): AlertPage {
+    const { state = null, desk = null, kind = null, before = null, limit } = filter;
+    // One row more than asked says whether another page exists without counting them all.
     const rows = this.#db
-      .prepare('SELECT * FROM alerts WHERE (? IS NULL OR state = ?) ORDER BY id DESC LIMIT 500')
-      .all(state ?? null, state ?? null) as Array<Record<string, string | number | null>>;
-    return rows.map((row) => this.#withHistory(row));
+      .prepare(
+        `SELECT * FROM alerts
+         WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR desk = ?2) AND (?3 IS NULL OR kind = ?3)
+           AND (?4 IS NULL OR id < ?4)
+         ORDER BY id DESC LIMIT ?5`,
+      )
+      .all(state, desk, kind, before, limit + 1) as Array<Record<string, string | number | null>>;
+    const alerts = rows.slice(0, limit).map((row) => this.#withHistory(row));
+    const more = rows.length > limit;
+    return { alerts, more, next_before: more ? alerts[alerts.length - 1]!.id : null };
   }
 
   get(id: number): Alert {
@@ -142,16 +166,42 @@ export class Alerts {
     return this.#withHistory(row);
   }
 
+  /**
+   * Acknowledge an open alert. Again on an acknowledged one (a double click, a retried request)
+   * changes nothing and adds no history: the alert is answered as it is.
+   */
   acknowledge(id: number, user: string): Alert {
+    const alert = this.#unresolved(id);
+    if (alert.state === 'acknowledged') return alert;
     return this.#act(id, user, 'acknowledged', null, 'acknowledged');
   }
 
+  /** Comment on an alert; the same user's same words right after their own comment are a retry, kept once. */
   comment(id: number, user: string, text: string): Alert {
+    const alert = this.#unresolved(id);
+    const last = alert.history.at(-1);
+    if (last?.action === 'commented' && last.user === user && last.comment === text) return alert;
     return this.#act(id, user, 'commented', text, undefined);
   }
 
+  /**
+   * Resolve an alert. Again on a resolved one answers it unchanged — unless it brings a note that
+   * the resolution does not have, which would be lost: that is refused (TT_ALERT_RESOLVED).
+   */
   resolve(id: number, user: string, text: string | null): Alert {
-    return this.#act(id, user, 'resolved', text, 'resolved');
+    const alert = this.get(id);
+    if (alert.state !== 'resolved') return this.#act(id, user, 'resolved', text, 'resolved');
+    const resolution = alert.history.findLast((h) => h.action === 'resolved' || h.action === 'cleared');
+    if (text === null || text === resolution?.comment) return alert;
+    const why = (lang: 'vi' | 'en') => t('api.alertResolvedText', { id }, lang);
+    throw new HubError('TT_ALERT_RESOLVED', { vi: why('vi'), en: why('en') });
+  }
+
+  /** The alert, if it still takes action: a resolved one is closed (TT_ALERT_RESOLVED). */
+  #unresolved(id: number): Alert {
+    const alert = this.get(id);
+    if (alert.state === 'resolved') throw new HubError('TT_ALERT_RESOLVED', `#${id}`);
+    return alert;
   }
 
   #act(
@@ -161,8 +211,6 @@ export class Alerts {
     comment: string | null,
     next: AlertState | undefined,
   ): Alert {
-    const alert = this.get(id);
-    if (alert.state === 'resolved') throw new HubError('TT_ALERT_RESOLVED', `#${id} was resolved already`);
     if (next) this.#db.prepare('UPDATE alerts SET state = ? WHERE id = ?').run(next, id);
     this.#db
       .prepare('INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, ?, ?, ?)')

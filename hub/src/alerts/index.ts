@@ -1,6 +1,10 @@
 export {
+  ALERT_KINDS,
   ALERT_STATES,
   type Alert,
+  type AlertFilter,
+  type AlertKind,
+  type AlertPage,
   type AlertPolicy,
   type AlertState,
   Alerts,

@@ -1,24 +1,40 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ALERT_STATES } from '../alerts/index.ts';
+import { ALERT_KINDS, ALERT_STATES } from '../alerts/index.ts';
 import { parseRequest, requireRole } from './guards.ts';
+import { deskId } from './known-ids.ts';
 import type { HttpDeps } from './types.ts';
 
 const LEADERS = ['admin', 'leader'] as const;
-const Id = z.object({ id: z.coerce.number().int().positive() });
-const List = z.object({ state: z.enum(ALERT_STATES).optional() });
+/** A page of alerts, each with its history: small enough for a Pi, enough for a screen. */
+export const ALERTS_PAGE = { default: 50, max: 200 } as const;
+
+/** Ids and counts come as text in a URL; "12abc", "-1" and "1e3" are refused, not coerced. */
+const wholeNumber = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, { error: 'api.wholeNumber' })
+  .transform(Number);
+const Id = z.object({ id: wholeNumber });
 const Comment = z.object({ text: z.string().trim().min(1).max(2000) });
 const Resolve = z.object({ text: z.string().trim().min(1).max(2000).optional() }).optional();
 
 /**
- * /api/v1/alerts — leaders list alerts, acknowledge, comment and resolve them; every step is kept
- * with who took it and when.
+ * /api/v1/alerts — leaders list alerts (filtered, a page at a time), acknowledge, comment and
+ * resolve them; every step is kept with who took it and when. Repeating a step is harmless.
  */
 export function alertRoutes(api: FastifyInstance, deps: HttpDeps): void {
+  const List = z.object({
+    state: z.enum(ALERT_STATES).optional(),
+    kind: z.enum(ALERT_KINDS).optional(),
+    desk: deskId(deps.config).optional(),
+    before: wholeNumber.optional(),
+    limit: wholeNumber.pipe(z.number().max(ALERTS_PAGE.max)).default(ALERTS_PAGE.default),
+  });
+
   api.get('/alerts', async (request) => {
     requireRole(deps, request, LEADERS);
-    const { state } = parseRequest(List, request.query);
-    return { alerts: deps.alerts.list(state) };
+    const filter = parseRequest(List, request.query);
+    return { ...deps.alerts.list(filter), limit: filter.limit };
   });
 
   api.get('/alerts/:id', async (request) => {

@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { localTime } from '../config/index.ts';
-import { HubError } from '../errors.ts';
 import { nextDate } from '../presence/index.ts';
+import { SiteDate } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
+import { invalidField } from './invalid-request.ts';
 import type { HttpDeps } from './types.ts';
+import { words } from './words.ts';
 
 export const BOARD_ROLES = ['admin', 'leader'] as const;
 /** A month of days per request keeps a report fast on a Pi. */
 const MAX_DAYS = 31;
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD (site time)' });
-const AttendanceQuery = z.object({ from: Day.optional(), to: Day.optional() });
+const AttendanceQuery = z.object({ from: SiteDate.optional(), to: SiteDate.optional() });
 
 /**
  * GET /api/v1/desks — every desk now, as the live board shows it, for scripts and flows.
@@ -30,11 +31,10 @@ export function desksRoutes(api: FastifyInstance, deps: HttpDeps): void {
     const today = localTime(deps.timezone, deps.now()).date;
     const from = query.from ?? query.to ?? today;
     const to = query.to ?? from;
-    if (to < from) throw new HubError('TT_REQUEST_INVALID', `to: must not be before from (${from})`);
+    if (to < from) throw invalidField('to', words('api.notBeforeFrom', { from }));
     const days: string[] = [];
     for (let date = from; date <= to; date = nextDate(date)) {
-      if (days.length === MAX_DAYS)
-        throw new HubError('TT_REQUEST_INVALID', `at most ${MAX_DAYS} days at once`);
+      if (days.length === MAX_DAYS) throw invalidField('to', words('api.maxDays', { max: MAX_DAYS }));
       days.push(date);
     }
     return { from, to, days: days.map((date) => ({ date, desks: deps.presence.attendance(date) })) };

@@ -1,14 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { describeIssues } from '../../../protocol/index.ts';
 import { HubError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
 import { type Role, SESSION_COOKIE, type User } from '../users/index.ts';
+import { invalidRequest } from './issues.ts';
 import type { HttpDeps } from './types.ts';
+import { wordsBy } from './words.ts';
 
-/** Parse a request part with its zod schema, or answer 400 naming the field. */
+/** Parse a request part with its zod schema, or answer 400 naming the field in our own words. */
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new HubError('TT_REQUEST_INVALID', describeIssues(parsed.error));
+  if (!parsed.success) throw invalidRequest(parsed.error, input);
   return parsed.data;
 }
 
@@ -17,6 +19,11 @@ export function requireRole(deps: HttpDeps, request: FastifyRequest, roles: read
   const token = request.cookies[SESSION_COOKIE];
   const user = token ? deps.users.sessionUser(token) : undefined;
   if (!user) throw new HubError('TT_UNAUTHENTICATED');
-  if (!roles.includes(user.role)) throw new HubError('TT_FORBIDDEN', `needs ${roles.join(' or ')}`);
+  if (!roles.includes(user.role)) {
+    throw new HubError(
+      'TT_FORBIDDEN',
+      wordsBy('api.needsRole', (lang) => ({ roles: roles.join(` ${t('api.or', {}, lang)} `) })),
+    );
+  }
   return user;
 }

@@ -1,37 +1,43 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { localTime, startOfLocalDay } from '../config/index.ts';
-import { HubError } from '../errors.ts';
+import { nextDate } from '../presence/index.ts';
+import { isRealDate, SiteDateOrInstant, siteIso } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
+import { invalidField } from './invalid-request.ts';
+import { deskId, officerId } from './known-ids.ts';
 import type { HttpDeps } from './types.ts';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const Bound = z.union([z.string().regex(DAY), z.iso.datetime({ offset: true })], {
-  error: 'must be a date YYYY-MM-DD (site time) or an ISO date-time with offset',
-});
-const Query = z.object({
-  from: Bound.optional(),
-  to: Bound.optional(),
-  desk: z.string().min(1).max(40).optional(),
-  officer: z.string().min(1).max(40).optional(),
-});
+import { words } from './words.ts';
 
 /**
  * GET /api/v1/indicators?from&to&desk&officer — satisfaction indicators and rankings of a period.
  * Dates are whole days in the site's time zone, both included; date-times are instants, `to`
- * excluded. Without `from`/`to`: today.
+ * excluded. Without `from`/`to`: today. The answer says its period in the same site-time terms
+ * as /desks/attendance: the dates as given, instants with the site's offset.
  */
 export function indicatorRoutes(api: FastifyInstance, deps: HttpDeps): void {
+  const Query = z.object({
+    from: SiteDateOrInstant.optional(),
+    to: SiteDateOrInstant.optional(),
+    desk: deskId(deps.config).optional(),
+    officer: officerId(deps.config).optional(),
+  });
+
   api.get('/indicators', async (request) => {
     requireRole(deps, request, ['admin', 'leader']);
     const query = parseRequest(Query, request.query);
     const today = localTime(deps.timezone, deps.now()).date;
-    const fromMs = boundMs(deps.timezone, query.from ?? today, 'from');
-    const toMs = boundMs(deps.timezone, query.to ?? today, 'to');
-    if (toMs <= fromMs) throw new HubError('TT_REQUEST_INVALID', 'to: must be after from');
+    const from = query.from ?? today;
+    const to = query.to ?? today;
+    const fromMs = boundMs(deps.timezone, from, 'from');
+    const toMs = boundMs(deps.timezone, to, 'to');
+    if (toMs <= fromMs) throw invalidField('to', words('api.afterFrom', { from: echo(deps.timezone, from) }));
     return {
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
+      from: echo(deps.timezone, from),
+      to: echo(deps.timezone, to),
+      // The exact instants counted, [starts_at, ends_before), for scripts that need no calendar.
+      starts_at: siteIso(deps.timezone, fromMs),
+      ends_before: siteIso(deps.timezone, toMs),
       desk: query.desk ?? null,
       officer: query.officer ?? null,
       ...deps.ratings.indicators({ fromMs, toMs, desk: query.desk, officer: query.officer }),
@@ -39,13 +45,13 @@ export function indicatorRoutes(api: FastifyInstance, deps: HttpDeps): void {
   });
 }
 
-function boundMs(timezone: string, bound: string, side: 'from' | 'to'): number {
-  if (!DAY.test(bound)) return Date.parse(bound);
-  const start = startOfLocalDay(timezone, bound).getTime();
-  // A `to` date includes that whole day: the bound is the start of the next one.
-  return side === 'from' ? start : startOfLocalDay(timezone, nextDay(bound)).getTime();
+/** A bound as the answer gives it: a date stays a date, an instant reads in site time. */
+function echo(timezone: string, bound: string): string {
+  return isRealDate(bound) ? bound : siteIso(timezone, Date.parse(bound));
 }
 
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+function boundMs(timezone: string, bound: string, side: 'from' | 'to'): number {
+  if (!isRealDate(bound)) return Date.parse(bound);
+  // A `to` date includes that whole day: the bound is the start of the next one.
+  return startOfLocalDay(timezone, side === 'from' ? bound : nextDate(bound)).getTime();
 }

@@ -1,44 +1,45 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { isHubError } from '../errors.ts';
 import { boardPages } from '../web/index.ts';
 import { alertRoutes } from './alerts.ts';
 import { desksRoutes } from './desks.ts';
 import { devicesRoutes } from './devices.ts';
+import { asHubError, sendError } from './error-answer.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
+import { missingRoute } from './not-found.ts';
 import { sessionRoutes } from './session.ts';
 import type { HttpDeps } from './types.ts';
 
 export type { HealthSource, HttpDeps };
 
-/** The hub's HTTP API under /api/v1 (docs/architecture.md). Tests drive it with `inject()`. */
+/** Logins and alert comments are a few kilobytes at most; more is a mistake or an attack on a Pi. */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * The hub's HTTP API under /api/v1 (docs/api.md). Tests drive it with `inject()`. Every error,
+ * also an unknown route or a body the framework refuses, answers the same coded, bilingual shape.
+ */
 export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: log.child({ domain: 'http' }) as FastifyBaseLogger,
     // A line per request would drown the Pi's log; routes log what matters themselves.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    bodyLimit: BODY_LIMIT,
+    // Malformed URLs are refused before routing; without this fastify answers them in its own shape.
+    frameworkErrors: (err, request, reply) => sendError(request, reply, asHubError(err, BODY_LIMIT)),
   });
   app.register(cookie);
+  // JSON only: the answer to any other body says so, instead of a zod error about a string.
+  app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler((err, request, reply) => {
-    if (isHubError(err)) {
-      // Client mistakes at info, our own failures at error (fastify's convention).
-      request.log.info({ code: err.code, url: request.url }, err.message);
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
-    }
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status && status < 500) {
-      return reply
-        .status(status)
-        .send({ error: { code: 'TT_REQUEST_INVALID', message: (err as Error).message } });
-    }
-    request.log.error({ err }, 'request failed');
-    return reply
-      .status(500)
-      .send({ error: { code: 'TT_INTERNAL', message: 'internal error; see the hub log' } });
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, asHubError(err, BODY_LIMIT)));
+  app.setNotFoundHandler((request, reply) => {
+    const { error, allow } = missingRoute(app, request);
+    if (allow) reply.header('allow', allow);
+    return sendError(request, reply, error);
   });
 
   app.register(

@@ -4,6 +4,7 @@ import { HubError } from '../errors.ts';
 import { ROLES, SESSION_COOKIE } from '../users/index.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import type { HttpDeps } from './types.ts';
+import { words } from './words.ts';
 
 const Login = z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -17,7 +18,7 @@ export function sessionRoutes(api: FastifyInstance, deps: HttpDeps): void {
     const waitMs = Math.max(deps.throttle.user.waitMs(byUser), deps.throttle.address.waitMs(byAddress));
     if (waitMs > 0) {
       reply.header('retry-after', Math.ceil(waitMs / 1000));
-      throw new HubError('TT_LOGIN_THROTTLED', `try again in ${Math.ceil(waitMs / 1000)} s`);
+      throw new HubError('TT_LOGIN_THROTTLED', words('api.retryIn', { s: Math.ceil(waitMs / 1000) }));
     }
     const user = await deps.users.verify(name, password);
     if (!user) {

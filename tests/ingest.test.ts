@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { type DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
-import type { Ingest, Outbox, Rejections } from '../hub/src/ingest/index.ts';
+import type { Ingest, IngestSteps, Outbox, Rejections } from '../hub/src/ingest/index.ts';
 import type { Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
@@ -19,13 +19,14 @@ let devices: DeviceRegistry;
 let outbox: Outbox;
 let ingest: Ingest;
 let rejections: Rejections;
+let steps: IngestSteps;
 
 const rows = <T>(sql: string) => db.prepare(sql).all() as T[];
 const send = (tail: Parameters<typeof deviceTopic>[2], body: object, device = 'btn-1') =>
   ingest.accept(device, deviceTopic(SITE, device, tail), Buffer.from(JSON.stringify(body)));
 
 beforeEach(async () => {
-  ({ db, devices, outbox, rejections, ingest } = ingestStack(config, () => NOW));
+  ({ db, devices, outbox, rejections, ingest, steps } = ingestStack(config, () => NOW));
   await devices.add({ id: 'btn-1', kind: 'rating-button', desk: DESK.id }, placementOf(config));
 });
 
@@ -123,5 +124,36 @@ describe('availability', () => {
     );
     expect(rows('SELECT * FROM events')).toEqual([]);
     expect(rows('SELECT * FROM presence_changes')).toEqual([]);
+  });
+});
+
+describe('what domains do with an event', () => {
+  const rating = { boot: 'boot0001', seq: 0, score: 1, scale: 4, ts: '2026-11-23T08:59:58.250+07:00' };
+
+  it('runs in the transaction that accepts it: a step that fails rolls the whole event back, with no PUBACK', () => {
+    steps.on('rating', 'test', () => {
+      throw new Error('disk full');
+    });
+    expect(() => send({ family: 'evt', event: 'rating' }, rating)).toThrow('disk full');
+    // Nothing of the event was kept, not even by the domains that ran before: the device sends it again.
+    expect(rows('SELECT * FROM events')).toEqual([]);
+    expect(rows('SELECT * FROM ratings')).toEqual([]);
+    expect(rows('SELECT * FROM alerts')).toEqual([]);
+    expect(outbox.backlog()).toBe(0);
+    steps.removeOwner('test');
+    send({ family: 'evt', event: 'rating' }, rating);
+    expect(rows('SELECT seq FROM ratings')).toEqual([{ seq: 0 }]);
+    expect(rows<{ kind: string }>('SELECT kind FROM alerts').map((a) => a.kind)).toEqual([
+      'unsatisfied-rating',
+    ]);
+  });
+
+  it('reaches each domain once per event, in the order they registered, never for a duplicate', () => {
+    const seen: string[] = [];
+    steps.on('rating', 'first', ({ body }) => seen.push(`first:${body.seq}`));
+    steps.on('rating', 'second', ({ body, device }) => seen.push(`second:${body.seq}:${device.id}`));
+    send({ family: 'evt', event: 'rating' }, rating);
+    send({ family: 'evt', event: 'rating' }, rating);
+    expect(seen).toEqual(['first:0', 'second:0:btn-1']);
   });
 });

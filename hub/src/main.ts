@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -7,16 +6,18 @@ import { Alerts } from './alerts/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
-import { DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
+import { Availability, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
+import { type Feature, startFeatures } from './features.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
-import { Ingest, Outbox, Rejections } from './ingest/index.ts';
+import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
 import { HubMetrics } from './metrics/index.ts';
+import { bindPorts } from './ports.ts';
 import { Presence } from './presence/index.ts';
 import { Ratings } from './ratings/index.ts';
 import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
-import { dataVersion, openStore, type Store } from './store/index.ts';
+import { claimDataDir, dataVersion, openStore, type Store } from './store/index.ts';
 import { Users } from './users/index.ts';
 import { VERSION } from './version.ts';
 import { DeskBoardLive, deskBoard } from './web/index.ts';
@@ -43,9 +44,10 @@ export type Hub = {
 export const storePath = (dataDir: string) => join(dataDir, 'hub.sqlite');
 
 /**
- * The domains that take in device events, wired to each other: devices, outbox, alerts, presence,
- * ratings, rejections and ingest. Part of the composition root, apart so that tests that feed
- * messages straight to `ingest.accept` get the hub's own wiring.
+ * The domains that take in device events: devices, outbox, alerts, presence, ratings, rejections
+ * and ingest, with the features that register what each does with an event. Part of the
+ * composition root, apart so that tests that feed messages straight to `ingest.accept` get the
+ * hub's own wiring.
  */
 export function buildEventDomains(deps: {
   config: SiteConfig;
@@ -55,8 +57,11 @@ export function buildEventDomains(deps: {
   now: () => Date;
 }) {
   const { config, store, bus, log, now } = deps;
+  const site = config.site.code;
   const devices = new DeviceRegistry(store, now);
+  const availability = new Availability(devices);
   const outbox = new Outbox(store);
+  const steps = new IngestSteps();
   const alerts = new Alerts(
     store,
     {
@@ -67,7 +72,10 @@ export function buildEventDomains(deps: {
     now,
   );
   const presence = new Presence({
+    site,
     db: store,
+    outbox,
+    steps,
     calendar: config,
     desks: config.desks,
     emptyAfterMs: config.alerts.empty_desk_after_min * 60_000,
@@ -78,32 +86,45 @@ export function buildEventDomains(deps: {
     officerAt: (desk, at) => officerAt(config, desk, at),
     now,
   });
-  const ratings = new Ratings(store, {
+  const ratings = new Ratings({
+    site,
+    db: store,
+    outbox,
+    steps,
     isOfficeTime: (at) => isOfficeTime(config, at),
     repeatIntervalMs: config.rating.repeat_interval_s * 1000,
     deskState: (desk, atMs) => presence.stateAt(desk, atMs),
+    officerAt: (desk, at) => officerAt(config, desk, at),
+    windowMs: alerts.windowMs,
+    onCounted: (rating, window) => alerts.onCountedRating(rating, window),
   });
   const rejections = new Rejections(store, log.child({ domain: 'ingest' }), bus);
   const ingest = new Ingest({
-    site: config.site.code,
+    site,
     db: store,
     devices,
+    availability,
     outbox,
     rejections,
+    steps,
     bus,
     log: log.child({ domain: 'ingest' }),
-    officerOnDuty: (desk, at) => officerAt(config, desk, at),
-    ratings,
-    alerts,
-    presence,
     now,
   });
-  return { devices, outbox, alerts, presence, ratings, rejections, ingest };
+  // Nobody is connected when the hub starts; the domains register their steps before any message.
+  const features: Feature[] = [
+    { name: 'availability', start: () => availability.reset(), stop: () => {} },
+    { name: 'ratings', start: () => ratings.start(), stop: () => ratings.stop() },
+    { name: 'presence', start: () => presence.start(), stop: () => presence.stop() },
+  ];
+  return { devices, outbox, steps, alerts, presence, ratings, rejections, ingest, features };
 }
 
 /**
  * The composition root: builds every feature from the settings, starts them in order and stops
- * them in reverse. Nothing else reads settings or config.
+ * them in reverse. Nothing else reads settings or config. Nothing is written before the hub owns
+ * its data directory and its ports: a second hub on the same directory, or a port that is taken,
+ * stops the start with a coded error and leaves the running hub's data as it was.
  */
 export async function startHub(
   settings: Settings,
@@ -114,16 +135,60 @@ export async function startHub(
   const startedAt = Date.now();
   const config = loadSiteConfig(settings.configPath);
   const site = config.site.code;
-  const store = openStore(storePath(settings.dataDir));
+  const claim = claimDataDir(settings.dataDir);
+  const cleanups: Array<() => void | Promise<void>> = [() => claim.release()];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const ports = await bindPorts(settings);
+    cleanups.push(() => ports.close());
+    claim.describe({ http: ports.http.port, mqtt: ports.mqtt.port });
+    const store = openStore(storePath(settings.dataDir));
+    cleanups.push(() => store.close());
+    const hub = await composeHub({ settings, config, store, ports, log, now, startedAt });
+    cleanups.push(hub.stopFeatures);
+    log.info(
+      { site, mqttPort: ports.mqtt.port, httpPort: ports.http.port, ms: Date.now() - startedAt },
+      'hub started',
+    );
+    for (const problem of hub.health().problems) log.warn(problem);
+    let stopped = false;
+    return {
+      ...hub,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await cleanUp();
+        log.info('hub stopped');
+      },
+    };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+}
+
+type Composition = {
+  settings: Settings;
+  config: SiteConfig;
+  store: Store;
+  ports: Awaited<ReturnType<typeof bindPorts>>;
+  log: Logger;
+  now: () => Date;
+  startedAt: number;
+};
+
+/** Every feature of the hub, built and started in order on a claimed directory and bound ports. */
+async function composeHub(
+  c: Composition,
+): Promise<Omit<Hub, 'stop'> & { stopFeatures: () => Promise<void> }> {
+  const { settings, config, store, ports, log, now, startedAt } = c;
+  const site = config.site.code;
   const bus = new EventBus(log);
   const users = new Users(store);
-  const { devices, outbox, alerts, presence, ratings, rejections, ingest } = buildEventDomains({
-    config,
-    store,
-    bus,
-    log,
-    now,
-  });
+  const domains = buildEventDomains({ config, store, bus, log, now });
+  const { devices, outbox, alerts, presence, ratings, rejections, ingest } = domains;
   const broker = new Broker({
     site,
     version: VERSION,
@@ -153,7 +218,9 @@ export async function startHub(
   const health = (): Health => {
     const backlog = outbox.backlog();
     const written = writer?.status();
+    const mqtt = broker.status();
     const problems: string[] = [];
+    if (!mqtt.running) problems.push('the MQTT broker is not running: devices cannot connect');
     if (!influxTarget) {
       problems.push('InfluxDB is not configured (TT_INFLUX_URL): events wait in the outbox');
     } else if (written?.failing_since) {
@@ -167,7 +234,7 @@ export async function startHub(
       version: VERSION,
       site,
       uptime_s: Math.round((Date.now() - startedAt) / 1000),
-      mqtt: { clients: broker.connectedClients },
+      mqtt,
       store: { outbox_backlog: backlog },
       influx: influxTarget
         ? { configured: true, url: redact(influxTarget.url.toString()), ...written }
@@ -178,7 +245,6 @@ export async function startHub(
     };
   };
 
-  devices.markAllOffline();
   const board = () => deskBoard({ config, presence, ratings, alerts, now });
   const http = buildHttp(
     {
@@ -197,47 +263,53 @@ export async function startHub(
     },
     log,
   );
-  await http.listen({ host: settings.host, port: settings.httpPort });
-  const mqtt = await broker.start(
-    {
-      host: settings.host,
-      port: settings.mqttPort,
-      tls: settings.tls && {
-        port: settings.tls.port,
-        cert: readFileSync(settings.tls.certPath),
-        key: readFileSync(settings.tls.keyPath),
-      },
-    },
-    http.server,
-  );
-
-  // The CLI revokes and rotates by writing to the store; the hub notices the commit and closes
-  // connections whose credentials are no longer valid (issue: "take effect on live connections").
-  let seenVersion = dataVersion(store);
-  const watch = setInterval(() => {
-    const version = dataVersion(store);
-    if (version === seenVersion) return;
-    seenVersion = version;
-    broker.enforceCredentials();
-  }, 500);
-  watch.unref();
   const live = new DeskBoardLive({
-    server: http.server,
+    server: ports.http.server,
     bus,
     sessionUser: (token) => users.sessionUser(token),
     roles: BOARD_ROLES,
     snapshot: board,
     log: log.child({ domain: 'web' }),
   });
-  writer?.start();
-  metrics.start();
-  presence.start();
-  live.start();
+  // The CLI revokes and rotates by writing to the store; the hub notices the commit and closes
+  // connections whose credentials are no longer valid.
+  let watch: NodeJS.Timeout | undefined;
+  const credentialWatch: Feature = {
+    name: 'credential-watch',
+    start: () => {
+      let seenVersion = dataVersion(store);
+      watch = setInterval(() => {
+        const version = dataVersion(store);
+        if (version === seenVersion) return;
+        seenVersion = version;
+        broker.enforceCredentials();
+      }, 500);
+      watch.unref();
+    },
+    stop: () => clearInterval(watch),
+  };
 
-  const address = http.server.address();
-  const httpPort = typeof address === 'object' && address ? address.port : settings.httpPort;
-  log.info({ site, mqttPort: mqtt.port, httpPort, ms: Date.now() - startedAt }, 'hub started');
-  for (const problem of health().problems) log.warn(problem);
+  const features: Feature[] = [
+    ...domains.features,
+    ...(writer ? [{ name: 'influx-writer', start: () => writer.start(), stop: () => writer.stop() }] : []),
+    { name: 'metrics', start: () => metrics.start(), stop: () => metrics.stop() },
+    {
+      name: 'broker',
+      start: () => broker.start({ mqtt: ports.mqtt, mqttTls: ports.mqttTls, http: ports.http.server }),
+      stop: () => broker.stop(),
+    },
+    {
+      name: 'http',
+      start: async () => {
+        await http.ready();
+        ports.http.serve((req, res) => http.routing(req, res));
+      },
+      stop: () => http.close(),
+    },
+    { name: 'desk-board-live', start: () => live.start(), stop: () => live.stop() },
+    credentialWatch,
+  ];
+  const stopFeatures = await startFeatures(features, log);
 
   return {
     config,
@@ -248,22 +320,12 @@ export async function startHub(
     presence,
     http,
     bus,
-    mqttPort: mqtt.port,
-    mqttTlsPort: mqtt.tlsPort,
-    httpPort,
+    mqttPort: ports.mqtt.port,
+    mqttTlsPort: ports.mqttTls?.port,
+    httpPort: ports.http.port,
     health,
     sendCommand: (device, command) =>
       broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false }),
-    stop: async () => {
-      clearInterval(watch);
-      await live.stop();
-      presence.stop();
-      metrics.stop();
-      await broker.stop();
-      await writer?.stop();
-      await http.close();
-      store.close();
-      log.info('hub stopped');
-    },
+    stopFeatures,
   };
 }

@@ -12,5 +12,8 @@ export function ingestStack(config: SiteConfig, now: () => Date) {
   const db = openStore(':memory:');
   const log = createLogger('silent');
   const bus = new EventBus(log);
-  return { db, bus, ...buildEventDomains({ config, store: db, bus, log, now }) };
+  const domains = buildEventDomains({ config, store: db, bus, log, now });
+  // As the hub starts them: each domain registers what it does with an event.
+  for (const feature of domains.features) void feature.start();
+  return { db, bus, ...domains };
 }

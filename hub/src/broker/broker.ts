@@ -1,7 +1,6 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
@@ -20,10 +19,20 @@ export type BrokerDeps = {
   now?: () => Date;
 };
 
-export type BrokerListen = {
-  host: string;
-  port: number;
-  tls?: { cert: Buffer; key: Buffer; port: number };
+/** Where the broker serves: ports the hub has bound already (hub/src/ports.ts). */
+export type BrokerListeners = {
+  mqtt: { port: number; serve: (handler: (socket: Socket) => void) => void };
+  mqttTls?: { port: number; serve: (handler: (socket: Socket) => void) => void };
+  /** MQTT over WebSocket at /mqtt on the hub's HTTP server. */
+  http?: HttpServer;
+};
+
+export type BrokerStatus = {
+  running: boolean;
+  port: number | null;
+  tls_port: number | null;
+  websocket: string | null;
+  clients: number;
 };
 
 // CONNACK return codes of MQTT 3.1.1 §3.2.2.3.
@@ -41,7 +50,7 @@ export class Broker {
   // The credential generation each client authenticated with, until it is ready.
   readonly #pendingGeneration = new WeakMap<Client, number>();
   #aedes: Aedes | undefined;
-  #servers: TcpServer[] = [];
+  #listeners: BrokerListeners | undefined;
   #wss: WebSocketServer | undefined;
   #httpServer: HttpServer | undefined;
   #onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
@@ -50,8 +59,8 @@ export class Broker {
     this.#deps = deps;
   }
 
-  /** Start the broker and its listeners; resolves when MQTT connections are accepted. */
-  async start(listen: BrokerListen, http?: HttpServer): Promise<{ port: number; tlsPort?: number }> {
+  /** Start the broker on its listeners; resolves when MQTT connections are served. */
+  async start(listeners: BrokerListeners): Promise<void> {
     const aedes = await Aedes.createBroker({
       id: `thanthien-${this.#deps.site}`,
       maxClientsIdLength: 64,
@@ -80,19 +89,20 @@ export class Broker {
       this.#deps.log.info({ client: client.id, err: err.message }, 'connection refused'),
     );
 
-    const tcp = createTcpServer(aedes.handle);
-    const port = await listenOn(tcp, listen.host, listen.port);
-    this.#servers.push(tcp);
-    let tlsPort: number | undefined;
-    if (listen.tls) {
-      const tls = createTlsServer({ cert: listen.tls.cert, key: listen.tls.key }, aedes.handle);
-      tlsPort = await listenOn(tls, listen.host, listen.tls.port);
-      this.#servers.push(tls);
-    }
-    if (http) this.#attachWebSocket(aedes, http);
+    this.#listeners = listeners;
+    // The hub's retained state goes first, so the first device to subscribe finds it.
     await this.#publishHubState(true);
-    this.#deps.log.info({ port, tlsPort, websocket: http ? '/mqtt' : undefined }, 'MQTT broker listening');
-    return { port, tlsPort };
+    listeners.mqtt.serve(aedes.handle);
+    listeners.mqttTls?.serve(aedes.handle);
+    if (listeners.http) this.#attachWebSocket(aedes, listeners.http);
+    this.#deps.log.info(
+      {
+        port: listeners.mqtt.port,
+        tlsPort: listeners.mqttTls?.port,
+        websocket: listeners.http ? '/mqtt' : undefined,
+      },
+      'MQTT broker serving',
+    );
   }
 
   async stop(): Promise<void> {
@@ -102,14 +112,24 @@ export class Broker {
     if (this.#httpServer && this.#onUpgrade) this.#httpServer.off('upgrade', this.#onUpgrade);
     for (const ws of this.#wss?.clients ?? []) ws.terminate();
     this.#wss?.close();
+    // New connections are refused from here; the hub closes the listening sockets themselves.
+    const refuse = (socket: Socket) => socket.destroy();
+    this.#listeners?.mqtt.serve(refuse);
+    this.#listeners?.mqttTls?.serve(refuse);
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    this.#servers = [];
     this.#aedes = undefined;
   }
 
-  get connectedClients(): number {
-    return this.#aedes?.connectedClients ?? 0;
+  /** What health says of the broker. */
+  status(): BrokerStatus {
+    const running = this.#aedes !== undefined;
+    return {
+      running,
+      port: this.#listeners?.mqtt.port ?? null,
+      tls_port: this.#listeners?.mqttTls?.port ?? null,
+      websocket: running && this.#listeners?.http ? '/mqtt' : null,
+      clients: this.#aedes?.connectedClients ?? 0,
+    };
   }
 
   /** Close live connections whose credentials were revoked or rotated since they connected. */
@@ -251,17 +271,6 @@ function toBytes(payload: unknown): Uint8Array {
 /** The device id in a device topic, for a will published without its client. */
 function deviceOf(topic: string): string {
   return topic.split('/')[4] ?? '';
-}
-
-function listenOn(server: TcpServer, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }
 
 export type { AedesPublishPacket };

@@ -1,2 +1,2 @@
 export { publishRefusal, subscribeRefusal } from './acl.ts';
-export { Broker, type BrokerDeps, type BrokerListen } from './broker.ts';
+export { Broker, type BrokerDeps, type BrokerListeners, type BrokerStatus } from './broker.ts';

@@ -1,3 +1,4 @@
+export { Availability } from './availability.ts';
 export { type AuthResult, DeviceAuthenticator } from './authenticator.ts';
 export {
   type Credentials,

@@ -7,18 +7,15 @@ import {
   type DeviceState,
   parseDeviceMessage,
   parseDeviceTopic,
-  type RatingEvent,
   type Telemetry,
 } from '../../../protocol/index.ts';
-import type { Alerts } from '../alerts/index.ts';
 import type { EventBus } from '../bus.ts';
-import type { DeviceRecord, DeviceRegistry } from '../devices/index.ts';
-import type { Presence } from '../presence/index.ts';
-import type { MisuseReason, Ratings } from '../ratings/index.ts';
+import type { Availability, DeviceRecord, DeviceRegistry } from '../devices/index.ts';
 import { type Store, transaction } from '../store/index.ts';
 import type { Outbox } from './outbox.ts';
-import { devicePoint, eventPoint } from './points.ts';
+import { devicePoint } from './points.ts';
 import type { Rejections } from './rejections.ts';
+import type { IngestSteps } from './steps.ts';
 
 /** Which kind of device sends each event type: anything else is refused with a reason. */
 const EVENT_SENDERS: Record<DeviceEvent['type'], DeviceKind> = {
@@ -34,18 +31,13 @@ export type IngestDeps = {
   site: string;
   db: Store;
   devices: DeviceRegistry;
+  availability: Availability;
   outbox: Outbox;
   rejections: Rejections;
+  /** What the domains do with each message, inside its transaction. */
+  steps: IngestSteps;
   bus: EventBus;
   log: Logger;
-  /** The official on duty at a desk at a moment, from the site config's roster. */
-  officerOnDuty: (desk: string, at: Date) => string | null;
-  /** Flags and keeps ratings with their attribution (the ratings domain). */
-  ratings: Ratings;
-  /** Raises alerts on unsatisfied ratings. */
-  alerts: Alerts;
-  /** Keeps each desk's presence timeline (the presence domain). */
-  presence: Pick<Presence, 'report'>;
   now?: () => Date;
 };
 
@@ -111,13 +103,13 @@ export class Ingest {
   };
 
   #onState({ device }: Received, state: DeviceState): string | undefined {
-    const { devices, bus, log, outbox, site, db } = this.#deps;
+    const { availability, bus, log, outbox, site, db } = this.#deps;
     if (state.online) {
       if (state.kind !== device.kind) {
         return `birth says kind "${state.kind}" but "${device.id}" is registered as "${device.kind}"`;
       }
       transaction(db, () => {
-        devices.markOnline(device.id, { boot: state.boot, fw: state.fw });
+        availability.online(device.id, { boot: state.boot, fw: state.fw });
         outbox.add(devicePoint(site, device, { online: 1 }, this.#now().getTime()));
       });
       log.info({ device: device.id, boot: state.boot, fw: state.fw }, 'device online');
@@ -125,8 +117,9 @@ export class Ingest {
       return undefined;
     }
     // A will from an earlier boot arrives late after a quick restart: the device is online again.
-    if (device.boot !== null && state.boot !== device.boot) {
-      log.info({ device: device.id, staleBoot: state.boot, currentBoot: device.boot }, 'stale will ignored');
+    const currentBoot = availability.bootOf(device.id);
+    if (currentBoot !== undefined && state.boot !== currentBoot) {
+      log.info({ device: device.id, staleBoot: state.boot, currentBoot }, 'stale will ignored');
       return undefined;
     }
     this.markOffline(device.id, 'will');
@@ -135,11 +128,11 @@ export class Ingest {
 
   /** Record that a device went offline; called for wills and for connections that simply closed. */
   markOffline(id: string, cause: 'will' | 'disconnected'): void {
-    const { devices, bus, log, outbox, site, db } = this.#deps;
+    const { availability, devices, bus, log, outbox, site, db } = this.#deps;
     const device = devices.get(id);
-    if (!device?.online) return;
+    if (!device || !availability.isOnline(id)) return;
     transaction(db, () => {
-      devices.markOffline(id);
+      availability.offline(id);
       outbox.add(devicePoint(site, device, { online: 0 }, this.#now().getTime()));
     });
     log.info({ device: id, cause }, 'device offline');
@@ -147,13 +140,12 @@ export class Ingest {
   }
 
   #onEvent({ device, receivedAt, topic }: Received, event: DeviceEvent): string | undefined {
-    const { db, outbox, bus, log, site, officerOnDuty, presence } = this.#deps;
+    const { db, steps, bus, log } = this.#deps;
     const sender = EVENT_SENDERS[event.type];
     if (device.kind !== sender) {
       return `${event.type} events come from a ${sender}; "${device.id}" is registered as a ${device.kind}`;
     }
     const time = this.#eventTime(event.body.ts, receivedAt, device.id);
-    const officer = device.desk ? officerOnDuty(device.desk, time) : null;
     const fresh = transaction(db, () => {
       const inserted = db
         .prepare(
@@ -168,11 +160,7 @@ export class Ingest {
           receivedAt.toISOString(),
         );
       if (inserted.changes === 0) return false;
-      const misuse = event.type === 'rating' ? this.#recordRating(device, event.body, time, officer) : [];
-      if (event.type === 'presence' && device.desk) {
-        presence.report(device.desk, device.id, time.getTime(), event.body.present);
-      }
-      outbox.add(eventPoint(event, device, { site, officer, misuse }, time.getTime()));
+      steps.run(event.type, { device, body: event.body, time } as never);
       return true;
     });
     if (!fresh) {
@@ -186,32 +174,6 @@ export class Ingest {
     return undefined;
   }
 
-  /** Flag and keep a rating, and raise its alerts, inside the event's transaction. */
-  #recordRating(
-    device: DeviceRecord,
-    rating: RatingEvent,
-    time: Date,
-    officer: string | null,
-  ): MisuseReason[] {
-    const { ratings, alerts } = this.#deps;
-    const counted = {
-      device: device.id,
-      boot: rating.boot,
-      seq: rating.seq,
-      timeMs: time.getTime(),
-      desk: device.desk ?? 'none',
-      officer: officer ?? 'none',
-      score: rating.score,
-      scale: rating.scale,
-    };
-    const { misuse, unsatisfied } = ratings.record(counted);
-    if (misuse.length === 0) {
-      const window = ratings.window(counted.desk, counted.timeMs - alerts.windowMs, counted.timeMs);
-      alerts.onCountedRating({ ...counted, unsatisfied }, window);
-    }
-    return misuse;
-  }
-
   #onTelemetry({ device, receivedAt }: Received, telemetry: Telemetry): string | undefined {
     const { outbox, site } = this.#deps;
     const time = this.#eventTime(telemetry.ts, receivedAt, device.id);
@@ -220,9 +182,12 @@ export class Ingest {
     return undefined;
   }
 
-  #onAck({ device }: Received, ack: Ack): string | undefined {
-    // Broadcast scheduling consumes acks; until then they are only logged.
-    this.#deps.log.debug({ device: device.id, command: ack.id, status: ack.status }, 'command ack');
+  #onAck({ device, receivedAt }: Received, ack: Ack): string | undefined {
+    const { db, steps, log } = this.#deps;
+    log.debug({ device: device.id, command: ack.id, status: ack.status }, 'command ack');
+    transaction(db, () =>
+      steps.run('ack', { device, ack, time: this.#eventTime(ack.ts, receivedAt, device.id) }),
+    );
     return undefined;
   }
 

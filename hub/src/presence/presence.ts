@@ -3,6 +3,7 @@ import type { Alerts } from '../alerts/index.ts';
 import type { EventBus } from '../bus.ts';
 import type { Desk } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
+import type { IngestSteps, Outbox } from '../ingest/index.ts';
 import type { Store } from '../store/index.ts';
 import type { OfficeCalendar } from './office-time.ts';
 import {
@@ -15,7 +16,10 @@ import {
 } from './timeline.ts';
 
 export type PresenceDeps = {
+  site: string;
   db: Store;
+  outbox: Outbox;
+  steps: IngestSteps;
   calendar: OfficeCalendar;
   desks: readonly Desk[];
   /** An absent desk raises an alert after this much office time (alerts.empty_desk_after_min). */
@@ -57,6 +61,17 @@ export class Presence {
   start(): void {
     const { bus } = this.#deps;
     this.#startedAtMs = this.#deps.now().getTime();
+    // In the transaction that accepts the report (docs/protocol.md, delivery).
+    this.#deps.steps.on('presence', OWNER, ({ device, body, time }) => {
+      if (!device.desk) return;
+      this.#insert(device.desk, device.id, time.getTime(), body.present ? 'present' : 'absent', 'report');
+      this.#deps.outbox.add({
+        measurement: 'presence',
+        tags: { site: this.#deps.site, desk: device.desk, device: device.id },
+        fields: { present: Number(body.present) },
+        timeMs: time.getTime(),
+      });
+    });
     bus.on('event.accepted', OWNER, ({ device, event }) => {
       const desk = this.#deps.devices.get(device)?.desk;
       if (event.type === 'presence' && desk) this.#changed(desk);
@@ -69,11 +84,7 @@ export class Presence {
   stop(): void {
     clearInterval(this.#timer);
     this.#deps.bus.removeOwner(OWNER);
-  }
-
-  /** A sensor's report; called inside the transaction that accepts the event (docs/protocol.md, delivery). */
-  report(desk: string, device: string, timeMs: number, present: boolean): void {
-    this.#insert(desk, device, timeMs, present ? 'present' : 'absent', 'report');
+    this.#deps.steps.removeOwner(OWNER);
   }
 
   /** A desk's state at a moment, e.g. when a rating was pressed. */

@@ -1,8 +1,10 @@
 import { classifyRating } from '../../../protocol/index.ts';
+import type { Accepted, IngestSteps, Outbox } from '../ingest/index.ts';
 import type { DeskState } from '../presence/index.ts';
 import type { Store } from '../store/index.ts';
 import { type Indicators, type RatingRow, rank, summarize } from './indicators.ts';
 import { type MisuseReason, misuseReasons } from './misuse.ts';
+import { type Attribution, ratingPoint, ratingReasonPoint } from './points.ts';
 
 export type RatingRecord = {
   device: string;
@@ -21,43 +23,87 @@ export type IndicatorReport = Indicators & {
   ranking: { desks: Array<{ id: string } & Indicators>; officers: Array<{ id: string } & Indicators> };
 };
 
-/** The ratings domain: flags and keeps every rating with its attribution, and computes indicators. */
+export type RatingsDeps = {
+  site: string;
+  db: Store;
+  outbox: Outbox;
+  steps: IngestSteps;
+  isOfficeTime: (at: Date) => boolean;
+  repeatIntervalMs: number;
+  /** What the desk's presence sensor saw at a moment (the presence domain). */
+  deskState: (desk: string, atMs: number) => DeskState;
+  /** The official on duty at a desk at a moment, from the site config's roster. */
+  officerAt: (desk: string, at: Date) => string | null;
+  /** The desk's counted ratings over the alert window ending at a press. */
+  windowMs: number;
+  /** A counted press, with its desk's window: alerts decide what it calls for. */
+  onCounted: (rating: RatingRecord & { unsatisfied: boolean }, window: RatingWindow) => void;
+};
+
+export type RatingWindow = { rated: number; unsatisfied: number };
+
+const OWNER = 'ratings';
+
+/**
+ * The ratings domain: attributes, flags and keeps every press and its follow-up reason, each with
+ * its InfluxDB point, inside the transaction that accepts the event; computes the indicators.
+ */
 export class Ratings {
+  readonly #deps: RatingsDeps;
   readonly #db: Store;
-  readonly #isOfficeTime: (at: Date) => boolean;
-  readonly #repeatIntervalMs: number;
 
-  readonly #deskState: (desk: string, atMs: number) => DeskState;
-
-  constructor(
-    db: Store,
-    policy: {
-      isOfficeTime: (at: Date) => boolean;
-      repeatIntervalMs: number;
-      /** What the desk's presence sensor saw at a moment (the presence domain). */
-      deskState: (desk: string, atMs: number) => DeskState;
-    },
-  ) {
-    this.#db = db;
-    this.#isOfficeTime = policy.isOfficeTime;
-    this.#repeatIntervalMs = policy.repeatIntervalMs;
-    this.#deskState = policy.deskState;
+  constructor(deps: RatingsDeps) {
+    this.#deps = deps;
+    this.#db = deps.db;
   }
 
-  /**
-   * Flag and keep one rating; call inside the transaction that records the event's identity.
-   * A counted (unflagged) press restarts the repeat interval of its box.
-   */
-  record(rating: RatingRecord): { misuse: MisuseReason[]; satisfied: boolean; unsatisfied: boolean } {
+  start(): void {
+    this.#deps.steps.on('rating', OWNER, (accepted) => this.#onRating(accepted));
+    this.#deps.steps.on('rating-reason', OWNER, ({ device, body, time }) =>
+      this.#deps.outbox.add(ratingReasonPoint(this.#attribution(device, time), body, time.getTime())),
+    );
+  }
+
+  stop(): void {
+    this.#deps.steps.removeOwner(OWNER);
+  }
+
+  #onRating({ device, body, time }: Accepted<'rating'>): void {
+    const at = this.#attribution(device, time);
+    const counted = {
+      ...at,
+      boot: body.boot,
+      seq: body.seq,
+      timeMs: time.getTime(),
+      score: body.score,
+      scale: body.scale,
+    };
+    const { misuse, unsatisfied } = this.#record(counted);
+    this.#deps.outbox.add(ratingPoint(at, body, misuse, counted.timeMs));
+    if (misuse.length > 0) return;
+    this.#deps.onCounted(
+      { ...counted, unsatisfied },
+      this.window(counted.desk, counted.timeMs - this.#deps.windowMs, counted.timeMs),
+    );
+  }
+
+  #attribution(device: { id: string; desk: string | null }, time: Date): Attribution {
+    const desk = device.desk ?? 'none';
+    const officer = device.desk ? this.#deps.officerAt(device.desk, time) : null;
+    return { site: this.#deps.site, desk, device: device.id, officer: officer ?? 'none' };
+  }
+
+  /** Flag and keep one rating. A counted (unflagged) press restarts the repeat interval of its box. */
+  #record(rating: RatingRecord): { misuse: MisuseReason[]; satisfied: boolean; unsatisfied: boolean } {
     const last = this.#db
       .prepare('SELECT time_ms FROM rating_last_counted WHERE device = ?')
       .get(rating.device) as { time_ms: number } | undefined;
     const misuse = misuseReasons({
       timeMs: rating.timeMs,
       lastCountedMs: last === undefined ? undefined : Number(last.time_ms),
-      repeatIntervalMs: this.#repeatIntervalMs,
-      officeTime: this.#isOfficeTime(new Date(rating.timeMs)),
-      deskState: this.#deskState(rating.desk, rating.timeMs),
+      repeatIntervalMs: this.#deps.repeatIntervalMs,
+      officeTime: this.#deps.isOfficeTime(new Date(rating.timeMs)),
+      deskState: this.#deps.deskState(rating.desk, rating.timeMs),
     });
     if (misuse.length === 0) {
       this.#db
@@ -87,7 +133,7 @@ export class Ratings {
   }
 
   /** Counted ratings and unsatisfied ones of a desk in [from, to]: the window of share alerts. */
-  window(desk: string, fromMs: number, toMs: number): { rated: number; unsatisfied: number } {
+  window(desk: string, fromMs: number, toMs: number): RatingWindow {
     const row = this.#db
       .prepare(
         `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings

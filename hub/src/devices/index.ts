@@ -1,5 +1,5 @@
-export { Availability } from './availability.ts';
 export { type AuthResult, DeviceAuthenticator } from './authenticator.ts';
+export { Availability } from './availability.ts';
 export {
   type Credentials,
   type DeviceRecord,

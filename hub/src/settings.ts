@@ -6,13 +6,38 @@ import { PROJECT_ROOT } from './version.ts';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 
+/** What each variable must be, in the words a technician reads when it is not. */
+const EXPECTED: Record<string, { vi: string; en: string }> = {
+  TT_INFLUX_URL: {
+    vi: 'phải là URL, ví dụ http://user:pass@127.0.0.1:8086/thanthien',
+    en: 'must be a URL, e.g. http://user:pass@127.0.0.1:8086/thanthien',
+  },
+  TT_HOST: {
+    vi: 'phải là địa chỉ IP hoặc tên máy, ví dụ 0.0.0.0',
+    en: 'must be an IP address or a host name, e.g. 0.0.0.0',
+  },
+  TT_MQTT_PORT: { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' },
+  TT_HTTP_PORT: { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' },
+  TT_MQTT_TLS_PORT: { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' },
+  TT_LOG_LEVEL: {
+    vi: 'phải là fatal, error, warn, info, debug, trace hoặc silent',
+    en: 'must be fatal, error, warn, info, debug, trace or silent',
+  },
+};
+/** Values that may hold a password are never echoed back. */
+const SECRET = new Set(['TT_INFLUX_URL']);
+
 /** The hub's environment (docs/operations.md). Read once, in the composition root only. */
 const Env = z.object({
-  // Without TT_CONFIG the example commune shipped with the hub, wherever it is started from.
+  // Defaults do not depend on the working directory: the CLI run from elsewhere on the hub finds
+  // the same config and store as `npm start` in the project folder.
   TT_CONFIG: z.string().default(join(PROJECT_ROOT, 'provisioning/site.example.yaml')),
-  TT_DATA_DIR: z.string().default('./data'),
+  TT_DATA_DIR: z.string().default(join(PROJECT_ROOT, 'data')),
   TT_INFLUX_URL: z.url().optional(),
-  TT_HOST: z.string().default('0.0.0.0'),
+  TT_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:%_-]+$/)
+    .default('0.0.0.0'),
   TT_MQTT_PORT: Port.default(1883),
   TT_HTTP_PORT: Port.default(8080),
   TT_MQTT_TLS_PORT: Port.default(8883),
@@ -36,10 +61,19 @@ export type Settings = {
 };
 
 export function loadSettings(env: NodeJS.ProcessEnv): Readonly<Settings> {
-  const parsed = Env.safeParse(env);
+  // An empty variable means unset: compose and systemd files write `TT_INFLUX_URL=` for "none".
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => !(name.startsWith('TT_') && value === '')),
+  );
+  const parsed = Env.safeParse(given);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HubError('TT_SETTINGS_INVALID', `${issue.path.join('.')}: ${issue.message}`);
+    const name = String(parsed.error.issues[0]!.path[0]);
+    const shown = SECRET.has(name) ? '' : ` (${JSON.stringify(given[name])})`;
+    const expected = EXPECTED[name] ?? { vi: 'không hợp lệ', en: 'is invalid' };
+    throw new HubError('TT_SETTINGS_INVALID', {
+      vi: `${name}${shown}: ${expected.vi}`,
+      en: `${name}${shown}: ${expected.en}`,
+    });
   }
   const e = parsed.data;
   if (Boolean(e.TT_MQTT_TLS_CERT) !== Boolean(e.TT_MQTT_TLS_KEY)) {

@@ -1,17 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { PROTOCOL_VERSION } from '../../../protocol/index.ts';
 import { type DeviceRecord, placementOf } from '../devices/index.ts';
-import { HubError } from '../errors.ts';
 import { both } from '../i18n/index.ts';
-import { parse } from './args.ts';
-import { type AdminContext, openAdminContext } from './context.ts';
-
-const USAGE = `thanthien device add <id> --kind rating-button|presence-sensor|speaker [--desk <desk>] [--zone <zone>] [--json]
-thanthien device list [--json]
-thanthien device revoke <id>
-thanthien device rotate <id> [--json]`;
+import { missing, parse } from './args.ts';
+import { type AdminContext, openAdminContext, siteTime } from './context.ts';
 
 const OPTIONS = {
   kind: { type: 'string' },
@@ -19,39 +13,48 @@ const OPTIONS = {
   zone: { type: 'string' },
   json: { type: 'boolean', default: false },
   out: { type: 'string' },
+  reinstate: { type: 'boolean', default: false },
 } as const;
 
+const ACTIONS = ['add', 'list', 'revoke', 'rotate'];
+
 export async function deviceCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args, OPTIONS, USAGE);
+  const { values, positionals } = parse(args, OPTIONS, 'device');
   const [action, id] = positionals;
+  // Every word is checked before the store is opened.
+  if (!action || !ACTIONS.includes(action))
+    throw missing('device', { vi: 'việc cần làm', en: 'action' }, ACTIONS);
+  if (action !== 'list' && !id)
+    throw missing(`device ${action}`, { vi: '<id> của thiết bị', en: "the device's <id>" });
+  if (action === 'add' && !values.kind)
+    throw missing('device add', { vi: '--kind', en: '--kind' }, [
+      'rating-button',
+      'presence-sensor',
+      'speaker',
+    ]);
   const ctx = openAdminContext();
   try {
     switch (action) {
       case 'add': {
-        if (!id || !values.kind) throw new HubError('TT_USAGE', USAGE);
         const { device, secret } = await ctx.devices.add(
-          { id, kind: values.kind, desk: values.desk, zone: values.zone },
+          { id: id!, kind: values.kind!, desk: values.desk, zone: values.zone },
           placementOf(ctx.config),
         );
         await handOver(ctx, device, secret, 'device.added', values.json, values.out);
         return;
       }
       case 'rotate': {
-        if (!id) throw new HubError('TT_USAGE', USAGE);
-        const { device, secret } = await ctx.devices.rotate(id);
+        const { device, secret } = await ctx.devices.rotate(id!, { reinstate: values.reinstate });
         await handOver(ctx, device, secret, 'device.rotated', values.json, values.out);
         return;
       }
       case 'revoke': {
-        if (!id) throw new HubError('TT_USAGE', USAGE);
-        ctx.devices.revoke(id);
-        console.log(both('device.revoked', { id }));
+        ctx.devices.revoke(id!);
+        console.log(both('device.revoked', { id: id! }));
         return;
       }
-      case 'list':
-        return list(ctx.devices.list(), values.json);
       default:
-        throw new HubError('TT_USAGE', USAGE);
+        return list(ctx, values.json);
     }
   } finally {
     ctx.close();
@@ -83,7 +86,8 @@ async function handOver(
     console.log(JSON.stringify(provisioning));
     return;
   }
-  const file = resolve(out ?? `${device.id}.thanthien.json`);
+  // The secret stays on the hub, readable by its user only, never in the working directory.
+  const file = out ? resolve(out) : join(provisioningDir(ctx), `${device.id}.thanthien.json`);
   writeFileSync(file, `${JSON.stringify(provisioning, null, 2)}\n`, { mode: 0o600 });
   const place = device.desk ? `desk ${device.desk}` : `zone ${device.zone}`;
   console.log(both(message, { id: device.id, kind: device.kind, place }));
@@ -93,7 +97,15 @@ async function handOver(
   console.log(await QRCode.toString(JSON.stringify(provisioning), { type: 'terminal', small: true }));
 }
 
-function list(devices: DeviceRecord[], json: boolean): void {
+/** TT_DATA_DIR/provisioning: the files that hold device secrets, for the hub's user only. */
+function provisioningDir(ctx: AdminContext): string {
+  const dir = join(ctx.settings.dataDir, 'provisioning');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+function list(ctx: AdminContext, json: boolean): void {
+  const devices = ctx.devices.list();
   if (json) {
     console.log(
       JSON.stringify(
@@ -120,9 +132,9 @@ function list(devices: DeviceRecord[], json: boolean): void {
     d.kind,
     d.desk ?? d.zone ?? '',
     d.revokedAt ? 'thu hồi / revoked' : d.online ? 'trực tuyến / online' : 'ngoại tuyến / offline',
-    d.lastSeenAt ?? '—',
+    d.lastSeenAt ? siteTime(ctx.config, d.lastSeenAt) : '—',
   ]);
-  const header = ['id', 'kind', 'desk/zone', 'state', 'last seen'];
+  const header = ['id', 'kind', 'desk/zone', 'state', `last seen (${ctx.config.site.timezone})`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 }

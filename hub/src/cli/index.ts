@@ -1,17 +1,6 @@
 import { bilingual, HubError, isHubError } from '../errors.ts';
-
-const USAGE = `thanthien <command>
-
-  hub                                   run the hub (broker, store, API)
-  demo                                  run the hub with a simulated commune
-  device add <id> --kind <kind> [--desk <desk>] [--zone <zone>] [--json]
-  device list [--json]
-  device revoke <id>
-  device rotate <id> [--json]
-  user add <name> --role admin|leader|operator|technician [--password <password>]
-  simulate [--url <mqtt-url>] [--desks <n>] [--speakers <n>] [--rate <per-desk-per-min>] [--duration <s>]
-
-Environment: TT_CONFIG, TT_DATA_DIR, TT_INFLUX_URL, TT_MQTT_PORT, TT_HTTP_PORT (docs/operations.md)`;
+import { helpFor, wantsHelp } from './help.ts';
+import './parent.ts';
 
 // Loaded on demand: `device add` on a Pi need not load the broker and the simulators.
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
@@ -24,20 +13,24 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(USAGE);
+  if (!name || name === 'help' || wantsHelp(argv)) {
+    // Help is answered before anything is loaded, opened or started.
+    console.log(helpFor(name === 'help' ? args : argv));
     return;
   }
   const command = COMMANDS[name];
-  if (!command) throw new HubError('TT_USAGE', `unknown command "${name}"\n\n${USAGE}`);
+  if (!command) {
+    throw new HubError('TT_USAGE', {
+      vi: `không có lệnh "${name}"; xem: thanthien --help`,
+      en: `unknown command "${name}"; see: thanthien --help`,
+    });
+  }
   await command(args);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (isHubError(err)) {
-    console.error(bilingual(err));
-  } else {
-    console.error(err);
-  }
-  process.exitCode = 1;
+  console.error(isHubError(err) ? bilingual(err) : err);
+  // Exit now: a hub that failed to start must not linger on a half-open handle, and systemd
+  // restarts a unit only when its process ends.
+  process.exit(1);
 });

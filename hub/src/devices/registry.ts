@@ -109,9 +109,22 @@ export class DeviceRegistry {
     return this.get(id)!;
   }
 
-  /** Issue a new secret; the old one stops working at once, including on live connections. */
-  async rotate(id: string): Promise<{ device: DeviceRecord; secret: string }> {
-    this.#require(id);
+  /**
+   * Issue a new secret; the old one stops working at once, including on live connections. A
+   * revoked device stays revoked unless `reinstate` says to let it back in: a rotation must never
+   * undo a revocation by accident.
+   */
+  async rotate(
+    id: string,
+    options: { reinstate?: boolean } = {},
+  ): Promise<{ device: DeviceRecord; secret: string }> {
+    const current = this.#require(id);
+    if (current.revokedAt && !options.reinstate) {
+      throw new HubError('TT_DEVICE_REVOKED', {
+        vi: `"${id}" bị thu hồi lúc ${current.revokedAt}; muốn cho dùng lại: thanthien device rotate ${id} --reinstate`,
+        en: `"${id}" was revoked at ${current.revokedAt}; to let it back in: thanthien device rotate ${id} --reinstate`,
+      });
+    }
     const secret = newSecret();
     const secretHash = await hashSecret(secret);
     this.#db
@@ -147,8 +160,10 @@ export class DeviceRegistry {
     this.#db.prepare('UPDATE devices SET online = 0 WHERE online = 1').run();
   }
 
-  #require(id: string): void {
-    if (!this.get(id)) throw new HubError('TT_DEVICE_UNKNOWN', `"${id}"; see "thanthien device list"`);
+  #require(id: string): DeviceRecord {
+    const device = this.get(id);
+    if (!device) throw new HubError('TT_DEVICE_UNKNOWN', `"${id}"; see "thanthien device list"`);
+    return device;
   }
 }
 

@@ -8,6 +8,9 @@ export const vi = {
   'device.none': 'Chưa có thiết bị nào. Thêm bằng: thanthien device add <id> --kind <loại> --desk <quầy>',
   'user.added': 'Đã thêm người dùng {name} với vai trò {role}.',
   'user.passwordOnce': 'Mật khẩu (chỉ hiện một lần): {password}',
+  'user.passwordSet': 'Đã đặt mật khẩu mới cho {name}; các phiên đăng nhập cũ đã kết thúc.',
+  'user.removed': 'Đã xoá người dùng {name} ({role}) và các phiên đăng nhập của họ.',
+  'user.none': 'Chưa có người dùng nào. Thêm bằng: thanthien user add <tên> --role <vai trò>',
   'simulate.progress':
     'Mô phỏng: {online}/{devices} thiết bị trực tuyến, {events} sự kiện đã gửi, {acked} đã xác nhận, còn {left} s',
   'simulate.done': 'Xong: {events} sự kiện, {acked} đã được trạm xác nhận.',
@@ -24,6 +27,9 @@ export const en = {
   'device.none': 'No devices yet. Add one with: thanthien device add <id> --kind <kind> --desk <desk>',
   'user.added': 'User {name} added with role {role}.',
   'user.passwordOnce': 'Password (shown once): {password}',
+  'user.passwordSet': 'New password set for {name}; their earlier sessions ended.',
+  'user.removed': 'User {name} ({role}) removed, with their sessions.',
+  'user.none': 'No users yet. Add one with: thanthien user add <name> --role <role>',
   'simulate.progress':
     'Simulating: {online}/{devices} devices online, {events} events sent, {acked} acknowledged, {left} s left',
   'simulate.done': 'Done: {events} events, {acked} acknowledged by the hub.',

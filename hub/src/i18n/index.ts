@@ -13,6 +13,9 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
   );
 }
 
+/** Whether a catalogue has this key, for keys made from what a user typed. */
+export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(vi, key);
+
 /** Vietnamese first, English second, as every user-facing line of the product. */
 export function both(key: MessageKey, params: Record<string, string | number> = {}): string {
   return `${t(key, params, 'vi')}\n  ${t(key, params, 'en')}`;

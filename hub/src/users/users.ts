@@ -37,15 +37,60 @@ export class Users {
     const role = Role.safeParse(input.role);
     if (!role.success)
       throw new HubError('TT_USER_INVALID', `role "${input.role}" must be one of ${ROLES.join(', ')}`);
-    const password = input.password ?? newSecret();
-    if (password.length < MIN_PASSWORD) {
-      throw new HubError('TT_USER_INVALID', `password must be at least ${MIN_PASSWORD} characters`);
-    }
+    const password = checkedPassword(input.password);
     if (this.get(name.data)) throw new HubError('TT_USER_EXISTS', `"${name.data}"`);
     this.#db
       .prepare('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
       .run(name.data, role.data, await hashSecret(password), this.#now().toISOString());
     return { user: { name: name.data, role: role.data }, password };
+  }
+
+  /** Every user with when they were added and how many sessions they have open. */
+  list(): Array<User & { createdAt: string; openSessions: number }> {
+    const rows = this.#db
+      .prepare(
+        `SELECT u.name, u.role, u.created_at,
+           (SELECT COUNT(*) FROM sessions s WHERE s.user_name = u.name AND s.expires_at > ?) AS open_sessions
+         FROM users u ORDER BY u.name`,
+      )
+      .all(this.#now().toISOString()) as Array<{
+      name: string;
+      role: Role;
+      created_at: string;
+      open_sessions: number;
+    }>;
+    return rows.map((r) => ({
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+      openSessions: Number(r.open_sessions),
+    }));
+  }
+
+  /**
+   * Set a new password (generated when none is given, to be shown once); the user's sessions end,
+   * since a password is reset when the old one may be known to someone else.
+   */
+  async setPassword(name: string, given?: string): Promise<{ user: User; password: string }> {
+    const user = this.#require(name);
+    const password = checkedPassword(given);
+    const hash = await hashSecret(password);
+    this.#db.prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(hash, name);
+    this.#db.prepare('DELETE FROM sessions WHERE user_name = ?').run(name);
+    return { user, password };
+  }
+
+  /** Remove a user; their sessions go with them. */
+  remove(name: string): User {
+    const user = this.#require(name);
+    this.#db.prepare('DELETE FROM users WHERE name = ?').run(name);
+    return user;
+  }
+
+  #require(name: string): User {
+    const user = this.get(name);
+    if (!user) throw new HubError('TT_USER_UNKNOWN', `"${name}"; see "thanthien user list"`);
+    return user;
   }
 
   get(name: string): User | undefined {
@@ -86,6 +131,18 @@ export class Users {
   closeSession(token: string): void {
     this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(digest(token));
   }
+}
+
+/** The given password if it is long enough, or a generated one. */
+function checkedPassword(given: string | undefined): string {
+  const password = given ?? newSecret();
+  if (password.length < MIN_PASSWORD) {
+    throw new HubError('TT_USER_INVALID', {
+      vi: `mật khẩu cần ít nhất ${MIN_PASSWORD} ký tự`,
+      en: `password must be at least ${MIN_PASSWORD} characters`,
+    });
+  }
+  return password;
 }
 
 // A valid hash of a random password, so unknown users take the same KDF time; made on first use.

@@ -14,6 +14,8 @@ export type Progress = { devices: number; online: number; events: number; acked:
 
 type Sim = SimRatingButton | SimPresenceSensor | SimSpeaker;
 
+export type DeskDevices = { button?: SimRatingButton; sensor?: SimPresenceSensor };
+
 /**
  * A commune's worth of virtual devices over real MQTT: a rating box and a presence sensor per
  * desk, a loudspeaker per zone. Each speaks protocol v1 through the same device link as firmware.
@@ -23,9 +25,17 @@ export class SimulatedCommune {
   readonly sensors: SimPresenceSensor[] = [];
   readonly speakers: SimSpeaker[] = [];
   readonly #all: Sim[] = [];
+  readonly #desks = new Map<string, DeskDevices>();
   #acked = 0;
 
-  constructor(options: { url: string; site: string; devices: readonly SimDeviceSpec[]; fw?: string }) {
+  constructor(options: {
+    url: string;
+    site: string;
+    devices: readonly SimDeviceSpec[];
+    fw?: string;
+    /** The devices' clock, for their `ts` (the demo plays an office day on its own); the wall clock unless told. */
+    clock?: () => Date;
+  }) {
     for (const spec of options.devices) {
       const link: DeviceLinkOptions = {
         url: options.url,
@@ -34,6 +44,7 @@ export class SimulatedCommune {
         secret: spec.secret,
         kind: spec.kind,
         fw: options.fw ?? 'sim-1.0.0',
+        clock: options.clock,
       };
       const sim =
         spec.kind === 'rating-button'
@@ -44,6 +55,12 @@ export class SimulatedCommune {
       if (sim instanceof SimRatingButton) this.buttons.push(sim);
       else if (sim instanceof SimPresenceSensor) this.sensors.push(sim);
       else this.speakers.push(sim);
+      if (spec.desk && !(sim instanceof SimSpeaker)) {
+        const desk = this.#desks.get(spec.desk) ?? {};
+        if (sim instanceof SimRatingButton) desk.button = sim;
+        else desk.sensor = sim;
+        this.#desks.set(spec.desk, desk);
+      }
       sim.link.on('acked', () => (this.#acked += 1));
       this.#all.push(sim);
     }
@@ -51,6 +68,11 @@ export class SimulatedCommune {
 
   get devices(): readonly Sim[] {
     return this.#all;
+  }
+
+  /** Each desk's rating box and presence sensor, for a driver that scripts desks one by one (the demo). */
+  get desks(): ReadonlyMap<string, DeskDevices> {
+    return this.#desks;
   }
 
   /** Start every device; each connects (and reconnects) on its own. */
@@ -97,7 +119,7 @@ export class SimulatedCommune {
 }
 
 /** Mostly satisfied citizens, a few unsatisfied: a plausible spread for demos and load. */
-function pickScore(scale: RatingScale, random: () => number): number {
+export function pickScore(scale: RatingScale, random: () => number): number {
   const r = random();
   if (r < 0.08) return 1;
   if (r < 0.2) return Math.min(2, scale);

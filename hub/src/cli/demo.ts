@@ -1,31 +1,128 @@
-import { runCommune } from '../../../simulators/src/commune.ts';
+import { join } from 'node:path';
+import { SimulatedCommune } from '../../../simulators/src/commune.ts';
+import { loadSiteConfig, localTime, type SiteConfig, startOfLocalDay } from '../config/index.ts';
+import {
+  bilingual,
+  boardUrls,
+  DemoClock,
+  type DemoStatus,
+  demoStart,
+  isLoopbackOnly,
+  latestStoredMs,
+  momentText,
+  Narrator,
+  OfficeDayPlayer,
+  reachableHosts,
+} from '../demo/index.ts';
+import { HubError } from '../errors.ts';
 import { both } from '../i18n/index.ts';
+import { type Hub, storePath } from '../main.ts';
+import { loadSettings } from '../settings.ts';
+import { PROJECT_ROOT } from '../version.ts';
 import { bootHub, stopOnSignal } from './hub.ts';
 import { provisionSimulatedCommune } from './simulate.ts';
 
 const DEMO_LEADER = 'demo-lanh-dao';
+/** One real second is one office minute: a working day in about ten minutes. */
+const DEFAULT_SPEED = 60;
+/** Often enough that each desk's presence follows its schedule to within a quarter of a demo minute. */
+const TICK_MS = 250;
 
-/** `thanthien demo` / `npm run demo`: the hub plus a simulated commune, so live data shows at once. */
+/**
+ * `thanthien demo` / `npm run demo`: the hub plus a simulated commune playing office days on the
+ * demo's own clock, so that the counter works at any hour (ratings count, desks are staffed and
+ * empty) and says what it is doing.
+ */
 export async function demoCommand(): Promise<void> {
-  const hub = await bootHub();
+  // The demo's data carry demo-clock times: they live apart from a real hub's unless told.
+  const env = { ...process.env, TT_DATA_DIR: process.env.TT_DATA_DIR || join(PROJECT_ROOT, 'data-demo') };
+  const settings = loadSettings(env);
+  const config = loadSiteConfig(settings.configPath);
+  // Start after whatever an earlier run stored: the hub keeps timelines in event time.
+  const clock = new DemoClock({
+    calendar: config,
+    speed: demoSpeed(process.env.TT_DEMO_SPEED),
+    startMs: demoStart(config, Date.now(), latestStoredMs(storePath(settings.dataDir))),
+  });
+  const now = () => clock.now();
+  const hub = await bootHub({ now, env });
   const devices = await provisionSimulatedCommune(hub.devices, hub.config);
-  // A leader account, so that a newcomer can open the desk board at once.
-  console.log(both('demo.board', { port: hub.httpPort }));
-  if (hub.users.get(DEMO_LEADER)) console.log(both('demo.loginKept', { name: DEMO_LEADER }));
-  else {
+
+  console.log(
+    both('demo.board', { urls: boardUrls(reachableHosts(settings.host), hub.httpPort).join(', ') }),
+  );
+  if (isLoopbackOnly(settings.host)) console.log(both('demo.boardLocalOnly', { host: settings.host }));
+  if (hub.users.get(DEMO_LEADER)) {
+    console.log(both('demo.loginKept', { name: DEMO_LEADER, dir: settings.dataDir }));
+  } else {
     const { password } = await hub.users.add({ name: DEMO_LEADER, role: 'leader' });
     console.log(both('demo.login', { name: DEMO_LEADER, password }));
   }
-  const controller = new AbortController();
-  stopOnSignal(hub, () => controller.abort());
-  await runCommune({
+  const timezone = hub.config.site.timezone;
+  console.log(
+    bilingual('demo.playing', (lang) => ({
+      speed: clock.speed,
+      now: momentText(timezone, clock.nowMs(), lang),
+    })),
+  );
+  console.log(both('demo.scene'));
+
+  const commune = new SimulatedCommune({
     url: `mqtt://127.0.0.1:${hub.mqttPort}`,
     site: hub.config.site.code,
-    scale: hub.config.rating.scale,
     devices,
-    ratePerDeskPerMin: 2,
-    durationS: Number.POSITIVE_INFINITY,
-    signal: controller.signal,
-    onProgress: () => {},
+    clock: now,
   });
+  commune.start();
+  const player = new OfficeDayPlayer({
+    commune,
+    calendar: hub.config,
+    scale: hub.config.rating.scale,
+    clock: now,
+  });
+  const narrator = new Narrator({
+    timezone,
+    hours: officeHours(hub.config),
+    clock: now,
+    status: (atMs) => status(hub, atMs),
+    print: (line) => console.log(line),
+  });
+  const timer = setInterval(() => {
+    player.tick();
+    narrator.tick();
+  }, TICK_MS);
+  stopOnSignal(hub, () => {
+    clearInterval(timer);
+    // As a power cut would: the links stay away, and the hub closes while they do.
+    commune.cutAll();
+  });
+}
+
+/** TT_DEMO_SPEED: demo time per real time during a shown working day. */
+function demoSpeed(text: string | undefined): number {
+  if (text === undefined || text === '') return DEFAULT_SPEED;
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed < 1 || speed > 3600)
+    throw new HubError(
+      'TT_SETTINGS_INVALID',
+      `TT_DEMO_SPEED: must be a number from 1 to 3600, not "${text}"`,
+    );
+  return speed;
+}
+
+function officeHours(config: SiteConfig): string {
+  return config.office_hours.sessions.map((s) => `${s.start}–${s.end}`).join(', ');
+}
+
+function status(hub: Hub, atMs: number): DemoStatus {
+  const timezone = hub.config.site.timezone;
+  const today = startOfLocalDay(timezone, localTime(timezone, new Date(atMs)).date).getTime();
+  const ratings = hub.ratings.indicators({ fromMs: today, toMs: atMs + 1 });
+  return {
+    staffed: hub.presence.current().filter((desk) => desk.state === 'present').length,
+    desks: hub.config.desks.length,
+    rated: ratings.rated,
+    unsatisfied: ratings.unsatisfied,
+    flagged: ratings.flagged,
+  };
 }

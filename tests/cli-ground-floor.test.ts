@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimDeviceSpec, SimulatedCommune } from '../simulators/src/commune.ts';
 import { thanthien } from './helpers/cli.ts';
 import { EXAMPLE_CONFIG, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { runProcess } from './helpers/process.ts';
 
 // The CLI as a new technician meets it: help that has no side effects, usage errors that say what
 // is missing, simulate that checks before it changes anything, rotate that never un-revokes, user
@@ -63,6 +64,29 @@ describe('--help', () => {
     }
     // No hub started (its ports would have been refused), no store, no demo user, no directory.
     expect(existsSync(untouched)).toBe(false);
+  });
+});
+
+describe('bin/thanthien.mjs on an installed hub', () => {
+  it('runs from any folder, on the project Node 24 even under an older system Node', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tt-elsewhere-'));
+    try {
+      // The system Node where there is one (Debian's is 20), else this Node 24.
+      const nodes = [process.execPath, ...(existsSync('/usr/bin/node') ? ['/usr/bin/node'] : [])];
+      for (const node of nodes) {
+        const run = await runProcess(node, [resolve('bin/thanthien.mjs'), 'device', 'list', '--json'], {
+          env: { ...process.env, ...env },
+          cwd: elsewhere,
+        });
+        expect(run.stderr, node).toBe('');
+        expect(
+          JSON.parse(run.stdout).map((d: { id: string }) => d.id),
+          node,
+        ).toEqual(hub.devices.list().map((d) => d.id));
+      }
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 

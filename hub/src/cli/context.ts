@@ -1,4 +1,4 @@
-import { loadSiteConfig, type SiteConfig } from '../config/index.ts';
+import { loadSiteConfig, type SiteConfig, wallClock } from '../config/index.ts';
 import { DeviceRegistry } from '../devices/index.ts';
 import { storePath } from '../main.ts';
 import { loadSettings, type Settings } from '../settings.ts';
@@ -32,19 +32,12 @@ export function openAdminContext(env: NodeJS.ProcessEnv = process.env): AdminCon
 
 /** An instant as people at the site read it: dd/mm/yyyy HH:mm:ss in the site's time zone. */
 export function siteTime(config: SiteConfig, iso: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: config.site.timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const part = wallClock(config.site.timezone, new Date(iso));
+  return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
+}
+
+/** A table for the terminal: a header, then rows, each column as wide as its widest cell. */
+export function printTable(header: readonly string[], rows: readonly string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 }

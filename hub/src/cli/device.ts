@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from '../../../protocol/index.ts';
 import { type DeviceRecord, placementOf } from '../devices/index.ts';
 import { both } from '../i18n/index.ts';
 import { missing, parse } from './args.ts';
-import { type AdminContext, openAdminContext, siteTime } from './context.ts';
+import { type AdminContext, openAdminContext, printTable, siteTime } from './context.ts';
 
 const OPTIONS = {
   kind: { type: 'string' },
@@ -135,6 +135,5 @@ function list(ctx: AdminContext, json: boolean): void {
     d.lastSeenAt ? siteTime(ctx.config, d.lastSeenAt) : '—',
   ]);
   const header = ['id', 'kind', 'desk/zone', 'state', `last seen (${ctx.config.site.timezone})`];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  printTable(header, rows);
 }

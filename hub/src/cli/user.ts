@@ -1,7 +1,7 @@
 import { both } from '../i18n/index.ts';
 import { ROLES } from '../users/index.ts';
 import { missing, parse } from './args.ts';
-import { openAdminContext, siteTime } from './context.ts';
+import { openAdminContext, printTable, siteTime } from './context.ts';
 
 const OPTIONS = {
   role: { type: 'string' },
@@ -70,9 +70,7 @@ export async function userCommand(args: string[]): Promise<void> {
           String(u.openSessions),
         ]);
         const header = ['name', 'role', `added (${ctx.config.site.timezone})`, 'sessions'];
-        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        for (const row of [header, ...rows])
-          console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+        printTable(header, rows);
       }
     }
   } finally {

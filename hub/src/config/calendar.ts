@@ -3,7 +3,49 @@ import { type SiteConfig, WEEKDAYS, type Weekday } from './schema.ts';
 /** A moment as the commune's wall clock shows it. */
 export type LocalTime = { date: string; weekday: Weekday; minutes: number };
 
+/** A moment on the commune's wall clock, each part zero-padded; `offset` like "+07:00". */
+export type WallClock = {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+  offset: string;
+};
+
 const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The one reading of the site's wall clock that every local date and time is made from. */
+export function wallClock(timezone: string, at: Date): WallClock {
+  let format = formats.get(timezone);
+  if (!format) {
+    // en-CA with h23 gives zero-padded YYYY-MM-DD and 00–23 hours; longOffset gives "GMT+07:00".
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    });
+    formats.set(timezone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  const offset = part.timeZoneName === 'GMT' ? '+00:00' : String(part.timeZoneName).slice(3);
+  return {
+    year: part.year!,
+    month: part.month!,
+    day: part.day!,
+    hour: part.hour!,
+    minute: part.minute!,
+    second: part.second!,
+    offset,
+  };
+}
 
 /**
  * The local date (YYYY-MM-DD), weekday and minutes since midnight of `at` in `timezone`: office
@@ -13,21 +55,7 @@ const formats = new Map<string, Intl.DateTimeFormat>();
  * localTime('Asia/Ho_Chi_Minh', new Date('2026-01-01T20:00:00Z')); // { date: '2026-01-02', weekday: 'fri', minutes: 180 }
  */
 export function localTime(timezone: string, at: Date): LocalTime {
-  let format = formats.get(timezone);
-  if (!format) {
-    // en-CA with h23 gives zero-padded YYYY-MM-DD and 00–23 hours.
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(timezone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  const part = wallClock(timezone, at);
   const date = `${part.year}-${part.month}-${part.day}`;
   const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
   return { date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) };

@@ -1,4 +1,12 @@
-export { isHoliday, isOfficeTime, type LocalTime, localTime, startOfLocalDay } from './calendar.ts';
+export {
+  isHoliday,
+  isOfficeTime,
+  type LocalTime,
+  localTime,
+  startOfLocalDay,
+  type WallClock,
+  wallClock,
+} from './calendar.ts';
 export { officerAt, officerOnDuty } from './duty.ts';
 export { loadSiteConfig, parseSiteConfig } from './load.ts';
 export {

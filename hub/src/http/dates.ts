@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wallClock } from '../config/index.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const Instant = z.iso.datetime({ offset: true });
@@ -21,31 +22,12 @@ export const SiteDateOrInstant = z
   .string()
   .refine((value) => isRealDate(value) || isInstant(value), { error: 'api.siteDateOrInstant' });
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * An instant as the site's wall clock reads it, with the offset: "2026-11-20T08:00:00+07:00".
  * Answers give instants this way so they read like the dates next to them (site time).
  */
 export function siteIso(timezone: string, ms: number): string {
-  let format = formats.get(timezone);
-  if (!format) {
-    // en-CA with h23 gives zero-padded YYYY-MM-DD and 00–23 hours; longOffset gives "GMT+07:00".
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    });
-    formats.set(timezone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const offset = part.timeZoneName === 'GMT' ? '+00:00' : String(part.timeZoneName).slice(3);
+  const part = wallClock(timezone, new Date(ms));
   const millis = ms % 1000 === 0 ? '' : `.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
-  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${millis}${offset}`;
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${millis}${part.offset}`;
 }

@@ -17,7 +17,7 @@ import { Presence } from './presence/index.ts';
 import { Ratings } from './ratings/index.ts';
 import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
-import { claimDataDir, dataVersion, openStore, type Store } from './store/index.ts';
+import { claimDataDir, dataVersion, GroupCommit, openStore, type Store } from './store/index.ts';
 import { Users } from './users/index.ts';
 import { VERSION } from './version.ts';
 import { DeskBoardLive, deskBoard } from './web/index.ts';
@@ -62,6 +62,7 @@ export function buildEventDomains(deps: {
   const availability = new Availability(devices);
   const outbox = new Outbox(store);
   const steps = new IngestSteps();
+  const commits = new GroupCommit(store, log.child({ domain: 'store' }));
   const alerts = new Alerts(
     store,
     {
@@ -107,6 +108,7 @@ export function buildEventDomains(deps: {
     outbox,
     rejections,
     steps,
+    commits,
     bus,
     log: log.child({ domain: 'ingest' }),
     now,
@@ -116,6 +118,8 @@ export function buildEventDomains(deps: {
     { name: 'availability', start: () => availability.reset(), stop: () => {} },
     { name: 'ratings', start: () => ratings.start(), stop: () => ratings.stop() },
     { name: 'presence', start: () => presence.start(), stop: () => presence.stop() },
+    // Stops after the broker: what it took in before it stopped is committed and answered.
+    { name: 'group-commit', start: () => {}, stop: () => commits.stop() },
   ];
   return { devices, outbox, steps, alerts, presence, ratings, rejections, ingest, features };
 }
@@ -282,6 +286,7 @@ async function composeHub(
         const version = dataVersion(store);
         if (version === seenVersion) return;
         seenVersion = version;
+        devices.forget();
         broker.enforceCredentials();
       }, 500);
       watch.unref();

@@ -1,7 +1,7 @@
 import { HubError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { RatingRecord } from '../ratings/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -84,9 +84,10 @@ export class Alerts {
     const share = window.rated ? window.unsatisfied / window.rated : 0;
     if (window.rated < minRatings || share <= unsatisfiedShare) return;
     // One share alert per desk until a leader resolves it.
-    const open = this.#db
-      .prepare("SELECT 1 FROM alerts WHERE kind = 'unsatisfied-share' AND desk = ? AND state != 'resolved'")
-      .get(rating.desk);
+    const open = statement(
+      this.#db,
+      "SELECT 1 FROM alerts WHERE kind = 'unsatisfied-share' AND desk = ? AND state != 'resolved'",
+    ).get(rating.desk);
     if (open) return;
     this.#raise(`share:${rating.desk}:${rating.timeMs}`, 'unsatisfied-share', rating.desk, null, {
       share,
@@ -113,25 +114,24 @@ export class Alerts {
       new Date(spell.raisedAtMs),
     );
     if (spell.clearedAtMs === null) return raised;
-    const cleared = this.#db
-      .prepare("UPDATE alerts SET state = 'resolved' WHERE key = ? AND state != 'resolved' RETURNING id")
-      .get(key) as { id: number } | undefined;
+    const cleared = statement(
+      this.#db,
+      "UPDATE alerts SET state = 'resolved' WHERE key = ? AND state != 'resolved' RETURNING id",
+    ).get(key) as { id: number } | undefined;
     if (!cleared) return raised;
-    this.#db
-      .prepare(
-        "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'cleared', NULL)",
-      )
-      .run(cleared.id, new Date(spell.clearedAtMs).toISOString());
+    statement(
+      this.#db,
+      "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'cleared', NULL)",
+    ).run(cleared.id, new Date(spell.clearedAtMs).toISOString());
     return true;
   }
 
   /** Alerts not yet resolved, counted per desk and kind: what the desk board shows. */
   openByDesk(): Map<string, Partial<Record<AlertKind, number>>> {
-    const rows = this.#db
-      .prepare(
-        "SELECT desk, kind, COUNT(*) AS n FROM alerts WHERE state != 'resolved' AND desk IS NOT NULL GROUP BY desk, kind",
-      )
-      .all() as Array<{ desk: string; kind: AlertKind; n: number }>;
+    const rows = statement(
+      this.#db,
+      "SELECT desk, kind, COUNT(*) AS n FROM alerts WHERE state != 'resolved' AND desk IS NOT NULL GROUP BY desk, kind",
+    ).all() as Array<{ desk: string; kind: AlertKind; n: number }>;
     const byDesk = new Map<string, Partial<Record<AlertKind, number>>>();
     for (const row of rows) byDesk.set(row.desk, { ...byDesk.get(row.desk), [row.kind]: Number(row.n) });
     return byDesk;
@@ -145,21 +145,20 @@ export class Alerts {
   list(filter: AlertFilter): AlertPage {
     const { state = null, desk = null, kind = null, before = null, limit } = filter;
     // One row more than asked says whether another page exists without counting them all.
-    const rows = this.#db
-      .prepare(
-        `SELECT * FROM alerts
+    const rows = statement(
+      this.#db,
+      `SELECT * FROM alerts
          WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR desk = ?2) AND (?3 IS NULL OR kind = ?3)
            AND (?4 IS NULL OR id < ?4)
          ORDER BY id DESC LIMIT ?5`,
-      )
-      .all(state, desk, kind, before, limit + 1) as Array<Record<string, string | number | null>>;
+    ).all(state, desk, kind, before, limit + 1) as Array<Record<string, string | number | null>>;
     const alerts = rows.slice(0, limit).map((row) => this.#withHistory(row));
     const more = rows.length > limit;
     return { alerts, more, next_before: more ? alerts[alerts.length - 1]!.id : null };
   }
 
   get(id: number): Alert {
-    const row = this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as
+    const row = statement(this.#db, 'SELECT * FROM alerts WHERE id = ?').get(id) as
       | Record<string, string | number | null>
       | undefined;
     if (!row) throw new HubError('TT_ALERT_UNKNOWN', `#${id}`);
@@ -211,10 +210,11 @@ export class Alerts {
     comment: string | null,
     next: AlertState | undefined,
   ): Alert {
-    if (next) this.#db.prepare('UPDATE alerts SET state = ? WHERE id = ?').run(next, id);
-    this.#db
-      .prepare('INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, ?, ?, ?)')
-      .run(id, this.#now().toISOString(), user, action, comment);
+    if (next) statement(this.#db, 'UPDATE alerts SET state = ? WHERE id = ?').run(next, id);
+    statement(
+      this.#db,
+      'INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, ?, ?, ?)',
+    ).run(id, this.#now().toISOString(), user, action, comment);
     return this.get(id);
   }
 
@@ -228,26 +228,23 @@ export class Alerts {
     raisedAt: Date = this.#now(),
   ): boolean {
     const at = raisedAt.toISOString();
-    const inserted = this.#db
-      .prepare(
-        "INSERT OR IGNORE INTO alerts (key, kind, desk, officer, raised_at, state, details) VALUES (?, ?, ?, ?, ?, 'open', ?)",
-      )
-      .run(key, kind, desk, officer, at, JSON.stringify(details));
+    const inserted = statement(
+      this.#db,
+      "INSERT OR IGNORE INTO alerts (key, kind, desk, officer, raised_at, state, details) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+    ).run(key, kind, desk, officer, at, JSON.stringify(details));
     if (inserted.changes === 0) return false;
-    this.#db
-      .prepare(
-        "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'raised', NULL)",
-      )
-      .run(inserted.lastInsertRowid, at);
+    statement(
+      this.#db,
+      "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'raised', NULL)",
+    ).run(inserted.lastInsertRowid, at);
     return true;
   }
 
   #withHistory(row: Record<string, string | number | null>): Alert {
-    const history = this.#db
-      .prepare(
-        'SELECT at, user_name AS user, action, comment FROM alert_history WHERE alert_id = ? ORDER BY rowid',
-      )
-      .all(Number(row.id)) as Alert['history'];
+    const history = statement(
+      this.#db,
+      'SELECT at, user_name AS user, action, comment FROM alert_history WHERE alert_id = ? ORDER BY rowid',
+    ).all(Number(row.id)) as Alert['history'];
     return {
       id: Number(row.id),
       kind: row.kind as AlertKind,

@@ -226,14 +226,13 @@ export class Broker {
       }
     }
     const payload = toBytes(packet.payload);
-    try {
-      this.#deps.ingest.accept(clientId ?? deviceOf(packet.topic), packet.topic, payload);
-      done(null);
-    } catch (err) {
+    // The PUBACK waits for the group commit that holds the message (docs/protocol.md, delivery).
+    this.#deps.ingest.submit(clientId ?? deviceOf(packet.topic), packet.topic, payload, (err) => {
+      if (!err) return done(null);
       // The store failed: no PUBACK, so the device keeps the event and sends it again.
       this.#deps.log.error({ err, client: clientId, topic: packet.topic }, 'could not store a message');
-      done(err as Error);
-    }
+      done(err);
+    });
   }
 
   #onClientReady(client: Client): void {

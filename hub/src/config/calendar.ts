@@ -55,11 +55,20 @@ export function wallClock(timezone: string, at: Date): WallClock {
  * localTime('Asia/Ho_Chi_Minh', new Date('2026-01-01T20:00:00Z')); // { date: '2026-01-02', weekday: 'fri', minutes: 180 }
  */
 export function localTime(timezone: string, at: Date): LocalTime {
+  // Every event asks this (office hours, the roster); a burst falls in one minute, and time zones
+  // offset by whole minutes, so the last minute's answer is kept.
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastMinute.get(timezone);
+  if (last?.minute === minute) return last.local;
   const part = wallClock(timezone, at);
   const date = `${part.year}-${part.month}-${part.day}`;
   const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
-  return { date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) };
+  const local = Object.freeze({ date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) });
+  lastMinute.set(timezone, { minute, local });
+  return local;
 }
+
+const lastMinute = new Map<string, { minute: number; local: LocalTime }>();
 
 /**
  * Whether a local date (YYYY-MM-DD, e.g. from `localTime`) is a public holiday of the site.

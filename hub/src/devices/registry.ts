@@ -5,7 +5,7 @@ import {
 } from '../../../protocol/index.ts';
 import { HubError } from '../errors.ts';
 import { hashSecret, newSecret } from '../security/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 
 export type DeviceRecord = {
   id: string;
@@ -55,6 +55,9 @@ const toRecord = (row: Row): DeviceRecord => ({
 export class DeviceRegistry {
   readonly #db: Store;
   readonly #now: () => Date;
+  // Every message asks who sent it; the answer changes rarely: kept until this registry writes
+  // the device, or `forget()` is told that another process (the CLI) wrote the store.
+  readonly #cache = new Map<string, DeviceRecord>();
 
   constructor(db: Store, now: () => Date = () => new Date()) {
     this.#db = db;
@@ -71,27 +74,37 @@ export class DeviceRegistry {
       throw new HubError('TT_DEVICE_EXISTS', `"${id}"; use "device rotate ${id}" for a new secret`);
     const secret = newSecret();
     const secretHash = await hashSecret(secret);
-    this.#db
-      .prepare(
-        'INSERT INTO devices (id, kind, desk, zone, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(id, kind, desk ?? null, zone ?? null, secretHash, this.#now().toISOString());
+    statement(
+      this.#db,
+      'INSERT INTO devices (id, kind, desk, zone, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(id, kind, desk ?? null, zone ?? null, secretHash, this.#now().toISOString());
     return { device: this.get(id)!, secret };
   }
 
   get(id: string): DeviceRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
-    return row ? toRecord(row) : undefined;
+    const cached = this.#cache.get(id);
+    if (cached) return cached;
+    const row = statement(this.#db, 'SELECT * FROM devices WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    const record = Object.freeze(toRecord(row));
+    this.#cache.set(id, record);
+    return record;
+  }
+
+  /** Another process wrote the store: read every device afresh. */
+  forget(): void {
+    this.#cache.clear();
   }
 
   list(): DeviceRecord[] {
-    return (this.#db.prepare('SELECT * FROM devices ORDER BY id').all() as Row[]).map(toRecord);
+    return (statement(this.#db, 'SELECT * FROM devices ORDER BY id').all() as Row[]).map(toRecord);
   }
 
   credentials(id: string): Credentials | undefined {
-    const row = this.#db
-      .prepare('SELECT secret_hash, generation, revoked_at FROM devices WHERE id = ?')
-      .get(id) as Row | undefined;
+    const row = statement(
+      this.#db,
+      'SELECT secret_hash, generation, revoked_at FROM devices WHERE id = ?',
+    ).get(id) as Row | undefined;
     if (!row) return undefined;
     return {
       secretHash: String(row.secret_hash),
@@ -103,9 +116,11 @@ export class DeviceRegistry {
   /** Revoke a device: it can no longer connect, and the hub closes its live connection. */
   revoke(id: string): DeviceRecord {
     this.#require(id);
-    this.#db
-      .prepare('UPDATE devices SET revoked_at = ?, generation = generation + 1 WHERE id = ?')
-      .run(this.#now().toISOString(), id);
+    statement(this.#db, 'UPDATE devices SET revoked_at = ?, generation = generation + 1 WHERE id = ?').run(
+      this.#now().toISOString(),
+      id,
+    );
+    this.#cache.delete(id);
     return this.get(id)!;
   }
 
@@ -127,37 +142,38 @@ export class DeviceRegistry {
     }
     const secret = newSecret();
     const secretHash = await hashSecret(secret);
-    this.#db
-      .prepare(
-        'UPDATE devices SET secret_hash = ?, generation = generation + 1, revoked_at = NULL WHERE id = ?',
-      )
-      .run(secretHash, id);
+    statement(
+      this.#db,
+      'UPDATE devices SET secret_hash = ?, generation = generation + 1, revoked_at = NULL WHERE id = ?',
+    ).run(secretHash, id);
+    this.#cache.delete(id);
     return { device: this.get(id)!, secret };
   }
 
   markOnline(id: string, state: { boot: string; fw: string }): void {
     const at = this.#now().toISOString();
-    this.#db
-      .prepare(
-        `UPDATE devices SET state_changed_at = CASE WHEN online = 1 AND boot = ? THEN state_changed_at ELSE ? END,
+    statement(
+      this.#db,
+      `UPDATE devices SET state_changed_at = CASE WHEN online = 1 AND boot = ? THEN state_changed_at ELSE ? END,
            online = 1, boot = ?, fw = ?, last_seen_at = ? WHERE id = ?`,
-      )
-      .run(state.boot, at, state.boot, state.fw, at, id);
+    ).run(state.boot, at, state.boot, state.fw, at, id);
+    this.#cache.delete(id);
   }
 
   markOffline(id: string): void {
     const at = this.#now().toISOString();
-    this.#db
-      .prepare(
-        `UPDATE devices SET state_changed_at = CASE WHEN online = 1 THEN ? ELSE state_changed_at END,
+    statement(
+      this.#db,
+      `UPDATE devices SET state_changed_at = CASE WHEN online = 1 THEN ? ELSE state_changed_at END,
            online = 0, last_seen_at = ? WHERE id = ?`,
-      )
-      .run(at, at, id);
+    ).run(at, at, id);
+    this.#cache.delete(id);
   }
 
   /** At hub start nobody is connected yet: every device is offline until its birth arrives. */
   markAllOffline(): void {
-    this.#db.prepare('UPDATE devices SET online = 0 WHERE online = 1').run();
+    statement(this.#db, 'UPDATE devices SET online = 0 WHERE online = 1').run();
+    this.#cache.clear();
   }
 
   #require(id: string): DeviceRecord {

@@ -11,7 +11,7 @@ import {
 } from '../../../protocol/index.ts';
 import type { EventBus } from '../bus.ts';
 import type { Availability, DeviceRecord, DeviceRegistry } from '../devices/index.ts';
-import { type Store, transaction } from '../store/index.ts';
+import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import type { Outbox } from './outbox.ts';
 import { devicePoint } from './points.ts';
 import type { Rejections } from './rejections.ts';
@@ -36,6 +36,8 @@ export type IngestDeps = {
   rejections: Rejections;
   /** What the domains do with each message, inside its transaction. */
   steps: IngestSteps;
+  /** The store's group commit: every message is taken in inside one of its transactions. */
+  commits: GroupCommit;
   bus: EventBus;
   log: Logger;
   now?: () => Date;
@@ -62,7 +64,21 @@ export class Ingest {
     this.#now = deps.now ?? (() => new Date());
   }
 
+  /**
+   * Take a message in with the others that arrive with it: one transaction and one fsync for the
+   * batch (group commit). `done` comes after the commit that holds the message, when its PUBACK
+   * may go; with an error, only when the store failed.
+   */
+  submit(clientId: string, topic: string, payload: Uint8Array, done: (err?: Error) => void): void {
+    this.#deps.commits.submit(() => this.#accept(clientId, topic, payload), done);
+  }
+
+  /** Take a message in now, in a transaction of its own; throws only when the store failed. */
   accept(clientId: string, topic: string, payload: Uint8Array): void {
+    this.#deps.commits.now(() => this.#accept(clientId, topic, payload));
+  }
+
+  #accept(clientId: string, topic: string, payload: Uint8Array): void {
     const problem = this.#handle(topic, payload);
     if (problem) this.#deps.rejections.record({ client: clientId, topic, payload, ...problem });
   }
@@ -103,17 +119,17 @@ export class Ingest {
   };
 
   #onState({ device }: Received, state: DeviceState): string | undefined {
-    const { availability, bus, log, outbox, site, db } = this.#deps;
+    const { availability, bus, log, outbox, site, commits } = this.#deps;
     if (state.online) {
       if (state.kind !== device.kind) {
         return `birth says kind "${state.kind}" but "${device.id}" is registered as "${device.kind}"`;
       }
-      transaction(db, () => {
-        availability.online(device.id, { boot: state.boot, fw: state.fw });
-        outbox.add(devicePoint(site, device, { online: 1 }, this.#now().getTime()));
+      availability.online(device.id, { boot: state.boot, fw: state.fw });
+      outbox.add(devicePoint(site, device, { online: 1 }, this.#now().getTime()));
+      commits.afterCommit(() => {
+        log.info({ device: device.id, boot: state.boot, fw: state.fw }, 'device online');
+        bus.emit('device.online', { device: device.id, kind: state.kind, boot: state.boot, fw: state.fw });
       });
-      log.info({ device: device.id, boot: state.boot, fw: state.fw }, 'device online');
-      bus.emit('device.online', { device: device.id, kind: state.kind, boot: state.boot, fw: state.fw });
       return undefined;
     }
     // A will from an earlier boot arrives late after a quick restart: the device is online again.
@@ -128,49 +144,48 @@ export class Ingest {
 
   /** Record that a device went offline; called for wills and for connections that simply closed. */
   markOffline(id: string, cause: 'will' | 'disconnected'): void {
-    const { availability, devices, bus, log, outbox, site, db } = this.#deps;
+    const { availability, devices, bus, log, outbox, site, commits } = this.#deps;
     const device = devices.get(id);
     if (!device || !availability.isOnline(id)) return;
-    transaction(db, () => {
+    commits.now(() => {
       availability.offline(id);
       outbox.add(devicePoint(site, device, { online: 0 }, this.#now().getTime()));
+      commits.afterCommit(() => {
+        log.info({ device: id, cause }, 'device offline');
+        bus.emit('device.offline', { device: id, boot: device.boot, cause });
+      });
     });
-    log.info({ device: id, cause }, 'device offline');
-    bus.emit('device.offline', { device: id, boot: device.boot, cause });
   }
 
   #onEvent({ device, receivedAt, topic }: Received, event: DeviceEvent): string | undefined {
-    const { db, steps, bus, log } = this.#deps;
+    const { db, steps, bus, log, commits } = this.#deps;
     const sender = EVENT_SENDERS[event.type];
     if (device.kind !== sender) {
       return `${event.type} events come from a ${sender}; "${device.id}" is registered as a ${device.kind}`;
     }
     const time = this.#eventTime(event.body.ts, receivedAt, device.id);
-    const fresh = transaction(db, () => {
-      const inserted = db
-        .prepare(
-          'INSERT OR IGNORE INTO events (device, boot, seq, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          device.id,
-          event.body.boot,
-          event.body.seq,
-          event.type,
-          JSON.stringify(event.body),
-          receivedAt.toISOString(),
-        );
-      if (inserted.changes === 0) return false;
-      steps.run(event.type, { device, body: event.body, time } as never);
-      return true;
-    });
-    if (!fresh) {
+    const inserted = statement(
+      db,
+      'INSERT OR IGNORE INTO events (device, boot, seq, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      device.id,
+      event.body.boot,
+      event.body.seq,
+      event.type,
+      JSON.stringify(event.body),
+      receivedAt.toISOString(),
+    );
+    if (inserted.changes === 0) {
       // Redelivery after a lost PUBACK is normal; the first copy already counts (docs/protocol.md).
       this.#duplicates += 1;
       log.debug({ device: device.id, topic, boot: event.body.boot, seq: event.body.seq }, 'duplicate event');
       return undefined;
     }
-    this.#accepted += 1;
-    bus.emit('event.accepted', { device: device.id, event, time });
+    steps.run(event.type, { device, body: event.body, time } as never);
+    commits.afterCommit(() => {
+      this.#accepted += 1;
+      bus.emit('event.accepted', { device: device.id, event, time });
+    });
     return undefined;
   }
 
@@ -183,11 +198,9 @@ export class Ingest {
   }
 
   #onAck({ device, receivedAt }: Received, ack: Ack): string | undefined {
-    const { db, steps, log } = this.#deps;
+    const { steps, log } = this.#deps;
     log.debug({ device: device.id, command: ack.id, status: ack.status }, 'command ack');
-    transaction(db, () =>
-      steps.run('ack', { device, ack, time: this.#eventTime(ack.ts, receivedAt, device.id) }),
-    );
+    steps.run('ack', { device, ack, time: this.#eventTime(ack.ts, receivedAt, device.id) });
     return undefined;
   }
 

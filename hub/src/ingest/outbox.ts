@@ -1,4 +1,4 @@
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 import type { Point } from './points.ts';
 
 /** The queue of points for InfluxDB, in the hub's store (docs/architecture.md, store and forward). */
@@ -11,14 +11,17 @@ export class Outbox {
 
   /** Call inside the transaction that records the event's identity. */
   add(point: Point): void {
-    this.#db
-      .prepare('INSERT INTO outbox (measurement, tags, fields, time_ms) VALUES (?, ?, ?, ?)')
-      .run(point.measurement, JSON.stringify(point.tags), JSON.stringify(point.fields), point.timeMs);
+    statement(this.#db, 'INSERT INTO outbox (measurement, tags, fields, time_ms) VALUES (?, ?, ?, ?)').run(
+      point.measurement,
+      JSON.stringify(point.tags),
+      JSON.stringify(point.fields),
+      point.timeMs,
+    );
   }
 
   /** The oldest `limit` points, oldest first, each with its outbox id. */
   oldest(limit: number): Array<Point & { id: number }> {
-    const rows = this.#db.prepare('SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as Array<{
+    const rows = statement(this.#db, 'SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as Array<{
       id: number;
       measurement: string;
       tags: string;
@@ -36,10 +39,10 @@ export class Outbox {
 
   /** Drop every point up to and including `id`: InfluxDB acknowledged them (docs/architecture.md). */
   removeThrough(id: number): void {
-    this.#db.prepare('DELETE FROM outbox WHERE id <= ?').run(id);
+    statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id);
   }
 
   backlog(): number {
-    return Number((this.#db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n);
+    return Number((statement(this.#db, 'SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n);
   }
 }

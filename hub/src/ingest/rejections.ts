@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { clip } from '../../../protocol/index.ts';
 import type { EventBus, RejectionKind } from '../bus.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 
 // The dead-letter table keeps the latest rejections for technicians; older ones are pruned so a
 // device stuck in a loop cannot fill the Pi's SD card.
@@ -39,16 +39,17 @@ export class Rejections {
   record(rejection: Rejection): void {
     this.#counts[rejection.kind] += 1;
     const topic = rejection.topic === null ? null : clip(rejection.topic, 200);
-    this.#db
-      .prepare('INSERT INTO rejected (at, client, kind, topic, reason, payload) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(
-        new Date().toISOString(),
-        rejection.client,
-        rejection.kind,
-        topic,
-        rejection.reason,
-        rejection.payload?.subarray(0, 4096) ?? null,
-      );
+    statement(
+      this.#db,
+      'INSERT INTO rejected (at, client, kind, topic, reason, payload) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      new Date().toISOString(),
+      rejection.client,
+      rejection.kind,
+      topic,
+      rejection.reason,
+      rejection.payload?.subarray(0, 4096) ?? null,
+    );
     if (++this.#sincePrune >= PRUNE_EVERY) this.#prune();
     // Client mistakes are logged at warn: they need a technician, not a developer.
     this.#log.warn(
@@ -65,6 +66,6 @@ export class Rejections {
 
   #prune(): void {
     this.#sincePrune = 0;
-    this.#db.prepare('DELETE FROM rejected WHERE id <= (SELECT MAX(id) FROM rejected) - ?').run(KEEP_ROWS);
+    statement(this.#db, 'DELETE FROM rejected WHERE id <= (SELECT MAX(id) FROM rejected) - ?').run(KEEP_ROWS);
   }
 }

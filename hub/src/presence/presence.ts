@@ -4,7 +4,7 @@ import type { EventBus } from '../bus.ts';
 import type { Desk } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { IngestSteps, Outbox } from '../ingest/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 import type { OfficeCalendar } from './office-time.ts';
 import {
   attendanceOn,
@@ -185,24 +185,23 @@ export class Presence {
   }
 
   #insert(desk: string, device: string, timeMs: number, state: DeskState, cause: string): void {
-    this.#deps.db
-      .prepare('INSERT INTO presence_changes (desk, device, time_ms, state, cause) VALUES (?, ?, ?, ?, ?)')
-      .run(desk, device, timeMs, state, cause);
+    statement(
+      this.#deps.db,
+      'INSERT INTO presence_changes (desk, device, time_ms, state, cause) VALUES (?, ?, ?, ?, ?)',
+    ).run(desk, device, timeMs, state, cause);
   }
 
   /** The desk's changes in [fromMs, toMs], with the last one before as the state they start from. */
   #changes(desk: string, fromMs: number, toMs: number): Change[] {
     const { db } = this.#deps;
-    const before = db
-      .prepare(
-        'SELECT time_ms, state FROM presence_changes WHERE desk = ? AND time_ms < ? ORDER BY time_ms DESC, id DESC LIMIT 1',
-      )
-      .all(desk, fromMs);
-    const within = db
-      .prepare(
-        'SELECT time_ms, state FROM presence_changes WHERE desk = ? AND time_ms >= ? AND time_ms <= ? ORDER BY time_ms, id',
-      )
-      .all(desk, fromMs, toMs);
+    const before = statement(
+      db,
+      'SELECT time_ms, state FROM presence_changes WHERE desk = ? AND time_ms < ? ORDER BY time_ms DESC, id DESC LIMIT 1',
+    ).all(desk, fromMs);
+    const within = statement(
+      db,
+      'SELECT time_ms, state FROM presence_changes WHERE desk = ? AND time_ms >= ? AND time_ms <= ? ORDER BY time_ms, id',
+    ).all(desk, fromMs, toMs);
     const rows = [...before, ...within] as Array<{ time_ms: number; state: DeskState }>;
     return rows.map((row) => ({ timeMs: Number(row.time_ms), state: row.state }));
   }

@@ -1,7 +1,7 @@
 import { classifyRating } from '../../../protocol/index.ts';
 import type { Accepted, IngestSteps, Outbox } from '../ingest/index.ts';
 import type { DeskState } from '../presence/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 import { type Indicators, type RatingRow, rank, summarize } from './indicators.ts';
 import { type MisuseReason, misuseReasons } from './misuse.ts';
 import { type Attribution, ratingPoint, ratingReasonPoint } from './points.ts';
@@ -95,9 +95,9 @@ export class Ratings {
 
   /** Flag and keep one rating. A counted (unflagged) press restarts the repeat interval of its box. */
   #record(rating: RatingRecord): { misuse: MisuseReason[]; satisfied: boolean; unsatisfied: boolean } {
-    const last = this.#db
-      .prepare('SELECT time_ms FROM rating_last_counted WHERE device = ?')
-      .get(rating.device) as { time_ms: number } | undefined;
+    const last = statement(this.#db, 'SELECT time_ms FROM rating_last_counted WHERE device = ?').get(
+      rating.device,
+    ) as { time_ms: number } | undefined;
     const misuse = misuseReasons({
       timeMs: rating.timeMs,
       lastCountedMs: last === undefined ? undefined : Number(last.time_ms),
@@ -106,58 +106,56 @@ export class Ratings {
       deskState: this.#deps.deskState(rating.desk, rating.timeMs),
     });
     if (misuse.length === 0) {
-      this.#db
-        .prepare('INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)')
-        .run(rating.device, rating.timeMs);
+      statement(this.#db, 'INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)').run(
+        rating.device,
+        rating.timeMs,
+      );
     }
     const { satisfied, unsatisfied } = classifyRating(rating);
-    this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO ratings (device, boot, seq, time_ms, desk, officer, score, scale, satisfied, unsatisfied, misuse)
+    statement(
+      this.#db,
+      `INSERT OR IGNORE INTO ratings (device, boot, seq, time_ms, desk, officer, score, scale, satisfied, unsatisfied, misuse)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        rating.device,
-        rating.boot,
-        rating.seq,
-        rating.timeMs,
-        rating.desk,
-        rating.officer,
-        rating.score,
-        rating.scale,
-        Number(satisfied),
-        Number(unsatisfied),
-        misuse.join(','),
-      );
+    ).run(
+      rating.device,
+      rating.boot,
+      rating.seq,
+      rating.timeMs,
+      rating.desk,
+      rating.officer,
+      rating.score,
+      rating.scale,
+      Number(satisfied),
+      Number(unsatisfied),
+      misuse.join(','),
+    );
     return { misuse, satisfied, unsatisfied };
   }
 
   /** Counted ratings and unsatisfied ones of a desk in [from, to]: the window of share alerts. */
   window(desk: string, fromMs: number, toMs: number): RatingWindow {
-    const row = this.#db
-      .prepare(
-        `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings
+    const row = statement(
+      this.#db,
+      `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings
          WHERE desk = ? AND misuse = '' AND time_ms >= ? AND time_ms <= ?`,
-      )
-      .get(desk, fromMs, toMs) as { rated: number; unsatisfied: number };
+    ).get(desk, fromMs, toMs) as { rated: number; unsatisfied: number };
     return { rated: Number(row.rated), unsatisfied: Number(row.unsatisfied) };
   }
 
   /** Indicators for the commune, a desk or an official over [from, to), with the rankings. */
   indicators(query: IndicatorQuery): IndicatorReport {
-    const rows = this.#db
-      .prepare(
-        `SELECT desk, officer, score, scale, satisfied, unsatisfied, misuse FROM ratings
+    const rows = statement(
+      this.#db,
+      `SELECT desk, officer, score, scale, satisfied, unsatisfied, misuse FROM ratings
          WHERE time_ms >= ? AND time_ms < ? AND (? IS NULL OR desk = ?) AND (? IS NULL OR officer = ?)`,
-      )
-      .all(
-        query.fromMs,
-        query.toMs,
-        query.desk ?? null,
-        query.desk ?? null,
-        query.officer ?? null,
-        query.officer ?? null,
-      ) as Array<RatingRow & { desk: string; officer: string }>;
+    ).all(
+      query.fromMs,
+      query.toMs,
+      query.desk ?? null,
+      query.desk ?? null,
+      query.officer ?? null,
+      query.officer ?? null,
+    ) as Array<RatingRow & { desk: string; officer: string }>;
     return { ...summarize(rows), ranking: { desks: rank(rows, 'desk'), officers: rank(rows, 'officer') } };
   }
 }

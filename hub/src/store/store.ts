@@ -40,13 +40,18 @@ function migrate(db: DatabaseSync): void {
 
 /** Run `work` in one transaction: all of it is committed or none of it. */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
+  // Inside a transaction already open (a group commit), a savepoint: all of `work` or none of it.
+  const nested = db.isTransaction;
+  db.exec(nested ? 'SAVEPOINT nested' : 'BEGIN IMMEDIATE');
   try {
     const result = work();
-    db.exec('COMMIT');
+    db.exec(nested ? 'RELEASE nested' : 'COMMIT');
     return result;
   } catch (err) {
-    db.exec('ROLLBACK');
+    if (nested) {
+      db.exec('ROLLBACK TO nested');
+      db.exec('RELEASE nested');
+    } else if (db.isTransaction) db.exec('ROLLBACK');
     throw err;
   }
 }

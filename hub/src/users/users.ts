@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HubError } from '../errors.ts';
 import { digest, hashSecret, newSecret, verifySecret } from '../security/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, statement } from '../store/index.ts';
 
 /** The cookie that carries a signed-in user's session token (HTTP routes and the live board). */
 export const SESSION_COOKIE = 'tt_session';
@@ -39,21 +39,23 @@ export class Users {
       throw new HubError('TT_USER_INVALID', `role "${input.role}" must be one of ${ROLES.join(', ')}`);
     const password = checkedPassword(input.password);
     if (this.get(name.data)) throw new HubError('TT_USER_EXISTS', `"${name.data}"`);
-    this.#db
-      .prepare('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)')
-      .run(name.data, role.data, await hashSecret(password), this.#now().toISOString());
+    statement(this.#db, 'INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
+      name.data,
+      role.data,
+      await hashSecret(password),
+      this.#now().toISOString(),
+    );
     return { user: { name: name.data, role: role.data }, password };
   }
 
   /** Every user with when they were added and how many sessions they have open. */
   list(): Array<User & { createdAt: string; openSessions: number }> {
-    const rows = this.#db
-      .prepare(
-        `SELECT u.name, u.role, u.created_at,
+    const rows = statement(
+      this.#db,
+      `SELECT u.name, u.role, u.created_at,
            (SELECT COUNT(*) FROM sessions s WHERE s.user_name = u.name AND s.expires_at > ?) AS open_sessions
          FROM users u ORDER BY u.name`,
-      )
-      .all(this.#now().toISOString()) as Array<{
+    ).all(this.#now().toISOString()) as Array<{
       name: string;
       role: Role;
       created_at: string;
@@ -75,15 +77,15 @@ export class Users {
     const user = this.#require(name);
     const password = checkedPassword(given);
     const hash = await hashSecret(password);
-    this.#db.prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(hash, name);
-    this.#db.prepare('DELETE FROM sessions WHERE user_name = ?').run(name);
+    statement(this.#db, 'UPDATE users SET password_hash = ? WHERE name = ?').run(hash, name);
+    statement(this.#db, 'DELETE FROM sessions WHERE user_name = ?').run(name);
     return { user, password };
   }
 
   /** Remove a user; their sessions go with them. */
   remove(name: string): User {
     const user = this.#require(name);
-    this.#db.prepare('DELETE FROM users WHERE name = ?').run(name);
+    statement(this.#db, 'DELETE FROM users WHERE name = ?').run(name);
     return user;
   }
 
@@ -94,13 +96,15 @@ export class Users {
   }
 
   get(name: string): User | undefined {
-    const row = this.#db.prepare('SELECT name, role FROM users WHERE name = ?').get(name) as User | undefined;
+    const row = statement(this.#db, 'SELECT name, role FROM users WHERE name = ?').get(name) as
+      | User
+      | undefined;
     return row ? { name: row.name, role: row.role } : undefined;
   }
 
   /** Check a password; a wrong user costs as much time as a wrong password, so names do not leak. */
   async verify(name: string, password: string): Promise<User | undefined> {
-    const row = this.#db.prepare('SELECT name, role, password_hash FROM users WHERE name = ?').get(name) as
+    const row = statement(this.#db, 'SELECT name, role, password_hash FROM users WHERE name = ?').get(name) as
       | (User & { password_hash: string })
       | undefined;
     const ok = await verifySecret(password, row?.password_hash ?? (await dummyHash()));
@@ -111,25 +115,25 @@ export class Users {
     const token = newSecret();
     const now = this.#now();
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-    this.#db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now.toISOString());
-    this.#db
-      .prepare('INSERT INTO sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(digest(token), user.name, now.toISOString(), expiresAt.toISOString());
+    statement(this.#db, 'DELETE FROM sessions WHERE expires_at < ?').run(now.toISOString());
+    statement(
+      this.#db,
+      'INSERT INTO sessions (token_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    ).run(digest(token), user.name, now.toISOString(), expiresAt.toISOString());
     return { token, expiresAt };
   }
 
   sessionUser(token: string): User | undefined {
-    const row = this.#db
-      .prepare(
-        `SELECT u.name, u.role FROM sessions s JOIN users u ON u.name = s.user_name
+    const row = statement(
+      this.#db,
+      `SELECT u.name, u.role FROM sessions s JOIN users u ON u.name = s.user_name
          WHERE s.token_hash = ? AND s.expires_at > ?`,
-      )
-      .get(digest(token), this.#now().toISOString()) as User | undefined;
+    ).get(digest(token), this.#now().toISOString()) as User | undefined;
     return row ? { name: row.name, role: row.role } : undefined;
   }
 
   closeSession(token: string): void {
-    this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(digest(token));
+    statement(this.#db, 'DELETE FROM sessions WHERE token_hash = ?').run(digest(token));
   }
 }
 

@@ -1,0 +1,120 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { Logger } from 'pino';
+import { transaction } from './store.ts';
+
+type Queued = { work: () => void; done: (err?: Error) => void };
+
+/** A batch this large is committed at once; the rest waits for the next turn of the event loop. */
+const MAX_BATCH = 2_000;
+
+/**
+ * Group commit: the messages that arrive together are written in one transaction and one fsync,
+ * and each is answered (its PUBACK sent) only after the commit that holds it, so a PUBACK still
+ * means durable (docs/protocol.md, delivery). Each message runs in its own savepoint: one that
+ * fails is rolled back alone and answered with its error; a failed commit answers the whole batch
+ * with the error, and no PUBACK of it is sent.
+ */
+export class GroupCommit {
+  readonly #db: DatabaseSync;
+  readonly #log: Logger;
+  #queue: Queued[] = [];
+  #scheduled = false;
+  #stopped = false;
+  /** Effects of the work now running, to happen once it is committed. */
+  #effects: Array<() => void> | undefined;
+
+  constructor(db: DatabaseSync, log: Logger) {
+    this.#db = db;
+    this.#log = log;
+  }
+
+  /** Run `work` in the next batch; `done` is called after its commit, or with why it failed. */
+  submit(work: () => void, done: (err?: Error) => void): void {
+    if (this.#stopped) {
+      done(new Error('the store is closing'));
+      return;
+    }
+    this.#queue.push({ work, done });
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // Everything that arrives in this turn of the event loop joins the batch.
+    setImmediate(() => this.flush());
+  }
+
+  /** Run `work` in a transaction of its own now (or a savepoint of the one in progress). */
+  now<T>(work: () => T): T {
+    if (this.#effects) return work();
+    const effects: Array<() => void> = [];
+    this.#effects = effects;
+    let result: T;
+    try {
+      result = transaction(this.#db, work);
+    } finally {
+      this.#effects = undefined;
+    }
+    this.#run(effects);
+    return result;
+  }
+
+  /** Do `effect` once the work now running is committed (at once when none runs). */
+  afterCommit(effect: () => void): void {
+    if (this.#effects) this.#effects.push(effect);
+    else this.#run([effect]);
+  }
+
+  /** Commit what is queued now. */
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    if (this.#queue.length > 0) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (batch.length === 0) return;
+    const effects: Array<() => void> = [];
+    const outcomes: Array<Error | undefined> = [];
+    this.#effects = effects;
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+      for (const { work } of batch) {
+        const kept = effects.length;
+        this.#db.exec('SAVEPOINT message');
+        try {
+          work();
+          this.#db.exec('RELEASE message');
+          outcomes.push(undefined);
+        } catch (err) {
+          this.#db.exec('ROLLBACK TO message');
+          this.#db.exec('RELEASE message');
+          effects.length = kept;
+          outcomes.push(err as Error);
+        }
+      }
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      this.#effects = undefined;
+      for (const { done } of batch) done(err as Error);
+      return;
+    }
+    this.#effects = undefined;
+    this.#run(effects);
+    batch.forEach(({ done }, i) => done(outcomes[i]));
+  }
+
+  /** Commit what is queued, then refuse more: the broker has stopped taking messages. */
+  stop(): void {
+    while (this.#queue.length > 0) this.flush();
+    this.#stopped = true;
+  }
+
+  #run(effects: Array<() => void>): void {
+    for (const effect of effects) {
+      try {
+        effect();
+      } catch (err) {
+        this.#log.error({ err }, 'an effect after commit failed');
+      }
+    }
+  }
+}

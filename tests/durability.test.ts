@@ -1,16 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { DeviceLink } from '../firmware/src/link/index.ts';
-import { loadSiteConfig } from '../hub/src/config/index.ts';
-import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
-import { storePath } from '../hub/src/main.ts';
-import { openStore } from '../hub/src/store/index.ts';
-import { EXAMPLE_CONFIG, until } from './helpers/hub.ts';
-import { type HubProcess, hubEnv, hubProcess } from './helpers/hub-process.ts';
-import { type Influxd, startInfluxd } from './helpers/influxd.ts';
+import { type Commune20, startCommune20 } from './helpers/commune20.ts';
+import { until } from './helpers/hub.ts';
+import type { HubProcess } from './helpers/hub-process.ts';
+import type { Influxd } from './helpers/influxd.ts';
 
 // Nothing is lost (docs/architecture.md): 10,000 ratings from 20 desks end as exactly 10,000 points with
 // their desk and official, while devices drop off at random — and again while, besides, the hub
@@ -20,67 +13,24 @@ const DESKS = 20;
 const PER_DESK = 500;
 const T0 = Date.UTC(2026, 10, 16, 0, 30); // Monday 07:30 in Hà Nội
 
-let dir: string;
-let influxd: Influxd;
+let commune: Commune20;
 let hub: HubProcess;
+let influxd: Influxd;
 let env: Record<string, string>;
 let site: string;
-const devices: Array<{ id: string; secret: string }> = [];
-const officerOf = new Map<string, string>();
+let devices: Commune20['devices'];
+let officerOf: Map<string, string>;
+let pointsPerDevice: Commune20['pointsPerDevice'];
 
 // A fresh commune for each test: store, influxd and hub.
 beforeEach(async () => {
-  devices.length = 0;
-  dir = mkdtempSync(join(tmpdir(), 'tt-durable-'));
-  // The example commune with 20 counter desks.
-  const config = parse(readFileSync(EXAMPLE_CONFIG, 'utf8'));
-  const officials: Array<{ id: string }> = config.officials;
-  config.desks = Array.from({ length: DESKS }, (_, i) => ({
-    id: `quay-${i + 1}`,
-    name: `Quầy ${i + 1}`,
-    field: 'Một cửa',
-    officer: officials[i % officials.length]!.id,
-  }));
-  const configPath = join(dir, 'site.yaml');
-  writeFileSync(configPath, stringify(config));
-  const site20 = loadSiteConfig(configPath);
-  for (const d of site20.desks) officerOf.set(d.id, d.officer);
-  site = site20.site.code;
-  const store = openStore(storePath(dir));
-  const registry = new DeviceRegistry(store);
-  for (let i = 0; i < DESKS; i++) {
-    const id = `btn-quay-${i + 1}`;
-    devices.push({
-      id,
-      secret: (await registry.add({ id, kind: 'rating-button', desk: `quay-${i + 1}` }, placementOf(site20)))
-        .secret,
-    });
-  }
-  const probe = {
-    id: 'btn-probe',
-    secret: (
-      await registry.add({ id: 'btn-probe', kind: 'rating-button', desk: 'quay-1' }, placementOf(site20))
-    ).secret,
-  };
-  store.close();
-  influxd = await startInfluxd();
-  env = await hubEnv(configPath, dir, influxd.url);
-  hub = hubProcess(env, probe);
-  await hub.start();
+  commune = await startCommune20(DESKS);
+  ({ hub, influxd, env, site, devices, officerOf, pointsPerDevice } = commune);
 }, 120_000);
 
 afterEach(async () => {
-  await hub?.stop();
-  await influxd?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await commune?.close();
 });
-
-async function pointsPerDevice(): Promise<Map<string, number>> {
-  const rows = await influxd
-    .query('SELECT COUNT("score") AS n FROM "rating" GROUP BY "device"')
-    .catch(() => []);
-  return new Map(rows.map((r) => [String(r.device), Number(r.n)]));
-}
 
 describe('nothing is lost', () => {
   it.each([

@@ -4,8 +4,13 @@ import { transaction } from './store.ts';
 
 type Queued = { work: () => void; done: (err?: Error) => void };
 
-/** A batch this large is committed at once; the rest waits for the next turn of the event loop. */
+/**
+ * A batch is committed once it holds this many messages or took this long: the store's calls are
+ * synchronous, and the event loop must never be held for long (broadcast commands leave on time
+ * while ratings pour in). What is left waits for the next turn.
+ */
 const MAX_BATCH = 2_000;
+const MAX_BATCH_MS = 10;
 
 /**
  * Group commit: the messages that arrive together are written in one transaction and one fsync,
@@ -62,21 +67,20 @@ export class GroupCommit {
     else this.#run([effect]);
   }
 
-  /** Commit what is queued now. */
+  /** Commit what is queued now, as much as fits in one batch. */
   flush(): void {
     this.#scheduled = false;
-    const batch = this.#queue.splice(0, MAX_BATCH);
-    if (this.#queue.length > 0) {
-      this.#scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    if (batch.length === 0) return;
+    if (this.#queue.length === 0) return;
     const effects: Array<() => void> = [];
     const outcomes: Array<Error | undefined> = [];
+    const deadline = performance.now() + MAX_BATCH_MS;
+    let taken = 0;
     this.#effects = effects;
     try {
       this.#db.exec('BEGIN IMMEDIATE');
-      for (const { work } of batch) {
+      // At least one message per batch, so that a batch always moves the queue on.
+      do {
+        const { work } = this.#queue[taken++]!;
         const kept = effects.length;
         this.#db.exec('SAVEPOINT message');
         try {
@@ -89,17 +93,28 @@ export class GroupCommit {
           effects.length = kept;
           outcomes.push(err as Error);
         }
-      }
+      } while (taken < this.#queue.length && taken < MAX_BATCH && performance.now() < deadline);
       this.#db.exec('COMMIT');
     } catch (err) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       this.#effects = undefined;
-      for (const { done } of batch) done(err as Error);
+      const failed = this.#queue.splice(0, Math.max(taken, 1));
+      this.#again();
+      for (const { done } of failed) done(err as Error);
       return;
     }
     this.#effects = undefined;
+    const batch = this.#queue.splice(0, taken);
+    this.#again();
     this.#run(effects);
     batch.forEach(({ done }, i) => done(outcomes[i]));
+  }
+
+  /** What did not fit in this batch goes in the next turn of the event loop. */
+  #again(): void {
+    if (this.#queue.length === 0 || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   /** Commit what is queued, then refuse more: the broker has stopped taking messages. */

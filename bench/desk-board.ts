@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { SimPresenceSensor } from '../simulators/src/devices.ts';
 import { startTestHub, until } from '../tests/helpers/hub.ts';
+import { percentile } from './measure.ts';
 
 const FLIPS = Number(process.env.BENCH_FLIPS ?? 40);
 const SCREENS = 4;
@@ -20,11 +21,6 @@ export type DeskBoardResult = {
   screenP50Ms: number;
   screenP99Ms: number;
   screenMaxMs: number;
-};
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
 export async function benchDeskBoard(): Promise<DeskBoardResult> {

@@ -5,8 +5,10 @@
  * - latency: a probe box publishes one rating every 100 ms during the load; time from its publish
  *   to the point being queryable (p50, p99);
  * - hub RSS (peak) and CPU (cores used) from /proc.
+ * With `outageS`, influxd is stopped for that long once half the ratings are PUBACKed (the middle of
+ * the run), then started again on the same port and data.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -16,21 +18,11 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
+import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
 const BOXES = 20;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const T0 = Date.UTC(2026, 10, 16, 1, 0); // Monday 08:00 in Hà Nội
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
-};
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 export type IngestResult = {
   events: number;
@@ -43,9 +35,10 @@ export type IngestResult = {
   influxCeilingPerS: number;
 };
 
-export async function benchIngest(): Promise<IngestResult> {
+export async function benchIngest(options: { outageS?: number } = {}): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tt-bench-ingest-'));
   const influxd = await startInfluxd();
+  let outage: Promise<void> = Promise.resolve();
   try {
     const configPath = resolve('provisioning/site.example.yaml');
     const config = loadSiteConfig(configPath);
@@ -111,22 +104,34 @@ export async function benchIngest(): Promise<IngestResult> {
     const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
     const perBox = Math.ceil(EVENTS / BOXES);
+    let published = 0;
+    const onPuback = () => {
+      if (++published === Math.floor((perBox * BOXES) / 2) && options.outageS) {
+        outage = (async () => {
+          await influxd.stop();
+          await new Promise((r) => setTimeout(r, options.outageS! * 1000));
+          await influxd.start();
+        })();
+      }
+    };
     await Promise.all(
       clients.map(async (client: MqttClient, i) => {
         const window: Promise<unknown>[] = [];
         for (let seq = 0; seq < perBox; seq++) {
           window.push(
-            client.publishAsync(
-              `thanthien/v1/${site}/dev/${boxes[i]!.id}/evt/rating`,
-              JSON.stringify({
-                boot: 'bench001',
-                seq,
-                score: 1 + (seq % 4),
-                scale: 4,
-                ts: new Date(T0 + seq * 1000 + i).toISOString(),
-              }),
-              { qos: 1 },
-            ),
+            client
+              .publishAsync(
+                `thanthien/v1/${site}/dev/${boxes[i]!.id}/evt/rating`,
+                JSON.stringify({
+                  boot: 'bench001',
+                  seq,
+                  score: 1 + (seq % 4),
+                  scale: 4,
+                  ts: new Date(T0 + seq * 1000 + i).toISOString(),
+                }),
+                { qos: 1 },
+              )
+              .then(onPuback),
           );
           if (window.length >= 20) await window.shift();
         }
@@ -134,14 +139,21 @@ export async function benchIngest(): Promise<IngestResult> {
       }),
     );
     const total = perBox * BOXES;
-    while ((await count(`WHERE "device" != '${probeBox.id}'`)) < total)
-      await new Promise((r) => setTimeout(r, 50));
-    const seconds = (performance.now() - t0) / 1000;
+    await outage;
+    // After an outage, a hub that lost points would never reach the total: stop waiting when the
+    // count has not grown for longer than the writer's longest backoff (30 s).
+    let [stored, grewAt] = [0, performance.now()];
+    while (stored < total && !(options.outageS && performance.now() - grewAt > 40_000)) {
+      const n = await count(`WHERE "device" != '${probeBox.id}'`);
+      if (n > stored) [stored, grewAt] = [n, performance.now()];
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (grewAt - t0) / 1000;
     const cores = (cpuSeconds(pid) - cpu0) / seconds;
     probing = false;
     await probeLoop;
     clearInterval(sampler);
-    const stored = await count(`WHERE "device" != '${probeBox.id}'`);
+    stored = await count(`WHERE "device" != '${probeBox.id}'`);
     await Promise.all([...clients, probe].map((c) => c.endAsync()));
     await hub.stop();
 
@@ -158,6 +170,7 @@ export async function benchIngest(): Promise<IngestResult> {
       influxCeilingPerS: ceiling,
     };
   } finally {
+    await outage.catch(() => {}); // or it would start influxd again after we closed it
     await influxd.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 /** `npm run bench`: every benchmark, printed as a Markdown table for docs/benchmarks.md. */
 import { cpus, totalmem } from 'node:os';
 import { benchDeskBoard } from './desk-board.ts';
-import { benchIngest } from './ingest.ts';
+import { benchIngest, type IngestResult } from './ingest.ts';
+import { benchPeer, type PeerResult } from './peer.ts';
 import { benchStartup } from './startup.ts';
 
 const startup = await benchStartup();
@@ -37,6 +38,49 @@ console.log(
 console.log(`| hub RSS, peak (MiB) | ${ingest.hubRssPeakMb.toFixed(1)} |`);
 console.log(`| hub CPU (cores used) | ${ingest.hubCores.toFixed(2)} |`);
 console.log(`| ratings lost | ${ingest.lost} |`);
+
+// The peer a commune would otherwise build, under the same load, then both with InfluxDB stopped for
+// BENCH_OUTAGE_S in the middle of the run.
+const outageS = Number(process.env.BENCH_OUTAGE_S ?? 30);
+const peer = await benchPeer({});
+const hubOutage = await benchIngest({ outageS });
+const peerOutage = await benchPeer({ outageS });
+const sideBySide = (hub: IngestResult, peer: PeerResult) => {
+  const errors = Object.entries(peer.noderedErrors)
+    .map(([message, n]) => `${n} × ${message}`)
+    .join('; ');
+  console.log('| measure | hub | Mosquitto + Node-RED |');
+  console.log('| --- | ---: | ---: |');
+  console.log(
+    `| ratings/s, publish → queryable in InfluxDB (those that landed) | ${hub.eventsPerS.toFixed(0)} | ${peer.eventsPerS.toFixed(0)} |`,
+  );
+  console.log(
+    `| ratings lost (counted in InfluxDB) | ${hub.lost} of ${hub.events} | ${peer.lost} of ${peer.events} |`,
+  );
+  console.log(
+    `| latency publish → queryable, p50 / p99 (ms) | ${hub.latencyP50Ms.toFixed(0)} / ${hub.latencyP99Ms.toFixed(0)} | ${peer.latencyP50Ms.toFixed(0)} / ${peer.latencyP99Ms.toFixed(0)} (${peer.probesLost} probes lost) |`,
+  );
+  console.log(
+    `| RSS, peak (MiB) | ${hub.hubRssPeakMb.toFixed(1)} | ${peer.rssPeakMb.toFixed(1)} (Mosquitto ${peer.mosquittoRssPeakMb.toFixed(1)}, Node-RED ${peer.noderedRssPeakMb.toFixed(1)}) |`,
+  );
+  console.log(
+    `| CPU (cores used) | ${hub.hubCores.toFixed(2)} | ${peer.cores.toFixed(2)} (Mosquitto ${peer.mosquittoCores.toFixed(2)}, Node-RED ${peer.noderedCores.toFixed(2)}) |`,
+  );
+  console.log(`| dropped by Mosquitto (queue to Node-RED full) | — | ${peer.mosquittoDropped} |`);
+  console.log(`| Node-RED errors (failed writes) | — | ${errors || 'none'} |`);
+};
+console.log(
+  `\n## Hub vs Mosquitto + Node-RED + node-red-contrib-influxdb — ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(
+  `Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, 20 in flight per box, each side with its own influxd)\n`,
+);
+sideBySide(ingest, peer);
+console.log(`\n## The same with InfluxDB stopped for ${outageS} s in the middle of the run`);
+console.log(
+  `Command: BENCH_OUTAGE_S=${outageS} npm run bench (influxd stopped once half the ratings are PUBACKed, started again on the same port and data)\n`,
+);
+sideBySide(hubOutage, peerOutage);
 
 const board = await benchDeskBoard();
 console.log(`\n## Live desk board: sensor flip → on screen — ${new Date().toISOString().slice(0, 10)}`);

@@ -5,7 +5,7 @@
  * Absolute times on a shared machine are noisy: we report medians of several runs and ratios.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
@@ -14,6 +14,7 @@ import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { freePort } from '../tests/helpers/net.ts';
+import { rssMb } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DEVICES = 50;
@@ -77,13 +78,6 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
-}
-
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
 }
 
 /** RSS of the process (and its children: npm start runs node under npm) with 50 idle clients. */

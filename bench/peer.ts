@@ -1,0 +1,408 @@
+/**
+ * The peer a commune would otherwise build: Mosquitto + Node-RED (node-red-contrib-influxdb) writing to
+ * InfluxDB, under the load of bench/ingest.ts: 20 boxes, QoS 1, 20 in flight each, the same topics
+ * and payloads, and the same measures (ratings/s publish → queryable, ratings lost as counted in
+ * InfluxDB, probe latency p50/p99, peak RSS and CPU of Mosquitto + Node-RED).
+ *
+ * Mosquitto checks a password file (like bench/startup.ts), with the boxes' credentials and one for
+ * Node-RED. Node-RED runs as its own process (its `node-red` CLI, red.js) with a flow written as JSON:
+ * `mqtt in` → `function` (rating JSON → point) → `influxdb out`, what a commune's IT person would wire.
+ * The peer may lose points: we stop waiting when InfluxDB's count has not grown for 10 s.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { loadSiteConfig } from '../hub/src/config/index.ts';
+import { type Influxd, startInfluxd } from '../tests/helpers/influxd.ts';
+import { freePort } from '../tests/helpers/net.ts';
+import { cpuSeconds, percentile, rssMb } from './measure.ts';
+
+const BOXES = 20;
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const T0 = Date.UTC(2026, 10, 16, 1, 0); // Monday 08:00 in Hà Nội, as bench/ingest.ts
+const STALL_MS = 10_000;
+const PROBE = 'btn-probe';
+
+export type PeerResult = {
+  events: number;
+  /** Ratings queryable in InfluxDB per second, from the first publish to the last one that landed. */
+  eventsPerS: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Probe ratings that never became queryable (no latency for them). */
+  probesLost: number;
+  rssPeakMb: number;
+  mosquittoRssPeakMb: number;
+  noderedRssPeakMb: number;
+  cores: number;
+  mosquittoCores: number;
+  noderedCores: number;
+  lost: number;
+  /** Why: Node-RED's error lines by message, and what Mosquitto says it dropped. */
+  noderedErrors: Record<string, number>;
+  mosquittoDropped: number;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  return new Promise((done) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+/** What a commune's IT person would write in the function node: one rating → one InfluxDB point. */
+function ratingToPoint(desks: Record<string, string>): string {
+  return `// thanthien/v1/<site>/dev/<device>/evt/rating, payload parsed as JSON by the mqtt in node
+const DESKS = ${JSON.stringify(desks)};
+const [, , site, , device] = msg.topic.split('/');
+const r = msg.payload;
+// Unsatisfied: 1 (1-2 on a 5-button box); satisfied: the two best grades.
+const unsatisfied = r.score <= (r.scale === 5 ? 2 : 1) ? 1 : 0;
+const satisfied = r.score >= r.scale - 1 ? 1 : 0;
+msg.payload = [
+  { score: r.score, scale: r.scale, satisfied, unsatisfied, seq: r.seq, boot: r.boot, time: new Date(r.ts) },
+  { site, desk: DESKS[device] || 'unknown', device },
+];
+return msg;`;
+}
+
+/** The flow as Node-RED stores it in flows.json (ids are any unique strings). */
+function peerFlow(o: { mqttPort: number; influxPort: number; desks: Record<string, string> }) {
+  return [
+    { id: 'tab', type: 'tab', label: 'Ratings → InfluxDB' },
+    {
+      id: 'broker',
+      type: 'mqtt-broker',
+      name: 'mosquitto',
+      broker: '127.0.0.1',
+      port: String(o.mqttPort),
+      clientid: 'nodered-ratings',
+      autoConnect: true,
+      usetls: false,
+      protocolVersion: '4',
+      keepalive: '60',
+      cleansession: true,
+      autoUnsubscribe: true,
+    },
+    {
+      id: 'influx',
+      type: 'influxdb',
+      hostname: '127.0.0.1',
+      port: String(o.influxPort),
+      protocol: 'http',
+      database: 'thanthien',
+      name: 'influxd',
+      usetls: false,
+      influxdbVersion: '1.x',
+    },
+    {
+      id: 'ratings-in',
+      type: 'mqtt in',
+      z: 'tab',
+      name: 'ratings',
+      topic: 'thanthien/v1/+/dev/+/evt/rating',
+      qos: '1',
+      datatype: 'json',
+      broker: 'broker',
+      inputs: 0,
+      wires: [['to-point']],
+    },
+    {
+      id: 'to-point',
+      type: 'function',
+      z: 'tab',
+      name: 'rating → point',
+      func: ratingToPoint(o.desks),
+      outputs: 1,
+      timeout: 0,
+      noerr: 0,
+      initialize: '',
+      finalize: '',
+      libs: [],
+      wires: [['influx-out']],
+    },
+    {
+      id: 'influx-out',
+      type: 'influxdb out',
+      z: 'tab',
+      influxdb: 'influx',
+      name: 'rating',
+      measurement: 'rating',
+      precision: 'ms',
+      retentionPolicy: '',
+      wires: [],
+    },
+  ];
+}
+
+export async function benchPeer(options: { outageS?: number } = {}): Promise<PeerResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-bench-peer-'));
+  const influxd = await startInfluxd();
+  let mosquitto: ChildProcess | undefined;
+  let nodered: ChildProcess | undefined;
+  const clients: MqttClient[] = [];
+  let probing = true;
+  let outage: Promise<void> = Promise.resolve();
+  try {
+    const config = loadSiteConfig(resolve('provisioning/site.example.yaml'));
+    const site = config.site.code;
+    // The same boxes at the same desks as bench/ingest.ts, with secrets of their own.
+    const boxes = Array.from({ length: BOXES + 1 }, (_, i) => ({
+      id: i === BOXES ? PROBE : `btn-bench-${i}`,
+      desk: config.desks[i % config.desks.length]!.id,
+      secret: randomBytes(16).toString('base64url'),
+    }));
+    const noderedUser = { id: 'nodered', secret: randomBytes(16).toString('base64url') };
+
+    // Mosquitto with a password file, hashed by its own tool; $SYS every second to read drops.
+    const passwd = join(dir, 'mosquitto.passwd');
+    writeFileSync(passwd, [...boxes, noderedUser].map((u) => `${u.id}:${u.secret}\n`).join(''));
+    execFileSync('mosquitto_passwd', ['-U', passwd]);
+    const mqttPort = await freePort();
+    writeFileSync(
+      join(dir, 'mosquitto.conf'),
+      // Run as the bench's own user: mosquitto started as root drops to "mosquitto", which cannot
+      // read the private temp dir.
+      `user ${userInfo().username}\nlistener ${mqttPort} 127.0.0.1\nallow_anonymous false\npassword_file ${passwd}\npersistence false\nsys_interval 1\n`,
+    );
+    mosquitto = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+
+    // The database a commune's IT person creates once; Node-RED's influxdb node does not.
+    await fetch(`${influxd.url}/query?q=${encodeURIComponent('CREATE DATABASE thanthien')}`, {
+      method: 'POST',
+    });
+
+    // Node-RED: its own userDir, settings and flow; the influxdb nodes are found in our node_modules.
+    const desks = Object.fromEntries(boxes.map((b) => [b.id, b.desk]));
+    writeFileSync(
+      join(dir, 'flows.json'),
+      JSON.stringify(peerFlow({ mqttPort, influxPort: influxd.port, desks }), null, 2),
+    );
+    // credentialSecret false: the credentials file is plain JSON, so we can write it.
+    writeFileSync(
+      join(dir, 'flows_cred.json'),
+      JSON.stringify({ broker: { user: noderedUser.id, password: noderedUser.secret } }),
+    );
+    writeFileSync(
+      join(dir, 'settings.js'),
+      `module.exports = ${JSON.stringify({
+        flowFile: 'flows.json',
+        credentialSecret: false,
+        uiHost: '127.0.0.1',
+        uiPort: await freePort(),
+        telemetry: { enabled: false },
+        externalModules: { palette: { allowInstall: false } },
+        logging: { console: { level: 'info', metrics: false, audit: false } },
+      })};\n`,
+    );
+    const noderedErrors: Record<string, number> = {};
+    nodered = spawn(
+      process.execPath,
+      [resolve('node_modules/node-red/red.js'), '--userDir', dir, '--settings', join(dir, 'settings.js')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await new Promise<void>((ready, fail) => {
+      const timer = setTimeout(() => fail(new Error('Node-RED did not connect within 60 s')), 60_000);
+      let log = '';
+      nodered!.stderr!.on('data', (d) => (log += d));
+      nodered!.once('exit', (code) => fail(new Error(`Node-RED exited with ${code}: ${log}`)));
+      let pending = '';
+      nodered!.stdout!.on('data', (d: Buffer) => {
+        pending += d;
+        const lines = pending.split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) {
+          if (line.includes('Connected to broker')) {
+            clearTimeout(timer);
+            ready();
+          }
+          // "22 Nov 10:00:00 - [error] [influxdb out:rating] Error: …": one line per failed write.
+          const error = /\[error\] \[[^\]]*\] (.*)$/.exec(line)?.[1];
+          if (error) noderedErrors[error.slice(0, 80)] = (noderedErrors[error.slice(0, 80)] ?? 0) + 1;
+        }
+      });
+    });
+    const pids = { mosquitto: mosquitto.pid!, nodered: nodered.pid! };
+
+    const connect = (b: { id: string; secret: string }) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+        clientId: b.id,
+        username: b.id,
+        password: b.secret,
+      });
+    const probeBox = boxes.pop()!;
+    clients.push(...(await Promise.all(boxes.map(connect))));
+    const probe = await connect(probeBox);
+    clients.push(probe);
+    const monitor = await connect(noderedUser).then((c) => {
+      clients.push(c);
+      return c;
+    });
+    let mosquittoDropped = 0;
+    monitor.on('message', (_topic, payload) => {
+      mosquittoDropped = Number(payload.toString());
+    });
+    await monitor.subscribeAsync('$SYS/broker/publish/messages/dropped');
+
+    const count = async (where: string) =>
+      Number(
+        (await influxd.query(`SELECT COUNT("score") AS n FROM "rating" WHERE ${where}`).catch(() => []))[0]
+          ?.n ?? 0,
+      );
+    const probeRating = (seq: number) =>
+      probe.publishAsync(
+        `thanthien/v1/${site}/dev/${probeBox.id}/evt/rating`,
+        JSON.stringify({
+          boot: 'probe001',
+          seq,
+          score: 4,
+          scale: 4,
+          ts: new Date(T0 + seq * 1000).toISOString(),
+        }),
+        { qos: 1 },
+      );
+    // Each probe point is looked up by its own time: a lost one must not stall those after it.
+    const probeLanded = async (seq: number) =>
+      (await count(`"device" = '${probeBox.id}' AND time = ${T0 + seq * 1000}ms`)) > 0;
+
+    // Up when a probe rating goes all the way through (the subscription is made after CONNACK).
+    const warmDeadline = Date.now() + 30_000;
+    while (!(await probeRating(-1).then(() => waitFor(() => probeLanded(-1), 1000)))) {
+      if (Date.now() > warmDeadline) throw new Error('no rating reached InfluxDB through Node-RED in 30 s');
+    }
+
+    // Latency probe: one rating every 100 ms, timed until queryable; given up on after the outage
+    // and 10 s more, as lost.
+    const latencies: number[] = [];
+    let probesLost = 0;
+    const giveUpMs = (options.outageS ?? 0) * 1000 + STALL_MS;
+    const probeLoop = (async () => {
+      for (let seq = 0; probing; seq++) {
+        const sent = performance.now();
+        await probeRating(seq);
+        const landed = await waitFor(
+          () => probeLanded(seq),
+          giveUpMs,
+          () => !probing,
+        );
+        if (landed) latencies.push(performance.now() - sent);
+        else if (probing) probesLost++; // not merely cut short by the end of the run
+        await sleep(100);
+      }
+    })();
+
+    const peaks = { total: 0, mosquitto: 0, nodered: 0 };
+    const sampler = setInterval(() => {
+      const [m, n] = [rssMb(pids.mosquitto), rssMb(pids.nodered)];
+      peaks.total = Math.max(peaks.total, m + n);
+      peaks.mosquitto = Math.max(peaks.mosquitto, m);
+      peaks.nodered = Math.max(peaks.nodered, n);
+    }, 200);
+    const cpu0 = { mosquitto: cpuSeconds(pids.mosquitto), nodered: cpuSeconds(pids.nodered) };
+    const t0 = performance.now();
+    const perBox = Math.ceil(EVENTS / BOXES);
+    const total = perBox * BOXES;
+    // The outage starts in the middle of the run: once half the ratings are PUBACKed.
+    let published = 0;
+    const onPuback = () => {
+      if (++published === Math.floor(total / 2) && options.outageS)
+        outage = influxOutage(influxd, options.outageS);
+    };
+    await Promise.all(
+      clients.slice(0, BOXES).map(async (client, i) => {
+        const window: Promise<unknown>[] = [];
+        for (let seq = 0; seq < perBox; seq++) {
+          window.push(
+            client
+              .publishAsync(
+                `thanthien/v1/${site}/dev/${boxes[i]!.id}/evt/rating`,
+                JSON.stringify({
+                  boot: 'bench001',
+                  seq,
+                  score: 1 + (seq % 4),
+                  scale: 4,
+                  ts: new Date(T0 + seq * 1000 + i).toISOString(),
+                }),
+                { qos: 1 },
+              )
+              .then(onPuback),
+          );
+          if (window.length >= 20) await window.shift();
+        }
+        await Promise.all(window);
+      }),
+    );
+    // InfluxDB's count means nothing while it is down; wait for it to be back, then for the count
+    // to reach the total or to stop growing.
+    await outage;
+    const load = `"device" =~ /^btn-bench-/`;
+    let stored = 0;
+    let grewAt = performance.now();
+    while (stored < total && performance.now() - grewAt < STALL_MS) {
+      const n = await count(load);
+      if (n > stored) [stored, grewAt] = [n, performance.now()];
+      else await sleep(50);
+    }
+    const seconds = (grewAt - t0) / 1000;
+    const cpu = {
+      mosquitto: (cpuSeconds(pids.mosquitto) - cpu0.mosquitto) / seconds,
+      nodered: (cpuSeconds(pids.nodered) - cpu0.nodered) / seconds,
+    };
+    probing = false;
+    await probeLoop;
+    clearInterval(sampler);
+    stored = await count(load);
+    return {
+      events: total,
+      eventsPerS: stored / seconds,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      probesLost,
+      rssPeakMb: peaks.total,
+      mosquittoRssPeakMb: peaks.mosquitto,
+      noderedRssPeakMb: peaks.nodered,
+      cores: cpu.mosquitto + cpu.nodered,
+      mosquittoCores: cpu.mosquitto,
+      noderedCores: cpu.nodered,
+      lost: total - stored,
+      noderedErrors,
+      mosquittoDropped,
+    };
+  } finally {
+    probing = false;
+    await outage.catch(() => {}); // or it would start influxd again after we closed it
+    for (const c of clients) c.end(true);
+    await stopProcess(nodered);
+    await stopProcess(mosquitto);
+    await influxd.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** InfluxDB stopped for `seconds`, then started again on the same port and data. */
+async function influxOutage(influxd: Influxd, seconds: number): Promise<void> {
+  await influxd.stop();
+  await sleep(seconds * 1000);
+  await influxd.start();
+}
+
+/** Polls `check` every 5 ms until true (→ true), `timeoutMs` passed or `cancelled()` (→ false). */
+async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  cancelled = () => false,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && !cancelled()) {
+    if (await check()) return true;
+    await sleep(5);
+  }
+  return false;
+}

@@ -33,9 +33,22 @@ export type IngestResult = {
   hubCores: number;
   lost: number;
   influxCeilingPerS: number;
+  /** The hub's event-loop delay over the run (its health's `event_loop`). */
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
 };
 
-export async function benchIngest(options: { outageS?: number } = {}): Promise<IngestResult> {
+export type IngestOptions = {
+  /** Stop InfluxDB for this long once half the ratings are PUBACKed. */
+  outageS?: number;
+  /** Publish at this steady rate (ratings/s over all boxes) instead of as fast as PUBACKs allow. */
+  ratePerS?: number;
+  /** Ratings each box has in flight, waiting for their PUBACK (default BENCH_INFLIGHT or 20). */
+  inflight?: number;
+};
+
+export async function benchIngest(options: IngestOptions = {}): Promise<IngestResult> {
+  const inflight = options.inflight ?? Number(process.env.BENCH_INFLIGHT ?? 20);
   const dir = mkdtempSync(join(tmpdir(), 'tt-bench-ingest-'));
   const influxd = await startInfluxd();
   let outage: Promise<void> = Promise.resolve();
@@ -114,10 +127,14 @@ export async function benchIngest(options: { outageS?: number } = {}): Promise<I
         })();
       }
     };
+    // At a steady rate each box publishes its share on a schedule; otherwise as fast as it can.
+    const due = (seq: number) => (options.ratePerS ? t0 + (seq * BOXES * 1000) / options.ratePerS : 0);
     await Promise.all(
       clients.map(async (client: MqttClient, i) => {
         const window: Promise<unknown>[] = [];
         for (let seq = 0; seq < perBox; seq++) {
+          const wait = due(seq) - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           window.push(
             client
               .publishAsync(
@@ -133,7 +150,7 @@ export async function benchIngest(options: { outageS?: number } = {}): Promise<I
               )
               .then(onPuback),
           );
-          if (window.length >= 20) await window.shift();
+          if (window.length >= inflight) await window.shift();
         }
         await Promise.all(window);
       }),
@@ -153,6 +170,8 @@ export async function benchIngest(options: { outageS?: number } = {}): Promise<I
     probing = false;
     await probeLoop;
     clearInterval(sampler);
+    // The hub's own reading of how long its event loop was held up, over the whole run.
+    const loop = ((await hub.health()).event_loop ?? {}) as { p99_ms?: number; max_ms?: number };
     stored = await count(`WHERE "device" != '${probeBox.id}'`);
     await Promise.all([...clients, probe].map((c) => c.endAsync()));
     await hub.stop();
@@ -168,6 +187,8 @@ export async function benchIngest(options: { outageS?: number } = {}): Promise<I
       hubCores: cores,
       lost: total - stored,
       influxCeilingPerS: ceiling,
+      eventLoopP99Ms: loop.p99_ms ?? Number.NaN,
+      eventLoopMaxMs: loop.max_ms ?? Number.NaN,
     };
   } finally {
     await outage.catch(() => {}); // or it would start influxd again after we closed it

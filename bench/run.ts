@@ -24,7 +24,9 @@ console.log(
 
 const ingest = await benchIngest();
 console.log(`\n## Ingest: MQTT → durable outbox → InfluxDB — ${new Date().toISOString().slice(0, 10)}`);
-console.log(`Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, 20 in flight per box)\n`);
+console.log(
+  `Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, ${process.env.BENCH_INFLIGHT ?? 20} in flight per box; BENCH_EVENTS, BENCH_INFLIGHT)\n`,
+);
 console.log('| measure | value |');
 console.log('| --- | ---: |');
 console.log(`| hub: ratings/s, publish → all queryable in InfluxDB | ${ingest.eventsPerS.toFixed(0)} |`);
@@ -38,6 +40,16 @@ console.log(
 console.log(`| hub RSS, peak (MiB) | ${ingest.hubRssPeakMb.toFixed(1)} |`);
 console.log(`| hub CPU (cores used) | ${ingest.hubCores.toFixed(2)} |`);
 console.log(`| ratings lost | ${ingest.lost} |`);
+console.log(
+  `| hub event loop held up, p99 / max (ms, monitorEventLoopDelay) | ${ingest.eventLoopP99Ms} / ${ingest.eventLoopMaxMs} |`,
+);
+const steady = await benchIngest({ ratePerS: 1_000 });
+console.log(
+  `| at a steady 1,000 ratings/s: latency publish → queryable, p50 / p99 (ms) | ${steady.latencyP50Ms.toFixed(0)} / ${steady.latencyP99Ms.toFixed(0)} |`,
+);
+console.log(
+  `| at a steady 1,000 ratings/s: hub RSS peak (MiB), CPU (cores), event loop max (ms) | ${steady.hubRssPeakMb.toFixed(1)}, ${steady.hubCores.toFixed(2)}, ${steady.eventLoopMaxMs} |`,
+);
 
 // The peer a commune would otherwise build, under the same load, then both with InfluxDB stopped for
 // BENCH_OUTAGE_S in the middle of the run.

@@ -224,6 +224,43 @@ describe('parseSiteConfig', () => {
   });
 });
 
+describe('mqtt_limits', () => {
+  // Appended to BASE, whose last line is empty: the section starts on that line.
+  const at = BASE.split('\n').length;
+  const limits = (lines: string[]) => `${BASE}mqtt_limits:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+
+  it('is optional, with defaults for a commune', () => {
+    expect(parseSiteConfig(BASE, 'site.yaml').mqtt_limits).toEqual({
+      max_connect_bytes: 4096,
+      max_packet_bytes_device: 8192,
+      connect_timeout_s: 10,
+      max_connections: 500,
+      max_connections_per_address: 64,
+      auth_failures_before_throttle: 5,
+      auth_failures_before_throttle_per_address: 30,
+      auth_throttle_max_s: 900,
+    });
+    const some = parseSiteConfig(limits(['connect_timeout_s: 3']), 'site.yaml').mqtt_limits;
+    expect(some).toMatchObject({ connect_timeout_s: 3, max_connections: 500 });
+  });
+
+  it('names the line and field of a limit out of range, a typo, and a per-address limit over the total', () => {
+    expect(problems(limits(['max_connections: 0', 'connect_timeout_s: 2.5']))).toEqual([
+      `site.yaml:${at + 2} mqtt_limits.connect_timeout_s: must be a whole number from 1 to 300`,
+      `site.yaml:${at + 1} mqtt_limits.max_connections: must be a whole number from 1 to 10000`,
+    ]);
+    expect(problems(limits(['max_packet_bytes_device: 8k']))).toEqual([
+      `site.yaml:${at + 1} mqtt_limits.max_packet_bytes_device: must be a whole number from 1024 to 1048576`,
+    ]);
+    expect(problems(limits(['max_conections: 10']))).toEqual([
+      `site.yaml:${at + 1} mqtt_limits.max_conections: unknown key (a typo?)`,
+    ]);
+    expect(problems(limits(['max_connections: 10', 'max_connections_per_address: 20']))).toEqual([
+      `site.yaml:${at + 2} mqtt_limits.max_connections_per_address: must not be more than max_connections (10)`,
+    ]);
+  });
+});
+
 describe('loadSiteConfig', () => {
   it('names the file it read, and refuses a file it cannot read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tt-config-'));

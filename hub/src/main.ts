@@ -199,6 +199,7 @@ async function composeHub(
     auth: new DeviceAuthenticator(devices),
     ingest,
     rejections,
+    limits: config.mqtt_limits,
     log: log.child({ domain: 'broker' }),
   });
 
@@ -245,7 +246,9 @@ async function composeHub(
         : { configured: false },
       ingest: { ...ingest.stats(), events_per_s: metrics.eventsPerS },
       rejected: rejections.counts(),
+      refused: broker.refused(),
       rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
+      event_loop: metrics.eventLoopDelay(),
     };
   };
 

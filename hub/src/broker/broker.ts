@@ -1,13 +1,18 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { encode, hubStateTopic } from '../../../protocol/index.ts';
+import type { MqttLimits } from '../config/schema.ts';
 import type { DeviceAuthenticator } from '../devices/index.ts';
 import type { Ingest, Rejections } from '../ingest/index.ts';
 import { publishRefusal, subscribeRefusal } from './acl.ts';
+import { AuthThrottle } from './auth-throttle.ts';
+import { MqttGate } from './gate.ts';
+import { GuardedConnection } from './guarded-connection.ts';
+import { type RefusalKind, Refusals } from './refusals.ts';
 
 export type BrokerDeps = {
   site: string;
@@ -15,6 +20,8 @@ export type BrokerDeps = {
   auth: DeviceAuthenticator;
   ingest: Ingest;
   rejections: Rejections;
+  /** What a client may make the broker hold (site config `mqtt_limits`). */
+  limits: MqttLimits;
   log: Logger;
   now?: () => Date;
 };
@@ -22,7 +29,8 @@ export type BrokerDeps = {
 /** Where the broker serves: ports the hub has bound already (hub/src/ports.ts). */
 export type BrokerListeners = {
   mqtt: { port: number; serve: (handler: (socket: Socket) => void) => void };
-  mqttTls?: { port: number; serve: (handler: (socket: Socket) => void) => void };
+  /** `server` lets the broker bound TLS handshakes too, which happen before `serve` sees a socket. */
+  mqttTls?: { port: number; serve: (handler: (socket: Socket) => void) => void; server?: NetServer };
   /** MQTT over WebSocket at /mqtt on the hub's HTTP server. */
   http?: HttpServer;
 };
@@ -40,6 +48,12 @@ const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
+// aedes' own CONNECT timeout stays as a backstop, later than the gate's so the gate counts it.
+const AEDES_CONNECT_TIMEOUT_SLACK_MS = 5_000;
+
+// [MQTT-6.0.0-2] MQTT packets need not align with WebSocket messages: room for a few in one.
+const WEBSOCKET_MESSAGE_PACKETS = 2;
+
 /**
  * The embedded MQTT broker: aedes with per-device authentication and the protocol ACL, on TCP,
  * optional TLS, and WebSocket at /mqtt on the hub's HTTP server.
@@ -49,6 +63,9 @@ export class Broker {
   readonly #sessions = new Map<string, { client: Client; generation: number }>();
   // The credential generation each client authenticated with, until it is ready.
   readonly #pendingGeneration = new WeakMap<Client, number>();
+  readonly #refusals: Refusals;
+  readonly #gate: MqttGate;
+  readonly #throttle: AuthThrottle;
   #aedes: Aedes | undefined;
   #listeners: BrokerListeners | undefined;
   #wss: WebSocketServer | undefined;
@@ -57,6 +74,9 @@ export class Broker {
 
   constructor(deps: BrokerDeps) {
     this.#deps = deps;
+    this.#refusals = new Refusals(deps.log);
+    this.#gate = new MqttGate(deps.limits, this.#refusals);
+    this.#throttle = new AuthThrottle(deps.limits);
   }
 
   /** Start the broker on its listeners; resolves when MQTT connections are served. */
@@ -64,6 +84,7 @@ export class Broker {
     const aedes = await Aedes.createBroker({
       id: `thanthien-${this.#deps.site}`,
       maxClientsIdLength: 64,
+      connectTimeout: this.#deps.limits.connect_timeout_s * 1000 + AEDES_CONNECT_TIMEOUT_SLACK_MS,
       authenticate: (client, username, password, done) =>
         this.#authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.#authorizePublish(client, packet, done),
@@ -92,8 +113,9 @@ export class Broker {
     this.#listeners = listeners;
     // The hub's retained state goes first, so the first device to subscribe finds it.
     await this.#publishHubState(true);
-    listeners.mqtt.serve(aedes.handle);
-    listeners.mqttTls?.serve(aedes.handle);
+    const serve = (socket: Socket) => this.#serveSocket(aedes, socket);
+    listeners.mqtt.serve(serve);
+    if (listeners.mqttTls) this.#serveTls(listeners.mqttTls, serve);
     if (listeners.http) this.#attachWebSocket(aedes, listeners.http);
     this.#deps.log.info(
       {
@@ -117,6 +139,7 @@ export class Broker {
     this.#listeners?.mqtt.serve(refuse);
     this.#listeners?.mqttTls?.serve(refuse);
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    this.#gate.closeAll();
     this.#aedes = undefined;
   }
 
@@ -130,6 +153,11 @@ export class Broker {
       websocket: running && this.#listeners?.http ? '/mqtt' : null,
       clients: this.#aedes?.connectedClients ?? 0,
     };
+  }
+
+  /** What the broker refused before serving a client, by kind (health → `refused`). */
+  refused(): Readonly<Record<RefusalKind, number>> & { total: number } {
+    return this.#refusals.counts();
   }
 
   /** Close live connections whose credentials were revoked or rotated since they connected. */
@@ -173,10 +201,23 @@ export class Broker {
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void {
+    const connection = client.conn instanceof GuardedConnection ? client.conn : undefined;
+    const address = connection?.address ?? 'unknown';
+    const device = username ?? client.id ?? '';
+    const answer = (returnCode: number, reason: string) =>
+      done(Object.assign(new Error(reason), { returnCode }) as AuthenticateError, false);
+    const waitMs = this.#throttle.waitMs(device, address);
+    if (waitMs > 0) {
+      // Refused before the secret is read: no scrypt, no store write.
+      const reason = `too many failed logins for "${device}" from ${address}; next try in ${Math.ceil(waitMs / 1000)} s`;
+      this.#refusals.record('auth-throttled', { address, client: device, reason });
+      answer(NOT_AUTHORIZED, reason);
+      return;
+    }
     const refuse = (returnCode: number, reason: string) => {
+      this.#throttle.failed(device, address);
       this.#deps.rejections.record({ client: client.id ?? null, kind: 'auth', topic: null, reason });
-      const error = Object.assign(new Error(reason), { returnCode }) as AuthenticateError;
-      done(error, false);
+      answer(returnCode, reason);
     };
     // [docs/protocol.md, identity] clientId = username = device id.
     if (!username || client.id !== username) {
@@ -190,6 +231,8 @@ export class Broker {
     this.#deps.auth.check(username, password.toString('utf8')).then(
       (result) => {
         if (result.ok) {
+          this.#throttle.succeeded(device, address);
+          connection?.authenticated(username);
           this.#pendingGeneration.set(client, result.generation);
           return done(null, true);
         }
@@ -250,11 +293,51 @@ export class Broker {
     this.#deps.ingest.markOffline(client.id, 'disconnected');
   }
 
+  /** A TCP or TLS connection: counted, then served behind the gate, or closed at once. */
+  #serveSocket(aedes: Aedes, socket: Socket): void {
+    const address = this.#gate.admit(socket);
+    if (address === undefined) {
+      socket.destroy();
+      return;
+    }
+    aedes.handle(this.#gate.guard(socket, address));
+  }
+
+  #serveTls(tls: NonNullable<BrokerListeners['mqttTls']>, serve: (socket: Socket) => void): void {
+    tls.serve(serve);
+    if (!tls.server) return;
+    // A TLS handshake holds memory before `serve` sees its socket: the total bounds those as well.
+    tls.server.maxConnections = this.#deps.limits.max_connections;
+    tls.server.on('drop', (peer) =>
+      this.#refusals.record('too-many-connections', {
+        address: peer?.remoteAddress ?? 'unknown',
+        reason: 'TLS connections at max_connections',
+      }),
+    );
+  }
+
   #attachWebSocket(aedes: Aedes, http: HttpServer): void {
-    const wss = new WebSocketServer({ noServer: true });
+    const limits = this.#deps.limits;
+    const largestPacket = Math.max(limits.max_connect_bytes, limits.max_packet_bytes_device);
+    // ws would otherwise buffer a message of up to 100 MB before anyone saw a byte of it.
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: largestPacket * WEBSOCKET_MESSAGE_PACKETS,
+    });
     this.#onUpgrade = (req, socket, head) => {
       if (new URL(req.url ?? '/', 'http://hub').pathname !== '/mqtt') return; // not ours
-      wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(createWebSocketStream(ws), req));
+      // Counted under the socket's own peer; X-Forwarded-For is never read.
+      const address = this.#gate.admit(req.socket);
+      if (address === undefined) {
+        // Closed once the answer is out: http no longer times out a socket it handed to 'upgrade'.
+        const refusal = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+        socket.on('error', () => {}); // http stopped listening to it too
+        socket.end(refusal, () => socket.destroy());
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        aedes.handle(this.#gate.guard(createWebSocketStream(ws), address), req),
+      );
     };
     http.on('upgrade', this.#onUpgrade);
     this.#wss = wss;

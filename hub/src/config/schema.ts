@@ -130,6 +130,29 @@ const alerts = z.strictObject({
   unsatisfied_window_min: z.int().min(1).default(60),
 });
 
+/**
+ * What one client on the network may make the MQTT broker hold (hub/src/broker/gate.ts). The
+ * defaults fit a commune: a few hundred devices at most, each on its own address, and the office
+ * laptops behind one NAT address. A device's own messages are under 1 KB.
+ */
+const mqttLimits = z.strictObject({
+  // CONNECT carries the client id, will, user name and password: a few hundred bytes for a device.
+  max_connect_bytes: between(512, 65_536).default(4_096),
+  max_packet_bytes_device: between(1_024, 1_048_576).default(8_192),
+  connect_timeout_s: between(1, 300).default(10),
+  max_connections: between(1, 10_000).default(500),
+  max_connections_per_address: between(1, 10_000).default(64),
+  auth_failures_before_throttle: between(1, 1_000).default(5),
+  auth_failures_before_throttle_per_address: between(1, 10_000).default(30),
+  auth_throttle_max_s: between(1, 86_400).default(900),
+});
+
+/** A whole number in a range, with one message for every way of missing it. */
+function between(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.int(unless(message)).min(min, { error: message }).max(max, { error: message });
+}
+
 /** The site config file (provisioning/site.example.yaml): one commune, its desks, staff and zones. */
 export const SiteConfigSchema = z
   .strictObject({
@@ -141,6 +164,7 @@ export const SiteConfigSchema = z
     desks: z.array(desk).min(1),
     zones: z.array(zone).default([]),
     alerts: alerts.prefault({}),
+    mqtt_limits: mqttLimits.prefault({}),
   })
   // Cross-field rules read only a config whose every field is valid, so they never pile onto a field error.
   .superRefine(crossCheck, { when: (payload) => payload.issues.length === 0 });
@@ -148,6 +172,7 @@ export const SiteConfigSchema = z
 export type SiteConfig = z.output<typeof SiteConfigSchema>;
 export type Desk = SiteConfig['desks'][number];
 export type Holiday = SiteConfig['holidays'][number];
+export type MqttLimits = SiteConfig['mqtt_limits'];
 
 type Ctx = z.RefinementCtx<z.output<typeof SiteConfigSchema>>;
 type Path = (string | number)[];
@@ -198,6 +223,13 @@ function crossCheck(config: SiteConfig, ctx: Ctx): void {
     const clash = config.holidays.findIndex((o, j) => j < i && o.from <= h.to && h.from <= o.to);
     if (clash >= 0) issue(['holidays', i], `overlaps holidays[${clash}] (${config.holidays[clash]!.name})`);
   });
+  const limits = config.mqtt_limits;
+  if (limits.max_connections_per_address > limits.max_connections) {
+    issue(
+      ['mqtt_limits', 'max_connections_per_address'],
+      `must not be more than max_connections (${limits.max_connections})`,
+    );
+  }
 }
 
 /** For each element, the index of its first earlier equal, or undefined when it is the first. */

@@ -107,7 +107,7 @@ export class GroupCommit {
     const batch = this.#queue.splice(0, taken);
     this.#again();
     this.#run(effects);
-    batch.forEach(({ done }, i) => done(outcomes[i]));
+    for (const [i, { done }] of batch.entries()) done(outcomes[i]);
   }
 
   /** What did not fit in this batch goes in the next turn of the event loop. */

@@ -18,7 +18,7 @@ export type WriterOptions = {
   influx: InfluxDB;
   database: string;
   log: Logger;
-  /** docs/architecture.md: up to 5,000 points a batch, at least once a second (every 250 ms). */
+  /** docs/architecture.md: up to 1,000 points a batch (each a short hold of the event loop), every 250 ms. */
   batchSize?: number;
   intervalMs?: number;
   maxBackoffMs?: number;
@@ -46,7 +46,7 @@ export class InfluxWriter {
 
   constructor(options: WriterOptions) {
     this.#o = {
-      batchSize: 5_000,
+      batchSize: 1_000,
       // Well under the second promised: a point waits at most this long once it is in the outbox.
       intervalMs: 250,
       maxBackoffMs: 30_000,

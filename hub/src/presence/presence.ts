@@ -89,8 +89,12 @@ export class Presence {
 
   /** A desk's state at a moment, e.g. when a rating was pressed. */
   stateAt(desk: string, atMs: number): DeskState {
-    // The last change up to atMs is all it takes: no history on this per-rating path.
-    return stateAt(this.#changes(desk, atMs, atMs), atMs).state;
+    // The last change up to atMs is all it takes: one indexed row on this per-rating path.
+    const last = statement(
+      this.#deps.db,
+      'SELECT state FROM presence_changes WHERE desk = ? AND time_ms <= ? ORDER BY time_ms DESC, id DESC LIMIT 1',
+    ).get(desk, atMs) as { state: DeskState } | undefined;
+    return last?.state ?? 'unknown';
   }
 
   /** Every desk now: its state, since when, and its sensors. */

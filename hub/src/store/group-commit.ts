@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from 'pino';
+import { statement } from './statements.ts';
 import { transaction } from './store.ts';
 
 type Queued = { work: () => void; done: (err?: Error) => void };
@@ -82,14 +83,15 @@ export class GroupCommit {
       do {
         const { work } = this.#queue[taken++]!;
         const kept = effects.length;
-        this.#db.exec('SAVEPOINT message');
+        // Prepared, not exec'd: compiling these four words per message showed in the profile.
+        statement(this.#db, 'SAVEPOINT message').run();
         try {
           work();
-          this.#db.exec('RELEASE message');
+          statement(this.#db, 'RELEASE message').run();
           outcomes.push(undefined);
         } catch (err) {
-          this.#db.exec('ROLLBACK TO message');
-          this.#db.exec('RELEASE message');
+          statement(this.#db, 'ROLLBACK TO message').run();
+          statement(this.#db, 'RELEASE message').run();
           effects.length = kept;
           outcomes.push(err as Error);
         }

@@ -11,7 +11,7 @@ import { type Feature, startFeatures } from './features.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
-import { HubMetrics } from './metrics/index.ts';
+import { EventLoopDelay, HubMetrics } from './metrics/index.ts';
 import { bindPorts } from './ports.ts';
 import { Presence } from './presence/index.ts';
 import { Ratings } from './ratings/index.ts';
@@ -220,6 +220,7 @@ async function composeHub(
     rejected: () => rejections.counts().total,
   });
 
+  const eventLoop = new EventLoopDelay();
   const health = (): Health => {
     const backlog = outbox.backlog();
     const written = writer?.status();
@@ -248,7 +249,7 @@ async function composeHub(
       rejected: rejections.counts(),
       refused: broker.refused(),
       rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
-      event_loop: metrics.eventLoopDelay(),
+      event_loop: eventLoop.read(),
     };
   };
 
@@ -316,6 +317,8 @@ async function composeHub(
     },
     { name: 'desk-board-live', start: () => live.start(), stop: () => live.stop() },
     credentialWatch,
+    // Last: what it measures is the hub at work, not its own start.
+    { name: 'event-loop-delay', start: () => eventLoop.start(), stop: () => eventLoop.stop() },
   ];
   const stopFeatures = await startFeatures(features, log);
 

@@ -1,4 +1,3 @@
-import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Outbox } from '../ingest/index.ts';
 
 export type HubMetricsSource = {
@@ -21,7 +20,6 @@ export class HubMetrics {
   #timer: NodeJS.Timeout | undefined;
   #last: { at: number; accepted: number };
   #rate = 0;
-  #loopDelay: ELDHistogram | undefined;
 
   constructor(source: HubMetricsSource, intervalMs = 60_000) {
     this.#s = { now: Date.now, ...source };
@@ -30,10 +28,6 @@ export class HubMetrics {
   }
 
   start(): void {
-    // How long the event loop was held up: commands to loudspeakers must leave on time while
-    // ratings pour in (the store's commits are synchronous).
-    this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    this.#loopDelay.enable();
     this.#last = { at: this.#s.now(), accepted: this.#s.accepted() };
     this.#timer = setInterval(() => this.sample(), this.#intervalMs);
     this.#timer.unref();
@@ -41,15 +35,6 @@ export class HubMetrics {
 
   stop(): void {
     clearInterval(this.#timer);
-    this.#loopDelay?.disable();
-  }
-
-  /** The event loop's delay since the hub started, in milliseconds (health). */
-  eventLoopDelay(): { p50_ms: number; p99_ms: number; max_ms: number } {
-    const h = this.#loopDelay;
-    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-    if (!h || h.count === 0) return { p50_ms: 0, p99_ms: 0, max_ms: 0 };
-    return { p50_ms: ms(h.percentile(50)), p99_ms: ms(h.percentile(99)), max_ms: ms(h.max) };
   }
 
   /** Events accepted per second over the last interval. */

@@ -1,1 +1,2 @@
+export { EventLoopDelay } from './event-loop.ts';
 export { HubMetrics } from './hub-metrics.ts';

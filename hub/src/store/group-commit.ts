@@ -11,7 +11,7 @@ type Queued = { work: () => void; done: (err?: Error) => void };
  * while ratings pour in). What is left waits for the next turn.
  */
 const MAX_BATCH = 2_000;
-const MAX_BATCH_MS = 10;
+const MAX_BATCH_MS = 5;
 
 /**
  * Group commit: the messages that arrive together are written in one transaction and one fsync,
@@ -108,8 +108,12 @@ export class GroupCommit {
     this.#effects = undefined;
     const batch = this.#queue.splice(0, taken);
     this.#again();
-    this.#run(effects);
-    for (const [i, { done }] of batch.entries()) done(outcomes[i]);
+    // The answers in a turn of their own: each PUBACK lets its client's next packets be read and
+    // parsed at once, and that work must not add to the hold this batch already made.
+    setImmediate(() => {
+      this.#run(effects);
+      for (const [i, { done }] of batch.entries()) done(outcomes[i]);
+    });
   }
 
   /** What did not fit in this batch goes in the next turn of the event loop. */

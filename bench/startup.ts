@@ -12,6 +12,7 @@ import mqtt from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
+import { HUB_ENV, HUB_NODE_FLAGS } from '../hub/src/runtime.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { freePort } from '../tests/helpers/net.ts';
 import { rssMb } from './measure.ts';
@@ -109,9 +110,17 @@ function startCommand(name: string, env: NodeJS.ProcessEnv, port: number): () =>
   if (name === 'hub via npm start')
     return () => spawn('npm', ['start', '--silent'], { env, stdio: 'ignore' });
   if (name === 'hub via node')
-    return () => spawn(process.execPath, ['hub/src/cli/index.ts', 'hub'], { env, stdio: 'ignore' });
+    return () =>
+      spawn(process.execPath, [...HUB_NODE_FLAGS, 'hub/src/cli/index.ts', 'hub'], {
+        env: { ...env, ...HUB_ENV },
+        stdio: 'ignore',
+      });
   if (name.startsWith('hub via node, compiled')) {
-    return () => spawn(process.execPath, ['dist/hub/src/cli/index.js', 'hub'], { env, stdio: 'ignore' });
+    return () =>
+      spawn(process.execPath, [...HUB_NODE_FLAGS, 'dist/hub/src/cli/index.js', 'hub'], {
+        env: { ...env, ...HUB_ENV },
+        stdio: 'ignore',
+      });
   }
   const dir = env.TT_DATA_DIR!;
   // Run as the bench's own user: mosquitto started as root drops to "mosquitto", which cannot

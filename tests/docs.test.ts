@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { FieldType } from 'influx';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA } from '../hub/src/influx/schema.ts';
+import { HUB_ENV, HUB_NODE_FLAGS } from '../hub/src/runtime.ts';
 
 // The repository stands alone and its docs say what the code does: held by tests, so they cannot
 // drift apart again.
@@ -55,6 +56,26 @@ describe('README and CI agree', () => {
     const list = /need these Debian packages:([\s\S]*?)`bash \.ci\/run`/.exec(section)![1]!;
     const named = [...list.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!).sort();
     expect(named).toEqual(ci);
+  });
+});
+
+describe('how the hub is started', () => {
+  it('passes the same Node flags and environment everywhere it is started', () => {
+    const start = JSON.parse(read('package.json')).scripts.start as string;
+    const docker = read('Dockerfile');
+    const unit = read('docs/operations.md')
+      .split('/etc/systemd/system/thanthien.service')[1]!
+      .split('```')[0]!;
+    for (const flag of HUB_NODE_FLAGS) {
+      expect(start, 'npm start').toContain(flag);
+      expect(docker, 'Dockerfile CMD').toContain(`"${flag}"`);
+      expect(unit, 'systemd unit').toContain(flag);
+    }
+    for (const [name, value] of Object.entries(HUB_ENV)) {
+      expect(start, 'npm start').toContain(`${name}=${value}`);
+      expect(docker, 'Dockerfile ENV').toContain(`${name}=${value}`);
+      expect(unit, 'systemd unit').toContain(`Environment=${name}=${value}`);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
+import { HUB_ENV, HUB_NODE_FLAGS } from '../../hub/src/runtime.ts';
 import { freePort } from './net.ts';
 
 /** The hub as its own process (`thanthien hub`), for tests that kill it with SIGKILL. */
@@ -43,8 +44,8 @@ export function hubProcess(env: Record<string, string>, probe: { id: string; sec
     });
   return {
     start: async () => {
-      child = spawn(process.execPath, [resolve('hub/src/cli/index.ts'), 'hub'], {
-        env: { ...process.env, TT_LOG_LEVEL: 'warn', ...env },
+      child = spawn(process.execPath, [...HUB_NODE_FLAGS, resolve('hub/src/cli/index.ts'), 'hub'], {
+        env: { ...process.env, ...HUB_ENV, TT_LOG_LEVEL: 'warn', ...env },
         stdio: 'ignore',
       });
       const deadline = Date.now() + 30_000;

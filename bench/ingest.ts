@@ -11,18 +11,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
+import { BOXES, publishLoad, T0 } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
-const BOXES = 20;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const T0 = Date.UTC(2026, 10, 16, 1, 0); // Monday 08:00 in Hà Nội
 
 export type IngestResult = {
   events: number;
@@ -127,34 +126,15 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
         })();
       }
     };
-    // At a steady rate each box publishes its share on a schedule; otherwise as fast as it can.
-    const due = (seq: number) => (options.ratePerS ? t0 + (seq * BOXES * 1000) / options.ratePerS : 0);
-    await Promise.all(
-      clients.map(async (client: MqttClient, i) => {
-        const window: Promise<unknown>[] = [];
-        for (let seq = 0; seq < perBox; seq++) {
-          const wait = due(seq) - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          window.push(
-            client
-              .publishAsync(
-                `thanthien/v1/${site}/dev/${boxes[i]!.id}/evt/rating`,
-                JSON.stringify({
-                  boot: 'bench001',
-                  seq,
-                  score: 1 + (seq % 4),
-                  scale: 4,
-                  ts: new Date(T0 + seq * 1000 + i).toISOString(),
-                }),
-                { qos: 1 },
-              )
-              .then(onPuback),
-          );
-          if (window.length >= inflight) await window.shift();
-        }
-        await Promise.all(window);
-      }),
-    );
+    await publishLoad({
+      site,
+      clients,
+      ids: boxes.map((b) => b.id),
+      perBox,
+      inflight,
+      ratePerS: options.ratePerS,
+      onPuback,
+    });
     const total = perBox * BOXES;
     await outage;
     // After an outage, a hub that lost points would never reach the total: stop waiting when the

@@ -18,11 +18,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { type Influxd, startInfluxd } from '../tests/helpers/influxd.ts';
 import { freePort } from '../tests/helpers/net.ts';
+import { BOXES, publishLoad, T0 } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
-const BOXES = 20;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const T0 = Date.UTC(2026, 10, 16, 1, 0); // Monday 08:00 in Hà Nội, as bench/ingest.ts
 const STALL_MS = 10_000;
 const PROBE = 'btn-probe';
 
@@ -315,30 +314,14 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
       if (++published === Math.floor(total / 2) && options.outageS)
         outage = influxOutage(influxd, options.outageS);
     };
-    await Promise.all(
-      clients.slice(0, BOXES).map(async (client, i) => {
-        const window: Promise<unknown>[] = [];
-        for (let seq = 0; seq < perBox; seq++) {
-          window.push(
-            client
-              .publishAsync(
-                `thanthien/v1/${site}/dev/${boxes[i]!.id}/evt/rating`,
-                JSON.stringify({
-                  boot: 'bench001',
-                  seq,
-                  score: 1 + (seq % 4),
-                  scale: 4,
-                  ts: new Date(T0 + seq * 1000 + i).toISOString(),
-                }),
-                { qos: 1 },
-              )
-              .then(onPuback),
-          );
-          if (window.length >= 20) await window.shift();
-        }
-        await Promise.all(window);
-      }),
-    );
+    await publishLoad({
+      site,
+      clients: clients.slice(0, BOXES),
+      ids: boxes.slice(0, BOXES).map((b) => b.id),
+      perBox,
+      inflight: Number(process.env.BENCH_INFLIGHT ?? 20),
+      onPuback,
+    });
     // InfluxDB's count means nothing while it is down; wait for it to be back, then for the count
     // to reach the total or to stop growing.
     await outage;

@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from './version.ts';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 
+const PORT_EXPECTED = { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' };
+
 /** What each variable must be, in the words a technician reads when it is not. */
 const EXPECTED: Record<string, { vi: string; en: string }> = {
   TT_INFLUX_URL: {
@@ -16,9 +18,9 @@ const EXPECTED: Record<string, { vi: string; en: string }> = {
     vi: 'phải là địa chỉ IP hoặc tên máy, ví dụ 0.0.0.0',
     en: 'must be an IP address or a host name, e.g. 0.0.0.0',
   },
-  TT_MQTT_PORT: { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' },
-  TT_HTTP_PORT: { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' },
-  TT_MQTT_TLS_PORT: { vi: 'phải là số cổng 0–65535', en: 'must be a port number 0–65535' },
+  TT_MQTT_PORT: PORT_EXPECTED,
+  TT_HTTP_PORT: PORT_EXPECTED,
+  TT_MQTT_TLS_PORT: PORT_EXPECTED,
   TT_LOG_LEVEL: {
     vi: 'phải là fatal, error, warn, info, debug, trace hoặc silent',
     en: 'must be fatal, error, warn, info, debug, trace or silent',

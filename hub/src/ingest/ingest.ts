@@ -46,8 +46,9 @@ export type IngestDeps = {
 type Received = { device: DeviceRecord; receivedAt: Date; topic: string; payload: Uint8Array };
 
 /**
- * What the hub does with a message a device published on its own topics. It runs before the
- * broker sends the PUBACK, so when `accept` returns the message is durable (docs/protocol.md, delivery).
+ * What the hub does with a message a device published on its own topics, inside a transaction of
+ * the group commit; the broker sends the PUBACK only once that is committed (docs/protocol.md,
+ * delivery).
  * Input a device got wrong is rejected with a reason and still acknowledged, so a device never
  * loops on a poison message; only a failure of the store itself throws (and withholds the PUBACK).
  */

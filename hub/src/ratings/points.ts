@@ -1,4 +1,4 @@
-import { classifyRating, type RatingEvent, type RatingReasonEvent } from '../../../protocol/index.ts';
+import type { RatingEvent, RatingReasonEvent } from '../../../protocol/index.ts';
 import type { Point } from '../ingest/index.ts';
 
 /** Where a press happened and who was on duty: the tags every rating point carries. */
@@ -8,11 +8,12 @@ export type Attribution = { site: string; desk: string; device: string; officer:
 export function ratingPoint(
   at: Attribution,
   rating: RatingEvent,
+  grade: { satisfied: boolean; unsatisfied: boolean },
   misuse: readonly string[],
   timeMs: number,
 ): Point {
   const { score, scale, seq, boot } = rating;
-  const { satisfied, unsatisfied } = classifyRating(rating);
+  const { satisfied, unsatisfied } = grade;
   return {
     measurement: 'rating',
     tags: { ...at, misuse: String(misuse.length > 0) },

@@ -78,12 +78,12 @@ export class Ratings {
       score: body.score,
       scale: body.scale,
     };
-    const { misuse, unsatisfied } = this.#record(counted);
-    this.#deps.outbox.add(ratingPoint(at, body, misuse, counted.timeMs));
+    const { misuse, satisfied, unsatisfied } = this.#record(counted);
+    this.#deps.outbox.add(ratingPoint(at, body, { satisfied, unsatisfied }, misuse, counted.timeMs));
     if (misuse.length > 0) return;
     this.#deps.onCounted(
       { ...counted, unsatisfied },
-      this.window(counted.desk, counted.timeMs - this.#deps.windowMs, counted.timeMs),
+      this.#window(counted.desk, counted.timeMs - this.#deps.windowMs, counted.timeMs),
     );
   }
 
@@ -133,7 +133,7 @@ export class Ratings {
   }
 
   /** Counted ratings and unsatisfied ones of a desk in [from, to]: the window of share alerts. */
-  window(desk: string, fromMs: number, toMs: number): RatingWindow {
+  #window(desk: string, fromMs: number, toMs: number): RatingWindow {
     const row = statement(
       this.#db,
       `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings

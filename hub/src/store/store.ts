@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { HubError } from '../errors.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { statement } from './statements.ts';
 
 export type Store = DatabaseSync;
 
@@ -38,25 +39,28 @@ function migrate(db: DatabaseSync): void {
   }
 }
 
-/** Run `work` in one transaction: all of it is committed or none of it. */
+/**
+ * Run `work` in one transaction: all of it is committed or none of it. Inside a transaction
+ * already open (a group commit's batch), a savepoint of it: all of `work` or none of it. The
+ * control statements are prepared once: compiling them per message showed in the profile.
+ */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
-  // Inside a transaction already open (a group commit), a savepoint: all of `work` or none of it.
   const nested = db.isTransaction;
-  db.exec(nested ? 'SAVEPOINT nested' : 'BEGIN IMMEDIATE');
+  statement(db, nested ? 'SAVEPOINT nested' : 'BEGIN IMMEDIATE').run();
   try {
     const result = work();
-    db.exec(nested ? 'RELEASE nested' : 'COMMIT');
+    statement(db, nested ? 'RELEASE nested' : 'COMMIT').run();
     return result;
   } catch (err) {
     if (nested) {
-      db.exec('ROLLBACK TO nested');
-      db.exec('RELEASE nested');
-    } else if (db.isTransaction) db.exec('ROLLBACK');
+      statement(db, 'ROLLBACK TO nested').run();
+      statement(db, 'RELEASE nested').run();
+    } else if (db.isTransaction) statement(db, 'ROLLBACK').run();
     throw err;
   }
 }
 
 /** Changes whenever another connection (e.g. the CLI) commits to the store. */
 export function dataVersion(db: DatabaseSync): number {
-  return Number((db.prepare('PRAGMA data_version').get() as { data_version: number }).data_version);
+  return Number((statement(db, 'PRAGMA data_version').get() as { data_version: number }).data_version);
 }

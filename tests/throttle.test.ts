@@ -24,4 +24,20 @@ describe('login throttle', () => {
     for (let i = 0; i < 40; i++) throttle.fail(['user:b']);
     expect(throttle.waitMs(['user:b'])).toBe(15 * 60_000);
   });
+
+  it('forgets failures after a quiet spell as long as the longest wait, for keys no success clears', () => {
+    let now = 0;
+    const throttle = new LoginThrottle({ now: () => now, freeFailures: 3, maxLockMs: 60_000 });
+    const address = ['ip:10.0.0.7'];
+    for (let i = 0; i < 3; i++) throttle.fail(address);
+    expect(throttle.waitMs(address)).toBe(1000);
+    // An hour of quiet: the next failure is a first failure again, not a long lock.
+    now += 3_600_000;
+    throttle.fail(address);
+    expect(throttle.waitMs(address)).toBe(0);
+    // Failures close together still add up.
+    throttle.fail(address);
+    throttle.fail(address);
+    expect(throttle.waitMs(address)).toBe(1000);
+  });
 });

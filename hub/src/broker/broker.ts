@@ -240,8 +240,9 @@ export class Broker {
         refuse(code, `authentication failed for "${username}": ${result.reason}`);
       },
       (err: Error) => {
+        // The hub's own fault, not a wrong secret: it must not count against the device.
         this.#deps.log.error({ err, client: client.id }, 'authentication error');
-        refuse(NOT_AUTHORIZED, 'authentication error');
+        answer(NOT_AUTHORIZED, 'authentication error');
       },
     );
   }

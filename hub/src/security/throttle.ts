@@ -1,9 +1,11 @@
 /**
  * Login throttling: after `freeFailures` failures for a key (a user name, an address), each new
- * attempt must wait twice as long as the last, up to `maxLockMs`. A success clears the key.
+ * attempt must wait twice as long as the last, up to `maxLockMs`. A success clears the key, and so
+ * does a quiet spell as long as the longest wait: a key no success ever clears (an office's shared
+ * address) must not stay one failure from a long lock for good.
  */
 export class LoginThrottle {
-  readonly #failures = new Map<string, { count: number; lockedUntil: number }>();
+  readonly #failures = new Map<string, { count: number; lockedUntil: number; lastAt: number }>();
   readonly #now: () => number;
   readonly #freeFailures: number;
   readonly #maxLockMs: number;
@@ -23,11 +25,15 @@ export class LoginThrottle {
   fail(keys: readonly string[]): void {
     // Guessing with ever new names must not grow the map without bound.
     if (this.#failures.size > 10_000) this.#forgetExpired();
+    const now = this.#now();
     for (const key of keys) {
-      const entry = this.#failures.get(key) ?? { count: 0, lockedUntil: 0 };
+      const known = this.#failures.get(key);
+      const entry =
+        known && now - known.lastAt < this.#maxLockMs ? known : { count: 0, lockedUntil: 0, lastAt: now };
       entry.count += 1;
+      entry.lastAt = now;
       const over = entry.count - this.#freeFailures;
-      if (over >= 0) entry.lockedUntil = this.#now() + Math.min(this.#maxLockMs, 1000 * 2 ** over);
+      if (over >= 0) entry.lockedUntil = now + Math.min(this.#maxLockMs, 1000 * 2 ** over);
       this.#failures.set(key, entry);
     }
   }

@@ -7,7 +7,7 @@ export const BOXES = 20;
 /** Monday 16/11/2026 08:00 in Hà Nội: inside office hours, so every rating counts. */
 export const T0 = Date.UTC(2026, 10, 16, 1, 0);
 
-export type Load = {
+type Load = {
   site: string;
   /** One connected client per box, and the box ids, in the same order. */
   clients: readonly MqttClient[];
@@ -21,7 +21,7 @@ export type Load = {
 };
 
 /** Box i's rating number `seq`: its time is one second per seq, offset by the box. */
-export const ratingBody = (seq: number, box: number) =>
+const ratingBody = (seq: number, box: number) =>
   JSON.stringify({
     boot: 'bench001',
     seq,

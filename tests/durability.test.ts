@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceLink } from '../firmware/src/link/index.ts';
 import { type Commune20, startCommune20 } from './helpers/commune20.ts';
 import { until } from './helpers/hub.ts';
 import type { HubProcess } from './helpers/hub-process.ts';
@@ -11,13 +10,10 @@ import type { Influxd } from './helpers/influxd.ts';
 
 const DESKS = 20;
 const PER_DESK = 500;
-const T0 = Date.UTC(2026, 10, 16, 0, 30); // Monday 07:30 in Hà Nội
 
 let commune: Commune20;
 let hub: HubProcess;
 let influxd: Influxd;
-let env: Record<string, string>;
-let site: string;
 let devices: Commune20['devices'];
 let officerOf: Map<string, string>;
 let pointsPerDevice: Commune20['pointsPerDevice'];
@@ -25,7 +21,7 @@ let pointsPerDevice: Commune20['pointsPerDevice'];
 // A fresh commune for each test: store, influxd and hub.
 beforeEach(async () => {
   commune = await startCommune20(DESKS);
-  ({ hub, influxd, env, site, devices, officerOf, pointsPerDevice } = commune);
+  ({ hub, influxd, devices, officerOf, pointsPerDevice } = commune);
 }, 120_000);
 
 afterEach(async () => {
@@ -42,20 +38,7 @@ describe('nothing is lost', () => {
   ])(
     '10,000 ratings from 20 desks arrive exactly once, $when',
     async ({ kills }) => {
-      const boxes = devices.map(({ id, secret }, i) => {
-        // Each box's clock moves 1 s per reading: distinct times per box, so one point per rating.
-        let ticks = 0;
-        return new DeviceLink({
-          url: `mqtt://127.0.0.1:${env.TT_MQTT_PORT}`,
-          site,
-          id,
-          secret,
-          kind: 'rating-button',
-          fw: 'test',
-          reconnectPeriodMs: 100,
-          clock: () => new Date(T0 + i + 1000 * ticks++),
-        });
-      });
+      const boxes = commune.links();
       for (const box of boxes) box.start();
       let pressed = 0;
       const press = () => {

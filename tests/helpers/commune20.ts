@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { DeviceLink } from '../../firmware/src/link/index.ts';
 import { loadSiteConfig } from '../../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../../hub/src/devices/index.ts';
 import { storePath } from '../../hub/src/main.ts';
@@ -10,8 +11,12 @@ import { EXAMPLE_CONFIG } from './hub.ts';
 import { type HubProcess, hubEnv, hubProcess } from './hub-process.ts';
 import { type Influxd, startInfluxd } from './influxd.ts';
 
+const T0 = Date.UTC(2026, 10, 16, 0, 30); // Monday 07:30 in Hà Nội
+
 export type Commune20 = {
   dir: string;
+  /** A device link per rating box, each with its own clock from Monday 16/11/2026 07:30 on. */
+  links: (options?: { inflight?: number }) => DeviceLink[];
   site: string;
   env: Record<string, string>;
   influxd: Influxd;
@@ -60,18 +65,43 @@ export async function startCommune20(desks = 20): Promise<Commune20> {
     ).secret,
   };
   store.close();
-  const influxd = await startInfluxd();
-  const env = await hubEnv(configPath, dir, influxd.url);
-  const hub = hubProcess(env, probe);
-  await hub.start();
+  let influxd: Influxd | undefined;
+  let hub: HubProcess | undefined;
+  try {
+    influxd = await startInfluxd();
+    const env = await hubEnv(configPath, dir, influxd.url);
+    hub = hubProcess(env, probe);
+    await hub.start();
+    return commune({ dir, site: site.site.code, env, influxd, hub, devices, officerOf });
+  } catch (err) {
+    // A start that failed half way must not leave its hub, influxd or folder behind.
+    await hub?.stop();
+    await influxd?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function commune(parts: Omit<Commune20, 'pointsPerDevice' | 'links' | 'close'>): Commune20 {
+  const { dir, site, env, influxd, hub, devices } = parts;
   return {
-    dir,
-    site: site.site.code,
-    env,
-    influxd,
-    hub,
-    devices,
-    officerOf,
+    ...parts,
+    links: (options = {}) =>
+      devices.map(({ id, secret }, i) => {
+        // Each box's clock moves 1 s per reading: distinct times per box, so one point per rating.
+        let ticks = 0;
+        return new DeviceLink({
+          url: `mqtt://127.0.0.1:${env.TT_MQTT_PORT}`,
+          site,
+          id,
+          secret,
+          kind: 'rating-button',
+          fw: 'test',
+          reconnectPeriodMs: 100,
+          clock: () => new Date(T0 + i + 1000 * ticks++),
+          ...options,
+        });
+      }),
     pointsPerDevice: async () => {
       const rows = await influxd
         .query('SELECT COUNT("score") AS n FROM "rating" GROUP BY "device"')

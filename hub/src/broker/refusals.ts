@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 
 /** What the broker refuses before a client is a device it serves (health → `refused`). */
-export const REFUSAL_KINDS = [
+const REFUSAL_KINDS = [
   'oversized',
   'connect-timeout',
   'too-many-connections',

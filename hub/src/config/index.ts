@@ -13,6 +13,7 @@ export {
   DEFAULT_LABELS,
   type Desk,
   type Holiday,
+  isRealDate,
   type SiteConfig,
   WEEKDAYS,
   type Weekday,

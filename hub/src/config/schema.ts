@@ -37,7 +37,8 @@ const date = z.preprocess(
     .refine(isRealDate, { error: 'must be a real date YYYY-MM-DD' }),
 );
 
-function isRealDate(value: string): boolean {
+/** A calendar date that exists: 2026-02-28 yes, 2026-02-30 no (Date would roll it into March). */
+export function isRealDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);

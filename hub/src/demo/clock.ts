@@ -5,7 +5,7 @@ import { type Interval, nextDate, type OfficeCalendar, officeSessions } from '..
  * How much of a working day the demo shows around its office sessions: officials arrive before the
  * first session opens and leave after the last one ends. The lunch break between sessions is shown.
  */
-export const DEFAULT_MARGIN_MS = 20 * 60_000;
+const DEFAULT_MARGIN_MS = 20 * 60_000;
 
 /** A calendar with no office day in this long is not a calendar a demo can play. */
 const SEARCH_DAYS = 400;

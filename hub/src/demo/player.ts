@@ -5,7 +5,7 @@ import { type Interval, type OfficeCalendar, officeSessions } from '../presence/
 import { deskDay, isStaffed, seededRandom } from './office-day.ts';
 
 /** Citizens served per staffed desk per office hour, on average. */
-export const RATINGS_PER_DESK_PER_HOUR = 6;
+const RATINGS_PER_DESK_PER_HOUR = 6;
 /** A tick that comes late (a busy event loop, a jump to the next day) presses at most this much time's worth. */
 const MAX_STEP_MS = 5 * 60_000;
 

@@ -7,7 +7,7 @@ import type { HttpDeps } from './types.ts';
 
 const LEADERS = ['admin', 'leader'] as const;
 /** A page of alerts, each with its history: small enough for a Pi, enough for a screen. */
-export const ALERTS_PAGE = { default: 50, max: 200 } as const;
+const ALERTS_PAGE = { default: 50, max: 200 } as const;
 
 /** Ids and counts come as text in a URL; "12abc", "-1" and "1e3" are refused, not coerced. */
 const wholeNumber = z

@@ -1,18 +1,10 @@
 import { z } from 'zod';
-import { wallClock } from '../config/index.ts';
+import { isRealDate, wallClock } from '../config/index.ts';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const Instant = z.iso.datetime({ offset: true });
 
-/** A calendar date that exists: 2026-02-28 yes, 2026-02-30 no (Date would roll it into March). */
-export function isRealDate(value: string): boolean {
-  if (!DAY.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
 /** An ISO date-time with a time zone offset (or Z); zod also refuses impossible dates in it. */
-export const isInstant = (value: string): boolean => Instant.safeParse(value).success;
+const isInstant = (value: string): boolean => Instant.safeParse(value).success;
 
 /** A day in the site's time zone, YYYY-MM-DD, as every route takes dates (docs/api.md). */
 export const SiteDate = z.string().refine(isRealDate, { error: 'api.siteDate' });

@@ -8,7 +8,7 @@ import { words } from './words.ts';
  * Every error the API answers, whoever raised it (docs/api.md): `message` in the language the
  * request asked for, `messages` in both, `field` when one field of the request is wrong.
  */
-export type ErrorAnswer = {
+type ErrorAnswer = {
   error: {
     code: string;
     message: string;
@@ -18,7 +18,7 @@ export type ErrorAnswer = {
   };
 };
 
-export function errorAnswer(err: HubError, lang: Lang): ErrorAnswer {
+function errorAnswer(err: HubError, lang: Lang): ErrorAnswer {
   return {
     error: {
       code: err.code,

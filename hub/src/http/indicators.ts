@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { localTime, startOfLocalDay } from '../config/index.ts';
+import { isRealDate, localTime, startOfLocalDay } from '../config/index.ts';
 import { nextDate } from '../presence/index.ts';
-import { isRealDate, SiteDateOrInstant, siteIso } from './dates.ts';
+import { SiteDateOrInstant, siteIso } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import { invalidField } from './invalid-request.ts';
 import { deskId, officerId } from './known-ids.ts';

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { vi as apiWords } from '../i18n/api.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import { hasMessage, type MessageKey } from '../i18n/index.ts';
 import { InvalidRequest } from './invalid-request.ts';
 import { aboutField, type Words, words } from './words.ts';
 
@@ -48,7 +47,7 @@ function sayIssue(issue: Issue, value: unknown): Words {
 
 /** Schemas of the API give their messages as catalogue keys, e.g. `{ error: 'api.siteDate' }`. */
 function ourKey(message: string): Said | undefined {
-  return Object.hasOwn(apiWords, message) ? { key: message as MessageKey } : undefined;
+  return message.startsWith('api.') && hasMessage(message) ? { key: message } : undefined;
 }
 
 function byCode(issue: Issue): Said {

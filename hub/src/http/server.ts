@@ -15,7 +15,7 @@ import type { HttpDeps } from './types.ts';
 export type { HealthSource, HttpDeps };
 
 /** Logins and alert comments are a few kilobytes at most; more is a mistake or an attack on a Pi. */
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 
 /**
  * The hub's HTTP API under /api/v1 (docs/api.md). Tests drive it with `inject()`. Every error,

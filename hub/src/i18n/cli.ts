@@ -15,7 +15,6 @@ export const vi = {
     'Mô phỏng: {online}/{devices} thiết bị trực tuyến, {events} sự kiện đã gửi, {acked} đã xác nhận, còn {left} s',
   'simulate.done': 'Xong: {events} sự kiện, {acked} đã được trạm xác nhận.',
   'hub.started': 'Trạm đã chạy: MQTT cổng {mqtt}, HTTP cổng {http}.',
-  usage: 'Cách dùng',
 } as const;
 
 export const en = {
@@ -34,5 +33,4 @@ export const en = {
     'Simulating: {online}/{devices} devices online, {events} events sent, {acked} acknowledged, {left} s left',
   'simulate.done': 'Done: {events} events, {acked} acknowledged by the hub.',
   'hub.started': 'Hub running: MQTT port {mqtt}, HTTP port {http}.',
-  usage: 'Usage',
 } as const satisfies Record<keyof typeof vi, string>;

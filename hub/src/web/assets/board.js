@@ -183,10 +183,13 @@ async function logIn(event) {
     $('login').reset();
     return connect();
   }
+  // A wrong password and a throttle have the board's own words; anything else, the hub's reason.
   $('login-error').textContent =
     response.status === 429
       ? t('board.throttled', { s: response.headers.get('retry-after') ?? '60' })
-      : t('board.loginFailed');
+      : response.status === 401
+        ? t('board.loginFailed')
+        : ((await response.json().catch(() => null))?.error?.messages?.[lang] ?? t('board.loginFailed'));
 }
 
 async function start() {

@@ -145,7 +145,7 @@ export async function startHub(
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
   try {
-    const ports = await bindPorts(settings);
+    const ports = await bindPorts(settings, config.mqtt_limits.connect_timeout_s * 1000);
     cleanups.push(() => ports.close());
     claim.describe({ http: ports.http.port, mqtt: ports.mqtt.port });
     const store = openStore(storePath(settings.dataDir));

@@ -33,7 +33,11 @@ type Wanted = { variable: string; port: number };
  * Bind the HTTP, MQTT and (when configured) MQTT-over-TLS ports, or none of them: a port that is
  * taken or an address that cannot be used is a coded error naming the variable to change.
  */
-export async function bindPorts(settings: Settings): Promise<HubPorts> {
+export async function bindPorts(
+  settings: Settings,
+  /** How long a TLS handshake may take: the broker's CONNECT timeout (mqtt_limits.connect_timeout_s). */
+  tlsHandshakeTimeoutMs: number,
+): Promise<HubPorts> {
   const bound: Array<HttpServer | TcpServer> = [];
   const close = () => Promise.all(bound.map(closeServer)).then(() => undefined);
   try {
@@ -62,6 +66,8 @@ export async function bindPorts(settings: Settings): Promise<HubPorts> {
       const tls = createTlsServer({
         cert: readPem(settings.tls.certPath, 'TT_MQTT_TLS_CERT'),
         key: readPem(settings.tls.keyPath, 'TT_MQTT_TLS_KEY'),
+        // Node waits 120 s by default: a half-open handshake must not hold a slot that long.
+        handshakeTimeout: tlsHandshakeTimeoutMs,
       });
       mqttTls = await waitingListener<TcpServer, SocketHandler>(tls, 'secureConnection', settings.host, {
         variable: 'TT_MQTT_TLS_PORT',

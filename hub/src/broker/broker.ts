@@ -5,11 +5,12 @@ import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } f
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { encode, hubStateTopic } from '../../../protocol/index.ts';
-import type { MqttLimits } from '../config/schema.ts';
+import type { MqttLimits } from '../config/index.ts';
 import type { DeviceAuthenticator } from '../devices/index.ts';
 import type { Ingest, Rejections } from '../ingest/index.ts';
 import { publishRefusal, subscribeRefusal } from './acl.ts';
 import { AuthThrottle } from './auth-throttle.ts';
+import { addressOf } from './connection-limits.ts';
 import { MqttGate } from './gate.ts';
 import { GuardedConnection } from './guarded-connection.ts';
 import { type RefusalKind, Refusals } from './refusals.ts';
@@ -311,7 +312,7 @@ export class Broker {
     tls.server.maxConnections = this.#deps.limits.max_connections;
     tls.server.on('drop', (peer) =>
       this.#refusals.record('too-many-connections', {
-        address: peer?.remoteAddress ?? 'unknown',
+        address: addressOf(peer?.remoteAddress),
         reason: 'TLS connections at max_connections',
       }),
     );

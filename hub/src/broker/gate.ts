@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { MqttLimits } from '../config/schema.ts';
+import type { MqttLimits } from '../config/index.ts';
 import { addressOf, ConnectionLimits } from './connection-limits.ts';
 import { GuardedConnection, type GuardRules } from './guarded-connection.ts';
 import type { Refusals } from './refusals.ts';

@@ -14,6 +14,7 @@ export {
   type Desk,
   type Holiday,
   isRealDate,
+  type MqttLimits,
   type SiteConfig,
   WEEKDAYS,
   type Weekday,

@@ -18,7 +18,11 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
-import { BOXES, publishLoad, T0 } from './load.ts';
+import { BOXES, influxOutage, latencyProbe, publishLoad, T0, waitStored } from './load.ts';
+
+/** Longer than the InfluxDB writer's longest backoff: a count still this long means points were lost. */
+const HUB_STALL_MS = 40_000;
+
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -85,29 +89,13 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
         (await influxd.query(`SELECT COUNT("score") AS n FROM "rating" ${where}`).catch(() => []))[0]?.n ?? 0,
       );
 
-    // Latency probe: one rating every 100 ms, timed until queryable.
-    const latencies: number[] = [];
-    let probing = true;
-    const probeLoop = (async () => {
-      for (let seq = 0; probing; seq++) {
-        const sent = performance.now();
-        await probe.publishAsync(
-          `thanthien/v1/${site}/dev/${probeBox.id}/evt/rating`,
-          JSON.stringify({
-            boot: 'probe001',
-            seq,
-            score: 4,
-            scale: 4,
-            ts: new Date(T0 + seq * 1000).toISOString(),
-          }),
-          { qos: 1 },
-        );
-        while ((await count(`WHERE "device" = '${probeBox.id}'`)) < seq + 1)
-          await new Promise((r) => setTimeout(r, 5));
-        latencies.push(performance.now() - sent);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    const probeRun = await latencyProbe({
+      client: probe,
+      site,
+      id: probeBox.id,
+      landed: async (timeMs) => (await count(`WHERE "device" = '${probeBox.id}' AND time = ${timeMs}ms`)) > 0,
+      giveUpMs: (options.outageS ?? 0) * 1000 + HUB_STALL_MS,
+    });
 
     let rssPeak = 0;
     const sampler = setInterval(() => {
@@ -118,13 +106,8 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     const perBox = Math.ceil(EVENTS / BOXES);
     let published = 0;
     const onPuback = () => {
-      if (++published === Math.floor((perBox * BOXES) / 2) && options.outageS) {
-        outage = (async () => {
-          await influxd.stop();
-          await new Promise((r) => setTimeout(r, options.outageS! * 1000));
-          await influxd.start();
-        })();
-      }
+      if (++published === Math.floor((perBox * BOXES) / 2) && options.outageS)
+        outage = influxOutage(influxd, options.outageS);
     };
     await publishLoad({
       site,
@@ -137,22 +120,21 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     });
     const total = perBox * BOXES;
     await outage;
-    // After an outage, a hub that lost points would never reach the total: stop waiting when the
-    // count has not grown for longer than the writer's longest backoff (30 s).
-    let [stored, grewAt] = [0, performance.now()];
-    while (stored < total && !(options.outageS && performance.now() - grewAt > 40_000)) {
-      const n = await count(`WHERE "device" != '${probeBox.id}'`);
-      if (n > stored) [stored, grewAt] = [n, performance.now()];
-      else await new Promise((r) => setTimeout(r, 50));
-    }
+    // A hub that lost points would never reach the total: stop waiting when the count has not
+    // grown for longer than the writer's longest backoff (30 s).
+    const { grewAt, atGrowth: cpuAtGrowth } = await waitStored(
+      () => count(`WHERE "device" != '${probeBox.id}'`),
+      total,
+      HUB_STALL_MS,
+      () => cpuSeconds(pid),
+    );
     const seconds = (grewAt - t0) / 1000;
-    const cores = (cpuSeconds(pid) - cpu0) / seconds;
-    probing = false;
-    await probeLoop;
+    const cores = (cpuAtGrowth - cpu0) / seconds;
+    const { latencies } = await probeRun.stop();
     clearInterval(sampler);
     // The hub's own reading of how long its event loop was held up, over the whole run.
     const loop = ((await hub.health()).event_loop ?? {}) as { p99_ms?: number; max_ms?: number };
-    stored = await count(`WHERE "device" != '${probeBox.id}'`);
+    const stored = await count(`WHERE "device" != '${probeBox.id}'`);
     await Promise.all([...clients, probe].map((c) => c.endAsync()));
     await hub.stop();
 

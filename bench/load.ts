@@ -48,3 +48,103 @@ export async function publishLoad(load: Load): Promise<void> {
     }),
   );
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 5 ms until true (→ true), `timeoutMs` passed or `cancelled()` (→ false). */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  cancelled = () => false,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && !cancelled()) {
+    if (await check()) return true;
+    await sleep(5);
+  }
+  return false;
+}
+
+/**
+ * The latency probe: one rating every 100 ms from its own box, timed from publish until `landed`
+ * finds it (each looked up by its own time, so a lost one does not stall the next), given up on
+ * after `giveUpMs` and counted lost. With `warmUpMs`, it first waits until one rating goes all the
+ * way through (a pipeline that subscribes after its CONNACK is not up when it accepts connections).
+ */
+export async function latencyProbe(probe: {
+  client: MqttClient;
+  site: string;
+  id: string;
+  landed: (timeMs: number) => Promise<boolean>;
+  giveUpMs: number;
+  warmUpMs?: number;
+}): Promise<{ stop: () => Promise<{ latencies: number[]; lost: number }> }> {
+  const topic = `thanthien/v1/${probe.site}/dev/${probe.id}/evt/rating`;
+  const timeOf = (seq: number) => T0 + seq * 1000;
+  const publish = (seq: number) =>
+    probe.client.publishAsync(
+      topic,
+      JSON.stringify({ boot: 'probe001', seq, score: 4, scale: 4, ts: new Date(timeOf(seq)).toISOString() }),
+      { qos: 1 },
+    );
+  if (probe.warmUpMs !== undefined) {
+    const deadline = performance.now() + probe.warmUpMs;
+    while (!(await publish(-1).then(() => waitFor(() => probe.landed(timeOf(-1)), 1000)))) {
+      if (performance.now() > deadline)
+        throw new Error(`no rating reached InfluxDB in ${probe.warmUpMs / 1000} s`);
+    }
+  }
+  const latencies: number[] = [];
+  let lost = 0;
+  let probing = true;
+  const loop = (async () => {
+    for (let seq = 0; probing; seq++) {
+      const sent = performance.now();
+      await publish(seq);
+      const landed = await waitFor(
+        () => probe.landed(timeOf(seq)),
+        probe.giveUpMs,
+        () => !probing,
+      );
+      if (landed) latencies.push(performance.now() - sent);
+      else if (probing) lost++; // not merely cut short by the end of the run
+      await sleep(100);
+    }
+  })();
+  return {
+    stop: async () => {
+      probing = false;
+      await loop;
+      return { latencies, lost };
+    },
+  };
+}
+
+/**
+ * Wait until `count()` reaches `total`, or has not grown for `stallMs` (points were lost); `onGrow`
+ * reads what belongs to the moment of the last growth (CPU time), so a stall adds nothing to it.
+ */
+export async function waitStored<T>(
+  count: () => Promise<number>,
+  total: number,
+  stallMs: number,
+  onGrow: () => T,
+): Promise<{ stored: number; grewAt: number; atGrowth: T }> {
+  let [stored, grewAt, atGrowth] = [0, performance.now(), onGrow()];
+  while (stored < total && performance.now() - grewAt < stallMs) {
+    const n = await count();
+    if (n > stored) [stored, grewAt, atGrowth] = [n, performance.now(), onGrow()];
+    else await sleep(50);
+  }
+  return { stored, grewAt, atGrowth };
+}
+
+/** InfluxDB stopped for `seconds`, then started again on the same port and data. */
+export async function influxOutage(
+  influxd: { stop: () => Promise<void>; start: () => Promise<void> },
+  seconds: number,
+): Promise<void> {
+  await influxd.stop();
+  await sleep(seconds * 1000);
+  await influxd.start();
+}

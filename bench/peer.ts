@@ -18,7 +18,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { type Influxd, startInfluxd } from '../tests/helpers/influxd.ts';
 import { freePort } from '../tests/helpers/net.ts';
-import { BOXES, publishLoad, T0 } from './load.ts';
+import { stopChild } from '../tests/helpers/process.ts';
+import { BOXES, influxOutage, latencyProbe, publishLoad, waitStored } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -44,17 +45,6 @@ export type PeerResult = {
   noderedErrors: Record<string, number>;
   mosquittoDropped: number;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  return new Promise((done) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
-}
 
 /** What a commune's IT person would write in the function node: one rating → one InfluxDB point. */
 function ratingToPoint(desks: Record<string, string>): string {
@@ -147,7 +137,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
   let mosquitto: ChildProcess | undefined;
   let nodered: ChildProcess | undefined;
   const clients: MqttClient[] = [];
-  let probing = true;
+  let probeRun: Awaited<ReturnType<typeof latencyProbe>> | undefined;
   let outage: Promise<void> = Promise.resolve();
   try {
     const config = loadSiteConfig(resolve('provisioning/site.example.yaml'));
@@ -255,47 +245,16 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
         (await influxd.query(`SELECT COUNT("score") AS n FROM "rating" WHERE ${where}`).catch(() => []))[0]
           ?.n ?? 0,
       );
-    const probeRating = (seq: number) =>
-      probe.publishAsync(
-        `thanthien/v1/${site}/dev/${probeBox.id}/evt/rating`,
-        JSON.stringify({
-          boot: 'probe001',
-          seq,
-          score: 4,
-          scale: 4,
-          ts: new Date(T0 + seq * 1000).toISOString(),
-        }),
-        { qos: 1 },
-      );
-    // Each probe point is looked up by its own time: a lost one must not stall those after it.
-    const probeLanded = async (seq: number) =>
-      (await count(`"device" = '${probeBox.id}' AND time = ${T0 + seq * 1000}ms`)) > 0;
-
-    // Up when a probe rating goes all the way through (the subscription is made after CONNACK).
-    const warmDeadline = Date.now() + 30_000;
-    while (!(await probeRating(-1).then(() => waitFor(() => probeLanded(-1), 1000)))) {
-      if (Date.now() > warmDeadline) throw new Error('no rating reached InfluxDB through Node-RED in 30 s');
-    }
-
-    // Latency probe: one rating every 100 ms, timed until queryable; given up on after the outage
-    // and 10 s more, as lost.
-    const latencies: number[] = [];
-    let probesLost = 0;
-    const giveUpMs = (options.outageS ?? 0) * 1000 + STALL_MS;
-    const probeLoop = (async () => {
-      for (let seq = 0; probing; seq++) {
-        const sent = performance.now();
-        await probeRating(seq);
-        const landed = await waitFor(
-          () => probeLanded(seq),
-          giveUpMs,
-          () => !probing,
-        );
-        if (landed) latencies.push(performance.now() - sent);
-        else if (probing) probesLost++; // not merely cut short by the end of the run
-        await sleep(100);
-      }
-    })();
+    probeRun = await latencyProbe({
+      client: probe,
+      site,
+      id: probeBox.id,
+      landed: async (timeMs) => (await count(`"device" = '${probeBox.id}' AND time = ${timeMs}ms`)) > 0,
+      // Given up on after the outage and 10 s more, as lost.
+      giveUpMs: (options.outageS ?? 0) * 1000 + STALL_MS,
+      // Node-RED subscribes after its CONNACK: up when a rating goes all the way through.
+      warmUpMs: 30_000,
+    });
 
     const peaks = { total: 0, mosquitto: 0, nodered: 0 };
     const sampler = setInterval(() => {
@@ -317,7 +276,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     await publishLoad({
       site,
       clients: clients.slice(0, BOXES),
-      ids: boxes.slice(0, BOXES).map((b) => b.id),
+      ids: boxes.map((b) => b.id),
       perBox,
       inflight: Number(process.env.BENCH_INFLIGHT ?? 20),
       onPuback,
@@ -326,22 +285,23 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     // to reach the total or to stop growing.
     await outage;
     const load = `"device" =~ /^btn-bench-/`;
-    let stored = 0;
-    let grewAt = performance.now();
-    while (stored < total && performance.now() - grewAt < STALL_MS) {
-      const n = await count(load);
-      if (n > stored) [stored, grewAt] = [n, performance.now()];
-      else await sleep(50);
-    }
+    const { grewAt, atGrowth } = await waitStored(
+      () => count(load),
+      total,
+      STALL_MS,
+      () => ({
+        mosquitto: cpuSeconds(pids.mosquitto),
+        nodered: cpuSeconds(pids.nodered),
+      }),
+    );
     const seconds = (grewAt - t0) / 1000;
     const cpu = {
-      mosquitto: (cpuSeconds(pids.mosquitto) - cpu0.mosquitto) / seconds,
-      nodered: (cpuSeconds(pids.nodered) - cpu0.nodered) / seconds,
+      mosquitto: (atGrowth.mosquitto - cpu0.mosquitto) / seconds,
+      nodered: (atGrowth.nodered - cpu0.nodered) / seconds,
     };
-    probing = false;
-    await probeLoop;
+    const { latencies, lost: probesLost } = await probeRun.stop();
     clearInterval(sampler);
-    stored = await count(load);
+    const stored = await count(load);
     return {
       events: total,
       eventsPerS: stored / seconds,
@@ -359,33 +319,12 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
       mosquittoDropped,
     };
   } finally {
-    probing = false;
+    await probeRun?.stop();
     await outage.catch(() => {}); // or it would start influxd again after we closed it
     for (const c of clients) c.end(true);
-    await stopProcess(nodered);
-    await stopProcess(mosquitto);
+    await stopChild(nodered);
+    await stopChild(mosquitto);
     await influxd.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** InfluxDB stopped for `seconds`, then started again on the same port and data. */
-async function influxOutage(influxd: Influxd, seconds: number): Promise<void> {
-  await influxd.stop();
-  await sleep(seconds * 1000);
-  await influxd.start();
-}
-
-/** Polls `check` every 5 ms until true (→ true), `timeoutMs` passed or `cancelled()` (→ false). */
-async function waitFor(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  cancelled = () => false,
-): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline && !cancelled()) {
-    if (await check()) return true;
-    await sleep(5);
-  }
-  return false;
 }

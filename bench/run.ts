@@ -54,7 +54,7 @@ console.log(
 // The peer a commune would otherwise build, under the same load, then both with InfluxDB stopped for
 // BENCH_OUTAGE_S in the middle of the run.
 const outageS = Number(process.env.BENCH_OUTAGE_S ?? 30);
-const peer = await benchPeer({});
+const peer = await benchPeer();
 const hubOutage = await benchIngest({ outageS });
 const peerOutage = await benchPeer({ outageS });
 const sideBySide = (hub: IngestResult, peer: PeerResult) => {
@@ -85,7 +85,7 @@ console.log(
   `\n## Hub vs Mosquitto + Node-RED + node-red-contrib-influxdb — ${new Date().toISOString().slice(0, 10)}`,
 );
 console.log(
-  `Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, 20 in flight per box, each side with its own influxd)\n`,
+  `Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, ${process.env.BENCH_INFLIGHT ?? 20} in flight per box, each side with its own influxd)\n`,
 );
 sideBySide(ingest, peer);
 console.log(`\n## The same with InfluxDB stopped for ${outageS} s in the middle of the run`);

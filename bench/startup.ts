@@ -15,6 +15,7 @@ import { storePath } from '../hub/src/main.ts';
 import { HUB_ENV, HUB_NODE_FLAGS } from '../hub/src/runtime.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { freePort } from '../tests/helpers/net.ts';
+import { stopChild } from '../tests/helpers/process.ts';
 import { rssMb } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -70,15 +71,6 @@ async function timeToAccept(
     if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
 }
 
 /** RSS of the process (and its children: npm start runs node under npm) with 50 idle clients. */
@@ -173,7 +165,7 @@ export async function benchStartup(): Promise<Record<string, { startMs: number; 
         if (name !== 'hub via npm start') {
           results[name]!.rss.push(await rssWith50(child, port, authenticated ? devices : undefined));
         }
-        await stopProcess(child);
+        await stopChild(child);
       }
     }
   } finally {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestStoredMs } from '../hub/src/demo/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
+import { stopChild } from './helpers/process.ts';
 
 // `npm run demo` as a newcomer runs it, at whatever hour the tests run: it must say what it does,
 // give an address a TV on the network can open, and show a working counter through the API —
@@ -35,14 +36,7 @@ function startDemo(): Demo {
   });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const stop = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-      // A demo that does not stop on SIGTERM within 20 s is a failure to see, not to wait for.
-      setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
-    });
+  const stop = () => stopChild(child, 20_000);
   return { child, output: () => output, stop };
 }
 

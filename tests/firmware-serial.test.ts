@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { placementOf } from '../hub/src/devices/index.ts';
 import type { DeviceKind } from '../protocol/index.ts';
 import { startTestHub, type TestHub, until } from './helpers/hub.ts';
-import { runProcess } from './helpers/process.ts';
+import { runProcess, stopChild } from './helpers/process.ts';
 import { openPty, type Pty } from './helpers/pty.ts';
 
 // The device programs as a technician starts them, on a real serial port: a pseudo-terminal from
@@ -131,14 +131,7 @@ function start(main: string, args: string[]): Program {
   const child = spawn(NODE, [main, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<void>((r) => child.once('close', () => r()));
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(killer);
-  });
+  cleanups.push(() => stopChild(child, 15_000));
   return { child, stderr: () => stderr };
 }
 

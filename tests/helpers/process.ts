@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -24,5 +24,18 @@ export function runProcess(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/**
+ * Stop a child: SIGTERM, then SIGKILL if it is still there after `graceMs` (a program that does
+ * not stop on SIGTERM is a failure to see, not to wait for). Resolves once it has exited.
+ */
+export function stopChild(child: ChildProcess | undefined, graceMs = 5_000): Promise<void> {
+  return new Promise((done) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
   });
 }

@@ -90,7 +90,7 @@ export class GuardedConnection extends Duplex {
 
   #take(chunk: Buffer): void {
     if (this.destroyed) return;
-    const refusal = this.#scanner.scan(chunk, (header) => this.#judge(header));
+    const refusal = this.#scanner.scan(chunk, this.#judge);
     if (refusal) {
       this.#refuse('oversized', refusal);
       return;
@@ -102,17 +102,17 @@ export class GuardedConnection extends Duplex {
     if (!this.push(chunk)) this.#inner.pause();
   }
 
-  #judge({ type, size }: FixedHeader): string | undefined {
-    const packet = `${PACKET_NAMES[type]} of ${size} bytes`;
+  // Called for every packet: bound once, and the words are made only for a refusal.
+  readonly #judge = ({ type, size }: FixedHeader): string | undefined => {
     if (this.#device === undefined) {
       // Counted over all packets: aedes queues what arrives behind a CONNECT until it is accepted.
       this.#bytesBeforeAuth += size;
       if (this.#bytesBeforeAuth <= this.#rules.maxBytesBeforeAuth) return undefined;
-      return `${packet} before authentication, over ${this.#rules.maxBytesBeforeAuth} bytes (max_connect_bytes)`;
+      return `${packetWords(type, size)} before authentication, over ${this.#rules.maxBytesBeforeAuth} bytes (max_connect_bytes)`;
     }
     if (size <= this.#rules.maxPacketBytes) return undefined;
-    return `${packet} from "${this.#device}", over ${this.#rules.maxPacketBytes} bytes (max_packet_bytes_device)`;
-  }
+    return `${packetWords(type, size)} from "${this.#device}", over ${this.#rules.maxPacketBytes} bytes (max_packet_bytes_device)`;
+  };
 
   #innerFailed(err: Error & { code?: string }): void {
     if (err.code === WS_MESSAGE_TOO_BIG) this.#refuse('oversized', 'WebSocket message over its maxPayload');
@@ -125,3 +125,5 @@ export class GuardedConnection extends Duplex {
     this.destroy();
   }
 }
+
+const packetWords = (type: number, size: number) => `${PACKET_NAMES[type]} of ${size} bytes`;

@@ -45,7 +45,7 @@ export async function demoCommand(): Promise<void> {
     startMs: demoStart(config, Date.now(), latestStoredMs(storePath(settings.dataDir))),
   });
   const now = () => clock.now();
-  const hub = await bootHub({ now, env });
+  const hub = await bootHub({ now, settings });
   const devices = await provisionSimulatedCommune(hub.devices, hub.config);
 
   console.log(

@@ -1,7 +1,7 @@
 import { both } from '../i18n/index.ts';
 import { createLogger } from '../log.ts';
 import { type Hub, startHub } from '../main.ts';
-import { loadSettings } from '../settings.ts';
+import { loadSettings, type Settings } from '../settings.ts';
 import { parentAtStart } from './parent.ts';
 
 /** How often a hub started by an npm script checks that npm is still there. */
@@ -14,8 +14,8 @@ export async function hubCommand(): Promise<void> {
 }
 
 /** Start the hub from the environment; `now` is its clock (the demo plays an office day on its own). */
-export async function bootHub(options: { now?: () => Date; env?: NodeJS.ProcessEnv } = {}): Promise<Hub> {
-  const settings = loadSettings(options.env ?? process.env);
+export async function bootHub(options: { now?: () => Date; settings?: Settings } = {}): Promise<Hub> {
+  const settings = options.settings ?? loadSettings(process.env);
   const hub = await startHub(settings, createLogger(settings.logLevel), options.now);
   console.error(both('hub.started', { mqtt: hub.mqttPort, http: hub.httpPort }));
   return hub;

@@ -16,7 +16,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
-import { type Influxd, startInfluxd } from '../tests/helpers/influxd.ts';
+import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { freePort } from '../tests/helpers/net.ts';
 import { stopChild } from '../tests/helpers/process.ts';
 import { BOXES, influxOutage, latencyProbe, publishLoad, waitStored } from './load.ts';

@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
-import { startTestHub, type TestHub } from './helpers/hub.ts';
+import { sessionCookies, startTestHub, type TestHub } from './helpers/hub.ts';
 
 // Alerts raised by ratings over real MQTT, handled by a leader through the API.
 
@@ -19,10 +19,7 @@ const rate = (score: number, time: string) =>
     JSON.stringify({ boot: 'alert001', seq: seq++, score, scale: 4, ts: `2026-11-18T${time}:00.000+07:00` }),
     { qos: 1 },
   );
-const session = async (name: string, password: string) => {
-  const res = await hub.http.inject({ method: 'POST', url: '/api/v1/session', payload: { name, password } });
-  return { tt_session: res.cookies.find((c) => c.name === 'tt_session')!.value };
-};
+const session = (name: string, password: string) => sessionCookies(hub, name, password);
 const api = (
   method: 'GET' | 'POST',
   url: string,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteIso } from '../hub/src/http/dates.ts';
 import { answerLanguage } from '../hub/src/http/language.ts';
-import { startTestHub, type TestHub } from './helpers/hub.ts';
+import { sessionCookies, startTestHub, type TestHub } from './helpers/hub.ts';
 
 // One error shape for every refusal of the HTTP API (docs/api.md), whoever raised it: our routes,
 // zod, or fastify itself; always in our own words, in the language the request asked for.
@@ -14,10 +14,7 @@ let operator: { tt_session: string };
 const LIBRARY_ENGLISH =
   /Invalid input|Invalid option|expected|received|Too (small|big)|content-type is set|Route /;
 
-const login = async (name: string, password: string) => {
-  const res = await hub.http.inject({ method: 'POST', url: '/api/v1/session', payload: { name, password } });
-  return { tt_session: res.cookies.find((c) => c.name === 'tt_session')!.value };
-};
+const login = (name: string, password: string) => sessionCookies(hub, name, password);
 
 beforeAll(async () => {
   hub = await startTestHub();

@@ -4,7 +4,7 @@ import { startOfLocalDay } from '../hub/src/config/index.ts';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { summarize, wilsonLowerBound } from '../hub/src/ratings/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
-import { startTestHub, type TestHub } from './helpers/hub.ts';
+import { sessionCookies, startTestHub, type TestHub } from './helpers/hub.ts';
 
 // Indicators with hand-computed expected values (docs/indicators.md has the formulas).
 
@@ -79,12 +79,7 @@ describe('GET /api/v1/indicators', () => {
     const site = hub.config.site.code;
     await hub.users.add({ name: 'chu-tich', role: 'leader', password: 'mat-khau-chu-tich-2026' });
     await hub.users.add({ name: 'ky-thuat', role: 'technician', password: 'mat-khau-ky-thuat-2026' });
-    const login = await hub.http.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { name: 'chu-tich', password: 'mat-khau-chu-tich-2026' },
-    });
-    cookies = { tt_session: login.cookies.find((c) => c.name === 'tt_session')!.value };
+    cookies = await sessionCookies(hub, 'chu-tich', 'mat-khau-chu-tich-2026');
     // Desk A: 3 of 3 satisfied. Desk B: 8 satisfied, 2 unsatisfied. One press on A at 18:00 (flagged).
     const presses: Array<[string, string, number]> = [
       ['btn-a', '09:00', 4],
@@ -226,12 +221,7 @@ describe('GET /api/v1/indicators', () => {
     expect((await hub.http.inject({ method: 'GET', url: `/api/v1/indicators?from=${DAY}` })).statusCode).toBe(
       401,
     );
-    const tech = await hub.http.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { name: 'ky-thuat', password: 'mat-khau-ky-thuat-2026' },
-    });
-    const techCookies = { tt_session: tech.cookies.find((c) => c.name === 'tt_session')!.value };
+    const techCookies = await sessionCookies(hub, 'ky-thuat', 'mat-khau-ky-thuat-2026');
     expect((await get(`from=${DAY}`, techCookies)).statusCode).toBe(403);
   });
 });

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHubError } from '../hub/src/errors.ts';
 import { SimPresenceSensor, SimRatingButton } from '../simulators/src/devices.ts';
 import { thanthien } from './helpers/cli.ts';
-import { EXAMPLE_CONFIG, provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import {
+  EXAMPLE_CONFIG,
+  provisionSim,
+  sessionCookies,
+  startTestHub,
+  type TestHub,
+  until,
+} from './helpers/hub.ts';
 import { hubProcess } from './helpers/hub-process.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -14,7 +21,7 @@ import { freePort } from './helpers/net.ts';
 // (and keep following the broker's own sessions).
 
 let hub: TestHub;
-let cookie: string;
+let cookies: { tt_session: string };
 let sensor: SimPresenceSensor;
 let button: SimRatingButton;
 let desk: string;
@@ -23,19 +30,14 @@ type Board = {
   desks: Array<{ id: string; state: string; sensors: Array<{ device: string; online: boolean }> }>;
 };
 const board = async (): Promise<Board> =>
-  (await hub.http.inject({ method: 'GET', url: '/api/v1/desks', headers: { cookie } })).json();
+  (await hub.http.inject({ method: 'GET', url: '/api/v1/desks', cookies })).json();
 const deskOnBoard = async () => (await board()).desks.find((d) => d.id === desk)!;
 
 beforeAll(async () => {
   hub = await startTestHub();
   desk = hub.config.desks[0]!.id;
   const { password } = await hub.users.add({ name: 'lanh-dao', role: 'leader' });
-  const login = await hub.http.inject({
-    method: 'POST',
-    url: '/api/v1/session',
-    payload: { name: 'lanh-dao', password },
-  });
-  cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  cookies = await sessionCookies(hub, 'lanh-dao', password);
   sensor = new SimPresenceSensor({
     ...(await provisionSim(hub, { id: 'pir-lock', kind: 'presence-sensor', desk })),
     present: true,

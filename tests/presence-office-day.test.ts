@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimPresenceSensor, SimRatingButton } from '../simulators/src/devices.ts';
-import { provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
 // A simulated office day over real MQTT: presence sensors from the simulator report to a real hub
 // whose clock the test moves through Monday 23/11/2026. The attendance and empty-desk alerts the
@@ -115,12 +115,7 @@ beforeAll(async () => {
   }
   button = new SimRatingButton({ ...(await link('btn-quay-1', 'rating-button', 'quay-1')), scale: 4 });
   await hub.users.add({ name: 'chu-tich', role: 'leader', password: 'mat-khau-lanh-dao-2026' });
-  const login = await hub.http.inject({
-    method: 'POST',
-    url: '/api/v1/session',
-    payload: { name: 'chu-tich', password: 'mat-khau-lanh-dao-2026' },
-  });
-  cookies = { tt_session: login.cookies.find((c) => c.name === 'tt_session')!.value };
+  cookies = await sessionCookies(hub, 'chu-tich', 'mat-khau-lanh-dao-2026');
 });
 
 afterAll(async () => {

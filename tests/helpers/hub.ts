@@ -6,6 +6,7 @@ import { placementOf } from '../../hub/src/devices/index.ts';
 import { createLogger } from '../../hub/src/log.ts';
 import { type Hub, startHub } from '../../hub/src/main.ts';
 import { loadSettings } from '../../hub/src/settings.ts';
+import { SESSION_COOKIE } from '../../hub/src/users/index.ts';
 
 export const EXAMPLE_CONFIG = resolve('provisioning/site.example.yaml');
 
@@ -61,6 +62,18 @@ export async function provisionSim(
 ) {
   const { secret } = await hub.devices.add(device, placementOf(hub.config));
   return { url: hub.url, site: hub.config.site.code, id: device.id, secret, fw: 'sim-1.0.0' };
+}
+
+/** Log in through the API as a page would: the session cookie, for `hub.http.inject({ cookies })`. */
+export async function sessionCookies(
+  hub: Pick<TestHub, 'http'>,
+  name: string,
+  password: string,
+): Promise<{ tt_session: string }> {
+  const res = await hub.http.inject({ method: 'POST', url: '/api/v1/session', payload: { name, password } });
+  const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error(`login of ${name} failed: ${res.statusCode} ${res.body}`);
+  return { tt_session: cookie.value };
 }
 
 /** Wait until `check` holds, polling; fails with `what` after `timeoutMs`. */

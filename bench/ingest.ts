@@ -11,7 +11,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import mqtt from 'mqtt';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { DeviceRegistry, placementOf } from '../hub/src/devices/index.ts';
 import { storePath } from '../hub/src/main.ts';
@@ -19,6 +18,7 @@ import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { BOXES, influxOutage, latencyProbe, publishLoad, T0, waitStored } from './load.ts';
+import { Publisher } from './publisher.ts';
 
 /** Longer than the InfluxDB writer's longest backoff: a count still this long means points were lost. */
 const HUB_STALL_MS = 40_000;
@@ -76,11 +76,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     await hub.start();
     const pid = hub.pid()!;
     const connect = (b: { id: string; secret: string }) =>
-      mqtt.connectAsync(`mqtt://127.0.0.1:${env.TT_MQTT_PORT}`, {
-        clientId: b.id,
-        username: b.id,
-        password: b.secret,
-      });
+      Publisher.open(Number(env.TT_MQTT_PORT), { clientId: b.id, username: b.id, password: b.secret });
     const clients = await Promise.all(boxes.map(connect));
     const probe = await connect(probeBox);
     const site = config.site.code;

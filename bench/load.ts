@@ -1,5 +1,3 @@
-import type { MqttClient } from 'mqtt';
-
 // The load every ingest bench puts on a broker: the same boxes, topics, ratings and pacing, so the
 // hub and its peer are measured under exactly the same publishers.
 
@@ -7,10 +5,15 @@ export const BOXES = 20;
 /** Monday 16/11/2026 08:00 in Hà Nội: inside office hours, so every rating counts. */
 export const T0 = Date.UTC(2026, 10, 16, 1, 0);
 
+/** A box's connection as the load uses it: mqtt.js or the bench's lean `Publisher`. */
+export type Publishes = {
+  publishAsync(topic: string, payload: string, options: { qos: 1 }): Promise<unknown>;
+};
+
 type Load = {
   site: string;
   /** One connected client per box, and the box ids, in the same order. */
-  clients: readonly MqttClient[];
+  clients: readonly Publishes[];
   ids: readonly string[];
   perBox: number;
   /** Ratings each box has waiting for their PUBACK. */
@@ -72,7 +75,7 @@ export async function waitFor(
  * way through (a pipeline that subscribes after its CONNACK is not up when it accepts connections).
  */
 export async function latencyProbe(probe: {
-  client: MqttClient;
+  client: Publishes;
   site: string;
   id: string;
   landed: (timeMs: number) => Promise<boolean>;

@@ -21,6 +21,7 @@ import { freePort } from '../tests/helpers/net.ts';
 import { stopChild } from '../tests/helpers/process.ts';
 import { BOXES, influxOutage, latencyProbe, publishLoad, waitStored } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
+import { Publisher } from './publisher.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const STALL_MS = 10_000;
@@ -136,7 +137,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
   const influxd = await startInfluxd();
   let mosquitto: ChildProcess | undefined;
   let nodered: ChildProcess | undefined;
-  const clients: MqttClient[] = [];
+  const clients: Array<MqttClient | Publisher> = [];
   let probeRun: Awaited<ReturnType<typeof latencyProbe>> | undefined;
   let outage: Promise<void> = Promise.resolve();
   try {
@@ -220,20 +221,19 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     });
     const pids = { mosquitto: mosquitto.pid!, nodered: nodered.pid! };
 
-    const connect = (b: { id: string; secret: string }) =>
-      mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
-        clientId: b.id,
-        username: b.id,
-        password: b.secret,
-      });
+    const login = (b: { id: string; secret: string }) => ({
+      clientId: b.id,
+      username: b.id,
+      password: b.secret,
+    });
+    const connect = (b: { id: string; secret: string }) => Publisher.open(mqttPort, login(b));
     const probeBox = boxes.pop()!;
-    clients.push(...(await Promise.all(boxes.map(connect))));
+    const boxClients = await Promise.all(boxes.map(connect));
+    clients.push(...boxClients);
     const probe = await connect(probeBox);
     clients.push(probe);
-    const monitor = await connect(noderedUser).then((c) => {
-      clients.push(c);
-      return c;
-    });
+    const monitor = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, login(noderedUser));
+    clients.push(monitor);
     let mosquittoDropped = 0;
     monitor.on('message', (_topic, payload) => {
       mosquittoDropped = Number(payload.toString());
@@ -275,7 +275,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     };
     await publishLoad({
       site,
-      clients: clients.slice(0, BOXES),
+      clients: boxClients,
       ids: boxes.map((b) => b.id),
       perBox,
       inflight: Number(process.env.BENCH_INFLIGHT ?? 20),
@@ -321,7 +321,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
   } finally {
     await probeRun?.stop();
     await outage.catch(() => {}); // or it would start influxd again after we closed it
-    for (const c of clients) c.end(true);
+    await Promise.all(clients.map((c) => c.endAsync()));
     await stopChild(nodered);
     await stopChild(mosquitto);
     await influxd.close();

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import { statement } from './statements.ts';
 import { transaction } from './store.ts';
+import { WalSync } from './wal-sync.ts';
 
 type Queued = { work: () => void; done: (err?: Error) => void };
 
@@ -14,27 +15,53 @@ const MAX_BATCH = 2_000;
 const MAX_BATCH_MS = 5;
 
 /**
- * Group commit: the messages that arrive together are written in one transaction and one fsync,
- * and each is answered (its PUBACK sent) only after the commit that holds it, so a PUBACK still
- * means durable (docs/protocol.md, delivery). Each message runs in its own savepoint: one that
- * fails is rolled back alone and answered with its error; a failed commit answers the whole batch
- * with the error, and no PUBACK of it is sent.
+ * Group commit: the messages that arrive together are written in one transaction, and each is
+ * answered (its PUBACK sent) only once that transaction is on disk, so a PUBACK still means
+ * durable (docs/protocol.md, delivery). A batch is first run as one unit of work; if a message in
+ * it fails, the batch is rolled back and run again with each message in a savepoint of its own, so
+ * only the ones that fail are answered with their error. A failed commit or sync answers the whole
+ * batch with the error, and no PUBACK of it is sent.
+ *
+ * Components that gather rows during a unit (the outbox's points) write them in `beforeCommit`,
+ * once per unit rather than once per message, and those that keep state beside the store drop it
+ * in `onRollback`.
  */
 export class GroupCommit {
   readonly #db: DatabaseSync;
   readonly #log: Logger;
+  readonly #wal: WalSync;
+  readonly #beforeCommit: Array<() => void> = [];
+  readonly #onRollback: Array<() => void> = [];
+  /** The last batch's sync: stopping waits for it. */
+  #lastSync: Promise<void> = Promise.resolve();
   #queue: Queued[] = [];
   #scheduled = false;
   #stopped = false;
-  /** Effects of the work now running, to happen once it is committed. */
+  /** Effects of the unit of work now running, to happen once it is committed; set while one runs. */
   #effects: Array<() => void> | undefined;
 
   constructor(db: DatabaseSync, log: Logger) {
     this.#db = db;
     this.#log = log;
+    this.#wal = new WalSync(db);
   }
 
-  /** Run `work` in the next batch; `done` is called after its commit, or with why it failed. */
+  /** `hook` runs at the end of every unit of work, inside its transaction: write what it gathered. */
+  beforeCommit(hook: () => void): void {
+    this.#beforeCommit.push(hook);
+  }
+
+  /** `hook` runs after a unit of work was rolled back: forget what it gathered or cached. */
+  onRollback(hook: () => void): void {
+    this.#onRollback.push(hook);
+  }
+
+  /** Whether a unit of work is running, whose `beforeCommit` hooks are still to come. */
+  get working(): boolean {
+    return this.#effects !== undefined;
+  }
+
+  /** Run `work` in the next batch; `done` is called once it is durable, or with why it failed. */
   submit(work: () => void, done: (err?: Error) => void): void {
     if (this.#stopped) {
       done(new Error('the store is closing'));
@@ -47,14 +74,21 @@ export class GroupCommit {
     setImmediate(() => this.flush());
   }
 
-  /** Run `work` in a transaction of its own now; inside the work of a batch, as part of it. */
+  /** Run `work` in a transaction of its own now; inside a unit of work, as part of it. */
   now<T>(work: () => T): T {
     if (this.#effects) return work();
     const effects: Array<() => void> = [];
     this.#effects = effects;
     let result: T;
     try {
-      result = transaction(this.#db, work);
+      result = transaction(this.#db, () => {
+        const value = work();
+        this.#endUnit();
+        return value;
+      });
+    } catch (err) {
+      this.#rolledBack();
+      throw err;
     } finally {
       this.#effects = undefined;
     }
@@ -72,43 +106,100 @@ export class GroupCommit {
   flush(): void {
     this.#scheduled = false;
     if (this.#queue.length === 0) return;
-    const effects: Array<() => void> = [];
-    const outcomes: Array<Error | undefined> = [];
-    const deadline = performance.now() + MAX_BATCH_MS;
+    let effects: Array<() => void> = [];
+    let outcomes: Array<Error | undefined> = [];
     let taken = 0;
-    this.#effects = effects;
+    // The log is synced after the commit, off the event loop (WalSync); the level is per
+    // connection and may change only between transactions, so every other commit stays FULL.
+    statement(this.#db, 'PRAGMA synchronous = NORMAL').run();
     try {
+      this.#effects = effects;
       statement(this.#db, 'BEGIN IMMEDIATE').run();
-      // At least one message per batch, so that a batch always moves the queue on.
-      do {
-        const { work } = this.#queue[taken++]!;
-        const kept = effects.length;
-        try {
-          transaction(this.#db, work); // a savepoint of the batch: this message alone
-          outcomes.push(undefined);
-        } catch (err) {
-          effects.length = kept;
-          outcomes.push(err as Error);
-        }
-      } while (taken < this.#queue.length && taken < MAX_BATCH && performance.now() < deadline);
+      let failed: boolean;
+      ({ taken, failed } = this.#runBatch());
+      if (!failed) {
+        this.#endUnit();
+        outcomes = new Array(taken).fill(undefined);
+      } else {
+        statement(this.#db, 'ROLLBACK').run();
+        this.#rolledBack();
+        effects = [];
+        this.#effects = effects;
+        statement(this.#db, 'BEGIN IMMEDIATE').run();
+        outcomes = this.#queue.slice(0, taken).map(({ work }) => this.#inSavepoint(work, effects));
+      }
       statement(this.#db, 'COMMIT').run();
     } catch (err) {
       if (this.#db.isTransaction) statement(this.#db, 'ROLLBACK').run();
+      this.#rolledBack();
+      statement(this.#db, 'PRAGMA synchronous = FULL').run();
       this.#effects = undefined;
       const failed = this.#queue.splice(0, Math.max(taken, 1));
       this.#again();
       for (const { done } of failed) done(err as Error);
       return;
     }
+    statement(this.#db, 'PRAGMA synchronous = FULL').run();
     this.#effects = undefined;
     const batch = this.#queue.splice(0, taken);
     this.#again();
-    // The answers in a turn of their own: each PUBACK lets its client's next packets be read and
-    // parsed at once, and that work must not add to the hold this batch already made.
-    setImmediate(() => {
-      this.#run(effects);
-      for (const [i, { done }] of batch.entries()) done(outcomes[i]);
-    });
+    // Answered once the log is on disk: each PUBACK lets its client's next packets be read and
+    // parsed at once, and the next batch is taken in meanwhile.
+    this.#lastSync = this.#wal.durable().then(
+      () => {
+        this.#run(effects);
+        for (const [i, { done }] of batch.entries()) done(outcomes[i]);
+      },
+      (err: Error) => {
+        this.#log.error(
+          { err },
+          'the store could not sync a batch to disk; its messages are not acknowledged',
+        );
+        for (const { done } of batch) done(err);
+      },
+    );
+  }
+
+  /**
+   * Run queued messages as one unit until the batch is full or took long enough: how many it took
+   * and whether one failed. At least one message per batch, so a batch always moves the queue on.
+   */
+  #runBatch(): { taken: number; failed: boolean } {
+    const deadline = performance.now() + MAX_BATCH_MS;
+    let taken = 0;
+    do {
+      const { work } = this.#queue[taken++]!;
+      try {
+        work();
+      } catch {
+        return { taken, failed: true };
+      }
+    } while (taken < this.#queue.length && taken < MAX_BATCH && performance.now() < deadline);
+    return { taken, failed: false };
+  }
+
+  /** Run one message in a savepoint of the batch: all of it or, with its error, none of it. */
+  #inSavepoint(work: () => void, effects: Array<() => void>): Error | undefined {
+    const kept = effects.length;
+    try {
+      transaction(this.#db, () => {
+        work();
+        this.#endUnit();
+      });
+      return undefined;
+    } catch (err) {
+      effects.length = kept;
+      this.#rolledBack();
+      return err as Error;
+    }
+  }
+
+  #endUnit(): void {
+    for (const hook of this.#beforeCommit) hook();
+  }
+
+  #rolledBack(): void {
+    for (const hook of this.#onRollback) hook();
   }
 
   /** What did not fit in this batch goes in the next turn of the event loop. */
@@ -118,10 +209,11 @@ export class GroupCommit {
     setImmediate(() => this.flush());
   }
 
-  /** Commit what is queued, then refuse more: the broker has stopped taking messages. */
-  stop(): void {
+  /** Commit what is queued and answer it, then refuse more: the broker has stopped taking messages. */
+  async stop(): Promise<void> {
     while (this.#queue.length > 0) this.flush();
     this.#stopped = true;
+    await this.#lastSync;
   }
 
   #run(effects: Array<() => void>): void {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../hub/src/ingest/index.ts';
+import { createLogger } from '../hub/src/log.ts';
 import { HubMetrics } from '../hub/src/metrics/index.ts';
-import { openStore } from '../hub/src/store/index.ts';
+import { GroupCommit, openStore } from '../hub/src/store/index.ts';
+import { outboxPoints } from './helpers/outbox-points.ts';
 
 describe('hub measurement (docs/influxdb.md)', () => {
   it('queues backlog, event rate, RSS and refusals as a hub point', () => {
-    const outbox = new Outbox(openStore(':memory:'));
+    const db = openStore(':memory:');
+    const outbox = new Outbox(db, new GroupCommit(db, createLogger('silent')));
     let now = 1_000_000;
     let accepted = 0;
     const metrics = new HubMetrics({
@@ -20,7 +23,7 @@ describe('hub measurement (docs/influxdb.md)', () => {
     now += 60_000;
     metrics.sample();
     metrics.stop();
-    const [point] = outbox.oldest(10);
+    const [point] = outboxPoints(db);
     expect(point).toMatchObject({
       measurement: 'hub',
       tags: { site: 'xa-tan-lap' },

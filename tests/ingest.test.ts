@@ -6,6 +6,7 @@ import type { Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
 import { ingestStack } from './helpers/ingest-stack.ts';
+import { outboxPoints } from './helpers/outbox-points.ts';
 
 // Ingest against a real SQLite store: identity, outbox points, time rules, availability.
 
@@ -49,18 +50,16 @@ describe('events', () => {
       { family: 'evt', event: 'rating' },
       { boot: 'boot0001', seq: 0, score: 1, scale: 4, ts: '2026-11-23T08:59:58.250+07:00' },
     );
-    const [point] = rows<{ measurement: string; tags: string; fields: string; time_ms: number }>(
-      'SELECT * FROM outbox',
-    );
+    const [point] = outboxPoints(db);
     expect(point!.measurement).toBe('rating');
-    expect(JSON.parse(point!.tags)).toEqual({
+    expect(point!.tags).toEqual({
       site: SITE,
       desk: DESK.id,
       device: 'btn-1',
       officer: DESK.officer,
       misuse: 'false',
     });
-    expect(JSON.parse(point!.fields)).toEqual({
+    expect(point!.fields).toEqual({
       score: 1,
       scale: 4,
       satisfied: 0,
@@ -69,7 +68,7 @@ describe('events', () => {
       boot: 'boot0001',
       misuse_reason: '',
     });
-    expect(point!.time_ms).toBe(Date.parse('2026-11-23T01:59:58.250Z'));
+    expect(point!.timeMs).toBe(Date.parse('2026-11-23T01:59:58.250Z'));
   });
 
   it('stamps the receive time, 1 ms apart per device, when the device clock is not synchronised or far ahead', () => {
@@ -82,7 +81,7 @@ describe('events', () => {
       { family: 'evt', event: 'rating' },
       { boot: 'boot0001', seq: 2, score: 4, scale: 4, ts: '2026-11-23T09:00:59.000+07:00' },
     );
-    const times = rows<{ time_ms: number }>('SELECT time_ms FROM outbox ORDER BY id').map((r) => r.time_ms);
+    const times = outboxPoints(db).map((p) => p.timeMs);
     expect(times).toEqual([NOW.getTime(), NOW.getTime() + 1, Date.parse('2026-11-23T02:00:59.000Z')]);
     expect(ingest.stats().future_timestamps).toBe(1);
   });
@@ -105,8 +104,7 @@ describe('availability', () => {
     expect(devices.get('btn-1')!.online).toBe(true);
     send({ family: 'state' }, { online: false, boot: 'boot0002' });
     expect(devices.get('btn-1')!.online).toBe(false);
-    const points = rows<{ fields: string }>("SELECT fields FROM outbox WHERE measurement = 'device'");
-    expect(points.map((p) => JSON.parse(p.fields).online)).toEqual([1, 0]);
+    expect(outboxPoints(db, 'device').map((p) => p.fields.online)).toEqual([1, 0]);
   });
 
   it('refuses a birth whose kind differs from the registry', () => {

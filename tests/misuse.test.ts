@@ -6,6 +6,7 @@ import type { Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
 import { ingestStack } from './helpers/ingest-stack.ts';
+import { outboxPoints } from './helpers/outbox-points.ts';
 
 // Suspect presses are flagged, never dropped (docs/architecture.md): hand-made cases on a real store.
 
@@ -57,13 +58,7 @@ describe('rating flags', () => {
       deviceTopic(config.site.code, 'btn-1', { family: 'evt', event: 'rating' }),
       Buffer.from(JSON.stringify({ boot: 'flag0001', seq: seq++, score: 4, scale: 4, ts: `${local}+07:00` })),
     );
-  const flags = () =>
-    (
-      db.prepare("SELECT tags, fields FROM outbox WHERE measurement = 'rating' ORDER BY id").all() as Array<{
-        tags: string;
-        fields: string;
-      }>
-    ).map((row) => [JSON.parse(row.tags).misuse, JSON.parse(row.fields).misuse_reason]);
+  const flags = () => outboxPoints(db, 'rating').map((p) => [p.tags.misuse, p.fields.misuse_reason]);
 
   it('flags presses within the repeat interval of the last counted press, and keeps them all', () => {
     press('2026-11-23T09:00:00.000'); // counted

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceLink } from '../firmware/src/link/index.ts';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { outboxPoints } from './helpers/outbox-points.ts';
 
 // A box offline while 500 presses are made delivers all 500 when it comes back, in order.
 
@@ -43,11 +44,7 @@ describe('a box that was offline', () => {
     expect(box.queueLength).toBe(500);
     box.reconnect();
     await until(() => box.queueLength === 0, 'queue drained', 60_000);
-    const arrived = (
-      hub.store.prepare("SELECT fields FROM outbox WHERE measurement = 'rating' ORDER BY id").all() as Array<{
-        fields: string;
-      }>
-    ).map((row) => JSON.parse(row.fields).seq);
+    const arrived = outboxPoints(hub.store, 'rating').map((p) => p.fields.seq);
     expect(arrived).toEqual([...Array(500).keys()]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimPresenceSensor, SimRatingButton } from '../simulators/src/devices.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { outboxPoints } from './helpers/outbox-points.ts';
 
 // A simulated office day over real MQTT: presence sensors from the simulator report to a real hub
 // whose clock the test moves through Monday 23/11/2026. The attendance and empty-desk alerts the
@@ -220,14 +221,10 @@ describe('a simulated office day', () => {
   });
 
   it('writes every report as a presence point for InfluxDB, at the time the sensor saw it', () => {
-    const points = (
-      hub.store
-        .prepare("SELECT tags, fields, time_ms FROM outbox WHERE measurement = 'presence' ORDER BY time_ms")
-        .all() as Array<{ tags: string; fields: string; time_ms: number }>
-    ).filter((p) => JSON.parse(p.tags).device === 'pir-quay-2');
-    expect(
-      points.map((p) => [JSON.parse(p.tags).desk, JSON.parse(p.fields).present, Number(p.time_ms)]),
-    ).toEqual([
+    const points = outboxPoints(hub.store, 'presence')
+      .filter((p) => p.tags.device === 'pir-quay-2')
+      .sort((a, b) => a.timeMs - b.timeMs);
+    expect(points.map((p) => [p.tags.desk, p.fields.present, p.timeMs])).toEqual([
       ['quay-2', 0, local('07:00').getTime()],
       ['quay-2', 1, local('07:50').getTime()],
       ['quay-2', 1, local('10:30').getTime()], // its current state, after reconnecting

@@ -9,7 +9,7 @@ import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './conf
 import { Availability, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
-import { connect, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
+import { InfluxHttp, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
 import { EventLoopDelay, HubMetrics } from './metrics/index.ts';
 import { bindPorts } from './ports.ts';
@@ -60,9 +60,9 @@ export function buildEventDomains(deps: {
   const site = config.site.code;
   const devices = new DeviceRegistry(store, now);
   const availability = new Availability(devices);
-  const outbox = new Outbox(store);
-  const steps = new IngestSteps();
   const commits = new GroupCommit(store, log.child({ domain: 'store' }));
+  const outbox = new Outbox(store, commits);
+  const steps = new IngestSteps();
   const alerts = new Alerts(
     store,
     {
@@ -207,8 +207,7 @@ async function composeHub(
   const writer = influxTarget
     ? new InfluxWriter({
         outbox,
-        influx: connect(influxTarget),
-        database: influxTarget.database,
+        influx: new InfluxHttp(influxTarget),
         log: log.child({ domain: 'influx' }),
       })
     : undefined;

@@ -1,6 +1,4 @@
-import { InfluxDB } from 'influx';
 import { HubError } from '../errors.ts';
-import { SCHEMA } from './schema.ts';
 
 /** Where the hub writes: from TT_INFLUX_URL, e.g. http://user:pass@127.0.0.1:8086/thanthien. */
 export type InfluxTarget = { url: URL; database: string };
@@ -22,19 +20,59 @@ export function parseInfluxUrl(text: string): InfluxTarget {
   return { url, database };
 }
 
-export function connect(target: InfluxTarget): InfluxDB {
-  const { url, database } = target;
-  return new InfluxDB({
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 8086)),
-    protocol: url.protocol === 'https:' ? 'https' : 'http',
-    username: decodeURIComponent(url.username) || undefined,
-    password: decodeURIComponent(url.password) || undefined,
-    database,
-    schema: SCHEMA,
-    // Our own writer retries with backoff; the pool should fail fast and tell it.
-    pool: { maxRetries: 0, requestTimeout: 10_000 },
-  });
+/**
+ * What the hub says to InfluxDB 1.x over its HTTP API: create the database, write line protocol.
+ * Two requests need no client library; each write is one POST of up to a few thousand lines.
+ */
+export class InfluxHttp {
+  readonly #base: string;
+  readonly #database: string;
+  readonly #headers: Record<string, string>;
+
+  constructor(target: InfluxTarget) {
+    const { url, database } = target;
+    this.#base = `${url.protocol}//${url.host}`;
+    this.#database = database;
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    this.#headers = user
+      ? { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }
+      : {};
+  }
+
+  /** CREATE DATABASE is idempotent in InfluxDB 1.x. */
+  async createDatabase(): Promise<void> {
+    const q = `CREATE DATABASE "${this.#database.replace(/["\\]/g, '\\$&')}"`;
+    await this.#post(`/query?${new URLSearchParams({ q })}`, '');
+  }
+
+  /** Write points in line protocol with millisecond times. */
+  async write(lines: string): Promise<void> {
+    await this.#post(`/write?${new URLSearchParams({ db: this.#database, precision: 'ms' })}`, lines);
+  }
+
+  async #post(path: string, body: string): Promise<void> {
+    const answer = await fetch(`${this.#base}${path}`, {
+      method: 'POST',
+      headers: { ...this.#headers, 'content-type': 'text/plain; charset=utf-8' },
+      body,
+      // Our own writer retries with backoff; a request should fail fast and tell it.
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await answer.text();
+    if (!answer.ok) {
+      const error = (() => {
+        try {
+          return (JSON.parse(text) as { error?: string }).error;
+        } catch {
+          return undefined;
+        }
+      })();
+      throw new Error(
+        `InfluxDB answered ${answer.status}: ${error ?? (text.slice(0, 200) || answer.statusText)}`,
+      );
+    }
+  }
 }
 
 /** The URL without its password, for logs and health. */

@@ -1,2 +1,3 @@
-export { connect, type InfluxTarget, parseInfluxUrl, redact } from './connection.ts';
+export { InfluxHttp, type InfluxTarget, parseInfluxUrl, redact } from './connection.ts';
+export { toLine } from './line-protocol.ts';
 export { InfluxWriter, type WriterStatus } from './writer.ts';

@@ -1,12 +1,13 @@
-import { FieldType, type ISchemaOptions } from 'influx';
-
 // The measurements of docs/influxdb.md, with the type of every field, so that integers are written as
 // integers (`score=4i`) and a point the hub builds wrong fails loudly instead of landing as a float.
-const i = FieldType.INTEGER;
-const f = FieldType.FLOAT;
-const s = FieldType.STRING;
+export type FieldType = 'integer' | 'float' | 'string';
+export type MeasurementSchema = { measurement: string; tags: string[]; fields: Record<string, FieldType> };
 
-export const SCHEMA: ISchemaOptions[] = [
+const i = 'integer';
+const f = 'float';
+const s = 'string';
+
+export const SCHEMA: MeasurementSchema[] = [
   {
     measurement: 'rating',
     tags: ['site', 'desk', 'device', 'officer', 'misuse'],

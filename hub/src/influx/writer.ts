@@ -1,6 +1,6 @@
-import type { InfluxDB } from 'influx';
 import type { Logger } from 'pino';
 import type { Outbox } from '../ingest/index.ts';
+import type { InfluxHttp } from './connection.ts';
 
 export type WriterState = 'starting' | 'writing' | 'retrying' | 'stopped';
 
@@ -15,8 +15,7 @@ export type WriterStatus = {
 
 export type WriterOptions = {
   outbox: Outbox;
-  influx: InfluxDB;
-  database: string;
+  influx: InfluxHttp;
   log: Logger;
   /** docs/architecture.md: up to 1,000 points a batch (each a short hold of the event loop), every 250 ms. */
   batchSize?: number;
@@ -82,31 +81,23 @@ export class InfluxWriter {
 
   /** One batch; then the next at once if the outbox is still full, else after the interval. */
   async #drain(): Promise<void> {
-    const { outbox, influx, database, batchSize, intervalMs, log } = this.#o;
+    const { outbox, influx, batchSize, intervalMs, log } = this.#o;
     try {
       if (!this.#databaseReady) {
-        await influx.createDatabase(database); // CREATE DATABASE is idempotent in InfluxDB 1.x
+        await influx.createDatabase();
         this.#databaseReady = true;
       }
       const batch = outbox.oldest(batchSize);
-      if (batch.length > 0) {
-        await influx.writePoints(
-          batch.map((p) => ({
-            measurement: p.measurement,
-            tags: p.tags,
-            fields: p.fields,
-            timestamp: p.timeMs,
-          })),
-          { precision: 'ms' },
-        );
-        outbox.removeThrough(batch.at(-1)!.id);
-        this.#status.written += batch.length;
+      if (batch) {
+        await influx.write(batch.lines);
+        outbox.removeThrough(batch.throughId);
+        this.#status.written += batch.points;
         this.#status.last_write_at = this.#o.now().toISOString();
       }
       if (this.#status.failing_since) log.info({ backlog: outbox.backlog() }, 'InfluxDB writes resumed');
       Object.assign(this.#status, { state: 'writing', failing_since: null, last_error: null });
       this.#backoffMs = 0;
-      this.#schedule(batch.length === batchSize ? 0 : intervalMs);
+      this.#schedule(batch && batch.points >= batchSize ? 0 : intervalMs);
     } catch (err) {
       const message = (err as Error).message;
       if (/database not found/i.test(message)) this.#databaseReady = false;

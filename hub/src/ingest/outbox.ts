@@ -1,48 +1,85 @@
-import { type Store, statement } from '../store/index.ts';
+import { toLine } from '../influx/line-protocol.ts';
+import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import type { Point } from './points.ts';
 
-/** The queue of points for InfluxDB, in the hub's store (docs/architecture.md, store and forward). */
+/** Points read for InfluxDB: their lines, how many, and the last outbox row they came from. */
+export type OutboxBatch = { lines: string; points: number; throughId: number };
+
+/**
+ * The queue of points for InfluxDB, in the hub's store (docs/architecture.md, store and forward),
+ * as line protocol. The points of one unit of work (a group commit's batch) wait in memory until
+ * its end and are written as one row, inside its transaction: a point is durable exactly when
+ * the event that made it is.
+ */
 export class Outbox {
   readonly #db: Store;
+  readonly #commits: GroupCommit;
+  #pending: string[] = [];
 
-  constructor(db: Store) {
+  constructor(db: Store, commits: GroupCommit) {
     this.#db = db;
+    this.#commits = commits;
+    commits.beforeCommit(() => this.#writePending());
+    commits.onRollback(() => {
+      this.#pending = [];
+    });
   }
 
-  /** Call inside the transaction that records the event's identity. */
+  /** Inside a unit of work, with it; outside one, in a row of its own at once. */
   add(point: Point): void {
-    statement(this.#db, 'INSERT INTO outbox (measurement, tags, fields, time_ms) VALUES (?, ?, ?, ?)').run(
-      point.measurement,
-      JSON.stringify(point.tags),
-      JSON.stringify(point.fields),
-      point.timeMs,
-    );
+    const line = toLine(point);
+    if (this.#commits.working) this.#pending.push(line);
+    else this.#insert([line]);
   }
 
-  /** The oldest `limit` points, oldest first, each with its outbox id. */
-  oldest(limit: number): Array<Point & { id: number }> {
-    const rows = statement(this.#db, 'SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as Array<{
+  /** The oldest rows, oldest first, until they hold `limit` points (at least one row). */
+  oldest(limit: number): OutboxBatch | undefined {
+    const rows = statement(
+      this.#db,
+      'SELECT id, points, lines FROM outbox ORDER BY id',
+    ).iterate() as Iterator<{
       id: number;
-      measurement: string;
-      tags: string;
-      fields: string;
-      time_ms: number;
+      points: number;
+      lines: string;
     }>;
-    return rows.map((row) => ({
-      id: Number(row.id),
-      measurement: row.measurement,
-      tags: JSON.parse(row.tags),
-      fields: JSON.parse(row.fields),
-      timeMs: Number(row.time_ms),
-    }));
+    const lines: string[] = [];
+    let points = 0;
+    let throughId = 0;
+    try {
+      for (let row = rows.next(); !row.done && points < limit; row = rows.next()) {
+        lines.push(row.value.lines);
+        points += Number(row.value.points);
+        throughId = Number(row.value.id);
+      }
+    } finally {
+      rows.return?.();
+    }
+    return points === 0 ? undefined : { lines: lines.join('\n'), points, throughId };
   }
 
-  /** Drop every point up to and including `id`: InfluxDB acknowledged them (docs/architecture.md). */
+  /** Drop every row up to and including `id`: InfluxDB acknowledged them (docs/architecture.md). */
   removeThrough(id: number): void {
     statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id);
   }
 
+  /** Points waiting. */
   backlog(): number {
-    return Number((statement(this.#db, 'SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n);
+    return Number(
+      (statement(this.#db, 'SELECT COALESCE(SUM(points), 0) AS n FROM outbox').get() as { n: number }).n,
+    );
+  }
+
+  #writePending(): void {
+    if (this.#pending.length === 0) return;
+    const lines = this.#pending;
+    this.#pending = [];
+    this.#insert(lines);
+  }
+
+  #insert(lines: string[]): void {
+    statement(this.#db, 'INSERT INTO outbox (points, lines) VALUES (?, ?)').run(
+      lines.length,
+      lines.join('\n'),
+    );
   }
 }

@@ -1,8 +1,11 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { toLine } from '../influx/line-protocol.ts';
+
 /**
- * Schema of the hub's own durable state, one entry per version (PRAGMA user_version).
- * Never edit a shipped migration: add the next one.
+ * Schema of the hub's own durable state, one entry per version (PRAGMA user_version): SQL, or a
+ * function where rows must be rewritten. Never edit a shipped migration: add the next one.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = [
   `
   CREATE TABLE devices (
     id TEXT PRIMARY KEY,
@@ -125,4 +128,42 @@ export const MIGRATIONS: readonly string[] = [
   -- index on exactly that, instead of a scan over every rating in the time range
   CREATE INDEX ratings_counted_by_desk ON ratings (desk, time_ms, unsatisfied) WHERE misuse = '';
   `,
+  /**
+   * The outbox holds line protocol, the points of one transaction in one row: a row per point,
+   * its JSON taken apart again by the writer, was a fifth of the cost of a rating under load. The
+   * points waiting from before are rewritten in order, in rows of 1,000.
+   */
+  (db) => {
+    db.exec(`
+      ALTER TABLE outbox RENAME TO outbox_rows;
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        points INTEGER NOT NULL,
+        lines TEXT NOT NULL
+      );
+    `);
+    const insert = db.prepare('INSERT INTO outbox (points, lines) VALUES (?, ?)');
+    let lines: string[] = [];
+    const flush = () => {
+      if (lines.length > 0) insert.run(lines.length, lines.join('\n'));
+      lines = [];
+    };
+    const rows = db
+      .prepare('SELECT measurement, tags, fields, time_ms FROM outbox_rows ORDER BY id')
+      .iterate();
+    for (const row of rows as Iterable<{
+      measurement: string;
+      tags: string;
+      fields: string;
+      time_ms: number;
+    }>) {
+      const { measurement, tags, fields, time_ms } = row;
+      lines.push(
+        toLine({ measurement, tags: JSON.parse(tags), fields: JSON.parse(fields), timeMs: Number(time_ms) }),
+      );
+      if (lines.length === 1_000) flush();
+    }
+    flush();
+    db.exec('DROP TABLE outbox_rows');
+  },
 ];

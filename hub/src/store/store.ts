@@ -32,8 +32,10 @@ function migrate(db: DatabaseSync): void {
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
+    const migration = MIGRATIONS[version]!;
     transaction(db, () => {
-      db.exec(MIGRATIONS[version]!);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.exec(`PRAGMA user_version = ${version + 1}`);
     });
   }

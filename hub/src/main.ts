@@ -75,6 +75,7 @@ export function buildEventDomains(deps: {
   const presence = new Presence({
     site,
     db: store,
+    commits,
     outbox,
     steps,
     calendar: config,
@@ -90,6 +91,7 @@ export function buildEventDomains(deps: {
   const ratings = new Ratings({
     site,
     db: store,
+    commits,
     outbox,
     steps,
     isOfficeTime: (at) => isOfficeTime(config, at),

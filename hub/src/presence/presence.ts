@@ -4,7 +4,7 @@ import type { EventBus } from '../bus.ts';
 import type { Desk } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { IngestSteps, Outbox } from '../ingest/index.ts';
-import { type Store, statement } from '../store/index.ts';
+import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import type { OfficeCalendar } from './office-time.ts';
 import {
   attendanceOn,
@@ -18,6 +18,8 @@ import {
 export type PresenceDeps = {
   site: string;
   db: Store;
+  /** The store's group commit: what is cached beside the store is dropped when it rolls back. */
+  commits: GroupCommit;
   outbox: Outbox;
   steps: IngestSteps;
   calendar: OfficeCalendar;
@@ -53,9 +55,15 @@ export class Presence {
   readonly #deps: PresenceDeps;
   #timer: NodeJS.Timeout | undefined;
   #startedAtMs = 0;
+  /**
+   * Each desk's latest change, which answers `stateAt` for every rating pressed since: a query per
+   * rating showed under load. Forgotten when a transaction that may have added one rolls back.
+   */
+  readonly #latest = new Map<string, Change>();
 
   constructor(deps: PresenceDeps) {
     this.#deps = deps;
+    deps.commits.onRollback(() => this.#latest.clear());
   }
 
   start(): void {
@@ -89,7 +97,9 @@ export class Presence {
 
   /** A desk's state at a moment, e.g. when a rating was pressed. */
   stateAt(desk: string, atMs: number): DeskState {
-    // The last change up to atMs is all it takes: one indexed row on this per-rating path.
+    const latest = this.#latestChange(desk);
+    if (atMs >= latest.timeMs) return latest.state;
+    // Before the latest change (a queued press): the last change up to atMs, one indexed row.
     const last = statement(
       this.#deps.db,
       'SELECT state FROM presence_changes WHERE desk = ? AND time_ms <= ? ORDER BY time_ms DESC, id DESC LIMIT 1',
@@ -193,6 +203,25 @@ export class Presence {
       this.#deps.db,
       'INSERT INTO presence_changes (desk, device, time_ms, state, cause) VALUES (?, ?, ?, ?, ?)',
     ).run(desk, device, timeMs, state, cause);
+    // At the same time, the change stored last is the one that holds.
+    const latest = this.#latest.get(desk);
+    if (latest && timeMs >= latest.timeMs) this.#latest.set(desk, { timeMs, state });
+  }
+
+  #latestChange(desk: string): Change {
+    let latest = this.#latest.get(desk);
+    if (!latest) {
+      const row = statement(
+        this.#deps.db,
+        'SELECT time_ms, state FROM presence_changes WHERE desk = ? ORDER BY time_ms DESC, id DESC LIMIT 1',
+      ).get(desk) as { time_ms: number; state: DeskState } | undefined;
+      // A desk no sensor ever reported on is unknown at every time.
+      latest = row
+        ? { timeMs: Number(row.time_ms), state: row.state }
+        : { timeMs: -Infinity, state: 'unknown' };
+      this.#latest.set(desk, latest);
+    }
+    return latest;
   }
 
   /** The desk's changes in [fromMs, toMs], with the last one before as the state they start from. */

@@ -7,5 +7,5 @@ export {
   type RatingRecord,
   Ratings,
   type RatingsDeps,
-  type RatingWindow,
 } from './ratings.ts';
+export type { RatingWindow } from './window.ts';

@@ -1,10 +1,11 @@
 import { classifyRating } from '../../../protocol/index.ts';
 import type { Accepted, IngestSteps, Outbox } from '../ingest/index.ts';
 import type { DeskState } from '../presence/index.ts';
-import { type Store, statement } from '../store/index.ts';
+import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import { type Indicators, type RatingRow, rank, summarize } from './indicators.ts';
 import { type MisuseReason, misuseReasons } from './misuse.ts';
 import { type Attribution, ratingPoint, ratingReasonPoint } from './points.ts';
+import { CountedWindows, type RatingWindow } from './window.ts';
 
 export type RatingRecord = {
   device: string;
@@ -26,6 +27,8 @@ export type IndicatorReport = Indicators & {
 export type RatingsDeps = {
   site: string;
   db: Store;
+  /** The store's group commit: the repeat check's times are written once per batch through it. */
+  commits: GroupCommit;
   outbox: Outbox;
   steps: IngestSteps;
   isOfficeTime: (at: Date) => boolean;
@@ -40,8 +43,6 @@ export type RatingsDeps = {
   onCounted: (rating: RatingRecord & { unsatisfied: boolean }, window: RatingWindow) => void;
 };
 
-export type RatingWindow = { rated: number; unsatisfied: number };
-
 const OWNER = 'ratings';
 
 /**
@@ -51,10 +52,24 @@ const OWNER = 'ratings';
 export class Ratings {
   readonly #deps: RatingsDeps;
   readonly #db: Store;
+  readonly #windows: CountedWindows;
+  /**
+   * Each box's last counted press (undefined: none yet), read from the store once; the boxes
+   * whose time changed in the running transaction are written at its end, once each.
+   */
+  readonly #lastCounted = new Map<string, number | undefined>();
+  readonly #lastCountedChanged = new Set<string>();
 
   constructor(deps: RatingsDeps) {
     this.#deps = deps;
     this.#db = deps.db;
+    this.#windows = new CountedWindows(deps.db, deps.windowMs);
+    deps.commits.beforeCommit(() => this.#writeLastCounted());
+    deps.commits.onRollback(() => {
+      this.#windows.forget();
+      this.#lastCounted.clear();
+      this.#lastCountedChanged.clear();
+    });
   }
 
   start(): void {
@@ -81,10 +96,7 @@ export class Ratings {
     const { misuse, satisfied, unsatisfied } = this.#record(counted);
     this.#deps.outbox.add(ratingPoint(at, body, { satisfied, unsatisfied }, misuse, counted.timeMs));
     if (misuse.length > 0) return;
-    this.#deps.onCounted(
-      { ...counted, unsatisfied },
-      this.#window(counted.desk, counted.timeMs - this.#deps.windowMs, counted.timeMs),
-    );
+    this.#deps.onCounted({ ...counted, unsatisfied }, this.#windows.at(counted.desk, counted.timeMs));
   }
 
   #attribution(device: { id: string; desk: string | null }, time: Date): Attribution {
@@ -95,23 +107,19 @@ export class Ratings {
 
   /** Flag and keep one rating. A counted (unflagged) press restarts the repeat interval of its box. */
   #record(rating: RatingRecord): { misuse: MisuseReason[]; satisfied: boolean; unsatisfied: boolean } {
-    const last = statement(this.#db, 'SELECT time_ms FROM rating_last_counted WHERE device = ?').get(
-      rating.device,
-    ) as { time_ms: number } | undefined;
     const misuse = misuseReasons({
       timeMs: rating.timeMs,
-      lastCountedMs: last === undefined ? undefined : Number(last.time_ms),
+      lastCountedMs: this.#lastCountedOf(rating.device),
       repeatIntervalMs: this.#deps.repeatIntervalMs,
       officeTime: this.#deps.isOfficeTime(new Date(rating.timeMs)),
       deskState: this.#deps.deskState(rating.desk, rating.timeMs),
     });
-    if (misuse.length === 0) {
-      statement(this.#db, 'INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)').run(
-        rating.device,
-        rating.timeMs,
-      );
-    }
     const { satisfied, unsatisfied } = classifyRating(rating);
+    if (misuse.length === 0) {
+      this.#lastCounted.set(rating.device, rating.timeMs);
+      this.#lastCountedChanged.add(rating.device);
+      this.#windows.add(rating.desk, rating.timeMs, unsatisfied);
+    }
     statement(
       this.#db,
       `INSERT OR IGNORE INTO ratings (device, boot, seq, time_ms, desk, officer, score, scale, satisfied, unsatisfied, misuse)
@@ -132,14 +140,24 @@ export class Ratings {
     return { misuse, satisfied, unsatisfied };
   }
 
-  /** Counted ratings and unsatisfied ones of a desk in [from, to]: the window of share alerts. */
-  #window(desk: string, fromMs: number, toMs: number): RatingWindow {
-    const row = statement(
-      this.#db,
-      `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings
-         WHERE desk = ? AND misuse = '' AND time_ms >= ? AND time_ms <= ?`,
-    ).get(desk, fromMs, toMs) as { rated: number; unsatisfied: number };
-    return { rated: Number(row.rated), unsatisfied: Number(row.unsatisfied) };
+  #lastCountedOf(device: string): number | undefined {
+    if (!this.#lastCounted.has(device)) {
+      const row = statement(this.#db, 'SELECT time_ms FROM rating_last_counted WHERE device = ?').get(
+        device,
+      ) as { time_ms: number } | undefined;
+      this.#lastCounted.set(device, row === undefined ? undefined : Number(row.time_ms));
+    }
+    return this.#lastCounted.get(device);
+  }
+
+  #writeLastCounted(): void {
+    for (const device of this.#lastCountedChanged) {
+      statement(this.#db, 'INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)').run(
+        device,
+        this.#lastCounted.get(device)!,
+      );
+    }
+    this.#lastCountedChanged.clear();
   }
 
   /** Indicators for the commune, a desk or an official over [from, to), with the rankings. */

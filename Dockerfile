@@ -22,4 +22,4 @@ COPY provisioning ./provisioning
 VOLUME ["/data"]
 EXPOSE 1883 8883 8080 1880
 USER node
-CMD ["node", "--max-semi-space-size=4", "dist/hub/src/cli/index.js", "hub"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/hub/src/cli/index.js", "hub"]

@@ -55,20 +55,27 @@ export function wallClock(timezone: string, at: Date): WallClock {
  * localTime('Asia/Ho_Chi_Minh', new Date('2026-01-01T20:00:00Z')); // { date: '2026-01-02', weekday: 'fri', minutes: 180 }
  */
 export function localTime(timezone: string, at: Date): LocalTime {
-  // Every event asks this (office hours, the roster); a burst falls in one minute, and time zones
-  // offset by whole minutes, so the last minute's answer is kept.
+  // Every event asks this (office hours, the roster), and time zones offset by whole minutes: the
+  // answers of recent minutes are kept (a burst of queued presses spans a few).
   const minute = Math.floor(at.getTime() / 60_000);
-  const last = lastMinute.get(timezone);
-  if (last?.minute === minute) return last.local;
+  let minutes = knownMinutes.get(timezone);
+  if (!minutes) {
+    minutes = new Map();
+    knownMinutes.set(timezone, minutes);
+  }
+  const known = minutes.get(minute);
+  if (known) return known;
   const part = wallClock(timezone, at);
   const date = `${part.year}-${part.month}-${part.day}`;
   const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
   const local = Object.freeze({ date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) });
-  lastMinute.set(timezone, { minute, local });
+  if (minutes.size >= KNOWN_MINUTES) minutes.clear();
+  minutes.set(minute, local);
   return local;
 }
 
-const lastMinute = new Map<string, { minute: number; local: LocalTime }>();
+const KNOWN_MINUTES = 1_440;
+const knownMinutes = new Map<string, Map<number, LocalTime>>();
 
 /**
  * Whether a local date (YYYY-MM-DD, e.g. from `localTime`) is a public holiday of the site.
@@ -93,12 +100,29 @@ export function isOfficeTime(
   config: Pick<SiteConfig, 'site' | 'office_hours' | 'holidays'>,
   at: Date,
 ): boolean {
-  const local = localTime(config.site.timezone, at);
-  if (!config.office_hours.days.includes(local.weekday) || isHoliday(config, local.date)) return false;
-  return config.office_hours.sessions.some(
-    (s) => minutesOf(s.start) <= local.minutes && local.minutes < minutesOf(s.end),
-  );
+  // Asked at every press; office hours change by the minute at most.
+  const minute = Math.floor(at.getTime() / 60_000);
+  let minutes = officeMinutes.get(config);
+  if (!minutes) {
+    minutes = new Map();
+    officeMinutes.set(config, minutes);
+  }
+  let office = minutes.get(minute);
+  if (office === undefined) {
+    const local = localTime(config.site.timezone, at);
+    office =
+      config.office_hours.days.includes(local.weekday) &&
+      !isHoliday(config, local.date) &&
+      config.office_hours.sessions.some(
+        (s) => minutesOf(s.start) <= local.minutes && local.minutes < minutesOf(s.end),
+      );
+    if (minutes.size >= KNOWN_MINUTES) minutes.clear();
+    minutes.set(minute, office);
+  }
+  return office;
 }
+
+const officeMinutes = new WeakMap<object, Map<number, boolean>>();
 
 /**
  * The instant a local date (YYYY-MM-DD) begins in `timezone`.

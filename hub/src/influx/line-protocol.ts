@@ -7,9 +7,9 @@ const MEASUREMENTS = new Map(
 );
 
 // InfluxDB 1.x line protocol: commas, equals signs and spaces are escaped in tags and field keys,
-// backslashes and double quotes in string field values.
-const escapeKey = (text: string) => text.replace(/[,= ]/g, '\\$&');
-const quote = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
+// backslashes and double quotes in string field values. Most values have none: tested first.
+const escapeKey = (text: string) => (/[,= ]/.test(text) ? text.replace(/[,= ]/g, '\\$&') : text);
+const quote = (text: string) => `"${/["\\]/.test(text) ? text.replace(/["\\]/g, '\\$&') : text}"`;
 
 /**
  * A point as one line of InfluxDB's line protocol, at millisecond precision (docs/influxdb.md).
@@ -21,20 +21,25 @@ export function toLine(point: Point): string {
   const schema = MEASUREMENTS.get(point.measurement);
   if (!schema) throw new Error(`InfluxDB point: unknown measurement "${point.measurement}"`);
   let line = point.measurement;
-  for (const tag of Object.keys(point.tags)) {
-    if (!schema.tags.includes(tag))
-      throw new Error(`InfluxDB point: "${point.measurement}" has no tag "${tag}"`);
-  }
+  let tags = 0;
   for (const tag of schema.tags) {
     const value = point.tags[tag];
+    if (value === undefined) continue;
+    tags++;
     // InfluxDB refuses an empty tag value; an absent tag is how it stores "none".
-    if (value) line += `,${tag}=${escapeKey(value)}`;
+    if (value !== '') line += `,${tag}=${escapeKey(value)}`;
+  }
+  let given = 0;
+  for (const tag in point.tags) if (point.tags[tag] !== undefined) given++;
+  if (tags !== given) {
+    const unknown = Object.keys(point.tags).filter((tag) => !schema.tags.includes(tag));
+    throw new Error(`InfluxDB point: "${point.measurement}" has no tag "${unknown.join('", "')}"`);
   }
   let separator = ' ';
-  for (const [field, value] of Object.entries(point.fields)) {
+  for (const field in point.fields) {
     const type = schema.fields[field];
     if (!type) throw new Error(`InfluxDB point: "${point.measurement}" has no field "${field}"`);
-    line += `${separator}${field}=${fieldValue(point.measurement, field, type, value)}`;
+    line += `${separator}${field}=${fieldValue(point.measurement, field, type, point.fields[field]!)}`;
     separator = ',';
   }
   if (separator === ' ') throw new Error(`InfluxDB point: "${point.measurement}" has no fields`);

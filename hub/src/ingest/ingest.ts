@@ -26,6 +26,8 @@ const EVENT_SENDERS: Record<DeviceEvent['type'], DeviceKind> = {
 
 /** A `ts` more than this far in the future is replaced by the receive time (docs/protocol.md, time). */
 const FUTURE_TOLERANCE_MS = 60_000;
+/** The broker lets a device publish only on its own topics: a few per device. */
+const MAX_KNOWN_TOPICS = 10_000;
 
 export type IngestDeps = {
   site: string;
@@ -59,6 +61,8 @@ export class Ingest {
   #duplicates = 0;
   #accepted = 0;
   readonly #lastStamp = new Map<string, number>();
+  /** Topics already parsed: a device publishes on a handful, and parsing each again showed under load. */
+  readonly #topics = new Map<string, ReturnType<typeof parseDeviceTopic>>();
 
   constructor(deps: IngestDeps) {
     this.#deps = deps;
@@ -86,7 +90,7 @@ export class Ingest {
 
   /** Handle one message; what is wrong with it, if anything. */
   #handle(topic: string, payload: Uint8Array): { kind: 'topic' | 'payload'; reason: string } | undefined {
-    const parsedTopic = parseDeviceTopic(topic);
+    const parsedTopic = this.#parseTopic(topic);
     if (!parsedTopic.ok) return { kind: 'topic', reason: parsedTopic.reason };
     const device = this.#deps.devices.get(parsedTopic.value.device);
     if (!device) return { kind: 'topic', reason: `device "${parsedTopic.value.device}" is not registered` };
@@ -95,6 +99,16 @@ export class Ingest {
     const received: Received = { device, receivedAt: this.#now(), topic, payload };
     const reason = this.#handlers[message.value.family](received, message.value as never);
     return reason ? { kind: 'payload', reason } : undefined;
+  }
+
+  #parseTopic(topic: string): ReturnType<typeof parseDeviceTopic> {
+    let parsed = this.#topics.get(topic);
+    if (!parsed) {
+      parsed = parseDeviceTopic(topic);
+      if (this.#topics.size >= MAX_KNOWN_TOPICS) this.#topics.clear();
+      this.#topics.set(topic, parsed);
+    }
+    return parsed;
   }
 
   stats() {

@@ -214,6 +214,7 @@ export class GroupCommit {
     while (this.#queue.length > 0) this.flush();
     this.#stopped = true;
     await this.#lastSync;
+    this.#wal.close();
   }
 
   #run(effects: Array<() => void>): void {

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fdatasync, open } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 
 /**
@@ -11,6 +11,7 @@ import type { DatabaseSync } from 'node:sqlite';
  */
 export class WalSync {
   readonly #walPath: string | undefined;
+  #fd: number | undefined;
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
 
@@ -39,19 +40,24 @@ export class WalSync {
     return this.#next;
   }
 
-  async #sync(): Promise<void> {
-    if (!this.#walPath) return;
-    // Opened each time: SQLite may delete and recreate the log when the last connection closes.
-    const log = await open(this.#walPath, 'r').catch((err: NodeJS.ErrnoException) => {
-      // No log: the last connection closed, and closing checkpointed it into the synced database.
-      if (err.code === 'ENOENT') return undefined;
-      throw err;
+  #sync(): Promise<void> {
+    const path = this.#walPath;
+    if (!path) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const sync = (fd: number) => fdatasync(fd, (err) => (err ? reject(err) : resolve()));
+      if (this.#fd !== undefined) return sync(this.#fd);
+      // Kept open: the log is the same file for as long as the hub's connection is open.
+      open(path, 'r', (err, fd) => {
+        if (err) return reject(err);
+        this.#fd = fd;
+        sync(fd);
+      });
     });
-    if (!log) return;
-    try {
-      await log.datasync();
-    } finally {
-      await log.close();
-    }
+  }
+
+  /** Let go of the log; the store is closing. */
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
   }
 }

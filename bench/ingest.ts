@@ -17,7 +17,7 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
-import { BOXES, influxOutage, latencyProbe, publishLoad, T0, waitStored } from './load.ts';
+import { BOXES, influxOutage, latencyProbe, publishLoad, RATINGS, T0, waitStored } from './load.ts';
 import { Publisher } from './publisher.ts';
 
 /** Longer than the InfluxDB writer's longest backoff: a count still this long means points were lost. */
@@ -25,11 +25,11 @@ const HUB_STALL_MS = 40_000;
 
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-
 export type IngestResult = {
   events: number;
   eventsPerS: number;
+  /** Ratings/s from the first publish to the last PUBACK: durable in the hub's store. */
+  ackedPerS: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   hubRssPeakMb: number;
@@ -46,6 +46,8 @@ export type IngestOptions = {
   outageS?: number;
   /** Publish at this steady rate (ratings/s over all boxes) instead of as fast as PUBACKs allow. */
   ratePerS?: number;
+  /** How many ratings (default RATINGS). */
+  events?: number;
   /** Ratings each box has in flight, waiting for their PUBACK (default BENCH_INFLIGHT or 20). */
   inflight?: number;
 };
@@ -99,7 +101,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     }, 200);
     const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
-    const perBox = Math.ceil(EVENTS / BOXES);
+    const perBox = Math.ceil((options.events ?? RATINGS) / BOXES);
     let published = 0;
     const onPuback = () => {
       if (++published === Math.floor((perBox * BOXES) / 2) && options.outageS)
@@ -114,6 +116,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
       ratePerS: options.ratePerS,
       onPuback,
     });
+    const ackedS = (performance.now() - t0) / 1000;
     const total = perBox * BOXES;
     await outage;
     // A hub that lost points would never reach the total: stop waiting when the count has not
@@ -139,6 +142,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     return {
       events: total,
       eventsPerS: total / seconds,
+      ackedPerS: total / ackedS,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
       hubRssPeakMb: rssPeak,

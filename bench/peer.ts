@@ -19,11 +19,10 @@ import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { freePort } from '../tests/helpers/net.ts';
 import { stopChild } from '../tests/helpers/process.ts';
-import { BOXES, influxOutage, latencyProbe, publishLoad, waitStored } from './load.ts';
+import { BOXES, influxOutage, latencyProbe, publishLoad, RATINGS, waitStored } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 import { Publisher } from './publisher.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const STALL_MS = 10_000;
 const PROBE = 'btn-probe';
 
@@ -265,7 +264,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     }, 200);
     const cpu0 = { mosquitto: cpuSeconds(pids.mosquitto), nodered: cpuSeconds(pids.nodered) };
     const t0 = performance.now();
-    const perBox = Math.ceil(EVENTS / BOXES);
+    const perBox = Math.ceil(RATINGS / BOXES);
     const total = perBox * BOXES;
     // The outage starts in the middle of the run: once half the ratings are PUBACKed.
     let published = 0;

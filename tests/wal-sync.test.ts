@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../hub/src/log.ts';
+import { GroupCommit, openStore, type Store } from '../hub/src/store/index.ts';
+
+// A group commit is answered only once its write-ahead log is synced to disk (store/wal-sync.ts):
+// the sync is held here to see that no answer leaves before it, and failed to see that none leaves.
+
+const syncs = vi.hoisted(() => ({
+  held: [] as Array<(err: Error | null) => void>,
+  hold: false,
+  fail: undefined as Error | undefined,
+  count: 0,
+}));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const fdatasync = (fd: number, callback: (err: Error | null) => void) => {
+    syncs.count++;
+    if (syncs.fail) return callback(syncs.fail);
+    if (syncs.hold) return void syncs.held.push(callback);
+    fs.fdatasync(fd, callback);
+  };
+  return { ...fs, default: { ...fs, fdatasync }, fdatasync };
+});
+
+let dir: string;
+let db: Store;
+let commits: GroupCommit;
+
+beforeEach(() => {
+  Object.assign(syncs, { held: [], hold: false, fail: undefined, count: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'tt-wal-sync-'));
+  db = openStore(join(dir, 'hub.sqlite'));
+  db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
+  commits = new GroupCommit(db, createLogger('silent'));
+});
+
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const submit = (v: number, answers: Array<[number, Error | undefined]>) =>
+  new Promise<void>((resolve) =>
+    commits.submit(
+      () => {
+        db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+      },
+      (err) => {
+        answers.push([v, err]);
+        resolve();
+      },
+    ),
+  );
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the sync of the log', () => {
+  it('answers a batch only after its log is synced, and shares one sync among the batches that wait', async () => {
+    syncs.hold = true;
+    const answers: Array<[number, Error | undefined]> = [];
+    const first = [submit(1, answers), submit(2, answers)];
+    await turn();
+    await turn();
+    // Committed (another connection could read it) but not yet on disk: nobody is answered.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 2 });
+    expect(answers).toEqual([]);
+    expect(syncs.held).toHaveLength(1);
+    const second = [submit(3, answers), submit(4, answers)];
+    await turn();
+    await turn();
+    expect(syncs.held).toHaveLength(1); // the second batch waits for a sync that starts after it
+    syncs.held.shift()!(null);
+    await Promise.all(first);
+    expect(answers).toEqual([
+      [1, undefined],
+      [2, undefined],
+    ]);
+    await vi.waitFor(() => expect(syncs.held).toHaveLength(1));
+    syncs.held.shift()!(null);
+    await Promise.all(second);
+    expect(answers.map(([v]) => v)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('answers every message of the batch with the error when the sync fails', async () => {
+    syncs.fail = new Error('EIO: i/o error, fdatasync');
+    const answers: Array<[number, Error | undefined]> = [];
+    await Promise.all([submit(1, answers), submit(2, answers)]);
+    expect(answers.map(([v, err]) => [v, err?.message])).toEqual([
+      [1, 'EIO: i/o error, fdatasync'],
+      [2, 'EIO: i/o error, fdatasync'],
+    ]);
+    expect(syncs.count).toBe(1);
+  });
+});

@@ -166,4 +166,26 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
     flush();
     db.exec('DROP TABLE outbox_rows');
   },
+  `
+  -- ratings kept in time order, the order they arrive in and are read in (indicators, the alert
+  -- window): a batch of presses lands on the last pages instead of a page per box, and the time
+  -- index is the table itself. Their identity is kept unique in events.
+  CREATE TABLE ratings_in_time (
+    device TEXT NOT NULL,
+    boot TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    desk TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    scale INTEGER NOT NULL,
+    satisfied INTEGER NOT NULL,
+    unsatisfied INTEGER NOT NULL,
+    misuse TEXT NOT NULL,
+    PRIMARY KEY (time_ms, device, boot, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO ratings_in_time SELECT device, boot, seq, time_ms, desk, officer, score, scale, satisfied, unsatisfied, misuse FROM ratings;
+  DROP TABLE ratings;
+  ALTER TABLE ratings_in_time RENAME TO ratings;
+  `,
 ];

@@ -22,10 +22,22 @@ console.log(
   `\nRatios hub (node) / mosquitto (password file): start ${(hub.startMs / mosq.startMs).toFixed(1)}×, RSS ${(hub.rssMb / mosq.rssMb).toFixed(1)}×`,
 );
 
-const ingest = await benchIngest();
+// The full-speed run varies from run to run on a shared machine: the median of several, with the range.
+const ingestRuns: IngestResult[] = [];
+for (let i = 0; i < Number(process.env.BENCH_INGEST_RUNS ?? 3); i++) ingestRuns.push(await benchIngest());
+const byRate = [...ingestRuns].sort((a, b) => a.eventsPerS - b.eventsPerS);
+const ingest = byRate[Math.floor(byRate.length / 2)]!;
+const range = (pick: (r: IngestResult) => number, digits = 0) =>
+  ingestRuns.map((r) => pick(r).toFixed(digits)).join(', ');
 console.log(`\n## Ingest: MQTT → durable outbox → InfluxDB — ${new Date().toISOString().slice(0, 10)}`);
 console.log(
-  `Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, ${process.env.BENCH_INFLIGHT ?? 20} in flight per box; BENCH_EVENTS, BENCH_INFLIGHT)\n`,
+  `Command: npm run bench (${ingest.events} ratings from 20 boxes, QoS 1, ${process.env.BENCH_INFLIGHT ?? 20} in flight per box; BENCH_EVENTS, BENCH_INFLIGHT; the median of ${ingestRuns.length} runs, BENCH_INGEST_RUNS)\n`,
+);
+console.log(
+  `Every run, ratings/s publish → queryable: ${range((r) => r.eventsPerS)}; peak RSS (MiB): ${range((r) => r.hubRssPeakMb, 1)};`,
+);
+console.log(
+  `event loop p99 / max (ms): ${ingestRuns.map((r) => `${r.eventLoopP99Ms} / ${r.eventLoopMaxMs}`).join(', ')}; lost: ${range((r) => r.lost)}\n`,
 );
 console.log('| measure | value |');
 console.log('| --- | ---: |');

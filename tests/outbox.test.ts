@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { toLine } from '../hub/src/influx/index.ts';
 import { Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
 import { GroupCommit, openStore } from '../hub/src/store/index.ts';
-import { MIGRATIONS } from '../hub/src/store/migrations.ts';
 import { outboxPoints } from './helpers/outbox-points.ts';
 
 // The outbox: line protocol, the points of one unit of work in one row, durable with it.
@@ -83,31 +78,5 @@ describe('outbox', () => {
     ]);
     expect(results.map((r) => r?.message)).toEqual([undefined, 'this message fails', undefined]);
     expect(outboxPoints(db).map((p) => p.fields.seq)).toEqual([0, 2]);
-  });
-
-  it('rewrites the points waiting in a store from before line protocol, in order', () => {
-    // A store at the version before the outbox held line protocol, with two points waiting.
-    const dir = mkdtempSync(join(tmpdir(), 'tt-outbox-'));
-    const path = join(dir, 'hub.sqlite');
-    try {
-      const old = new DatabaseSync(path);
-      const before = MIGRATIONS.findIndex((m) => typeof m === 'function');
-      for (const migration of MIGRATIONS.slice(0, before)) old.exec(migration as string);
-      old.exec(`PRAGMA user_version = ${before}`);
-      const insert = old.prepare(
-        'INSERT INTO outbox (measurement, tags, fields, time_ms) VALUES (?, ?, ?, ?)',
-      );
-      for (const seq of [0, 1]) {
-        const p = point(seq);
-        insert.run(p.measurement, JSON.stringify(p.tags), JSON.stringify(p.fields), p.timeMs);
-      }
-      old.close();
-      const db = openStore(path);
-      expect(outboxPoints(db)).toEqual([point(0), point(1)]);
-      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'outbox_rows'").all()).toEqual([]);
-      db.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -188,4 +188,20 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   DROP TABLE ratings;
   ALTER TABLE ratings_in_time RENAME TO ratings;
   `,
+  `
+  -- events in the order they arrive, their identity in a unique index beside: keyed by it, the
+  -- whole event was written into a page per box in every batch
+  CREATE TABLE events_in_order (
+    device TEXT NOT NULL,
+    boot TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL
+  );
+  INSERT INTO events_in_order SELECT device, boot, seq, type, body, received_at FROM events ORDER BY received_at;
+  DROP TABLE events;
+  ALTER TABLE events_in_order RENAME TO events;
+  CREATE UNIQUE INDEX events_identity ON events (device, boot, seq);
+  `,
 ];

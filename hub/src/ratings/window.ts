@@ -8,8 +8,9 @@ type DeskRatings = { horizon: number; times: number[]; unsatisfiedBefore: number
 /**
  * The counted ratings of each desk over the alert window, kept in memory: counting them in the
  * store at every press costs more the busier the desk, exactly when presses pour in. Each desk is
- * loaded from the store on first use and kept from the start of the first window asked about;
- * a window that begins earlier than that (a box's queue from long ago) is counted in the store.
+ * loaded from the store on first use and kept from one window before the first window asked
+ * about, so the presses of a box whose clock or queue runs behind are counted in memory too; a
+ * window that begins earlier than that (a queue from long ago) is counted in the store.
  * Call `forget` when a transaction that added ratings rolls back.
  */
 export class CountedWindows {
@@ -53,11 +54,12 @@ export class CountedWindows {
   #forWindow(desk: string, fromMs: number): DeskRatings | undefined {
     const ratings = this.#desks.get(desk);
     if (!ratings) {
+      const horizon = fromMs - this.#windowMs;
       const rows = statement(
         this.#db,
         `SELECT time_ms, unsatisfied FROM ratings WHERE desk = ? AND misuse = '' AND time_ms >= ? ORDER BY time_ms`,
-      ).all(desk, fromMs) as Array<{ time_ms: number; unsatisfied: number }>;
-      const loaded: DeskRatings = { horizon: fromMs, times: [], unsatisfiedBefore: [0] };
+      ).all(desk, horizon) as Array<{ time_ms: number; unsatisfied: number }>;
+      const loaded: DeskRatings = { horizon, times: [], unsatisfiedBefore: [0] };
       for (const row of rows) {
         loaded.times.push(Number(row.time_ms));
         loaded.unsatisfiedBefore.push(loaded.unsatisfiedBefore.at(-1)! + Number(row.unsatisfied));
@@ -66,12 +68,13 @@ export class CountedWindows {
       return loaded;
     }
     if (fromMs < ratings.horizon) return undefined;
-    // Keep one window behind the latest asked about, so memory stays bounded by the busiest hour.
-    if (fromMs - ratings.horizon > this.#windowMs) {
-      const drop = lowerBound(ratings.times, fromMs);
+    // Keep one window behind the latest asked about, so memory stays bounded by two busy hours.
+    if (fromMs - ratings.horizon > 2 * this.#windowMs) {
+      const horizon = fromMs - this.#windowMs;
+      const drop = lowerBound(ratings.times, horizon);
       ratings.times.splice(0, drop);
       ratings.unsatisfiedBefore.splice(0, drop);
-      ratings.horizon = fromMs;
+      ratings.horizon = horizon;
     }
     return ratings;
   }

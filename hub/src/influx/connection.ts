@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { HubError } from '../errors.ts';
 
 /** Where the hub writes: from TT_INFLUX_URL, e.g. http://user:pass@127.0.0.1:8086/thanthien. */
@@ -22,22 +24,27 @@ export function parseInfluxUrl(text: string): InfluxTarget {
 
 /**
  * What the hub says to InfluxDB 1.x over its HTTP API: create the database, write line protocol.
- * Two requests need no client library; each write is one POST of up to a few thousand lines.
+ * Two requests need no client library; each write is one POST of up to a few thousand lines, on
+ * a kept-alive connection. node:http rather than fetch: fetch loads undici at its first use, a
+ * hold of the event loop the size of a GC pause, and more memory.
  */
 export class InfluxHttp {
-  readonly #base: string;
+  readonly #url: URL;
   readonly #database: string;
   readonly #headers: Record<string, string>;
+  readonly #agent: http.Agent;
 
   constructor(target: InfluxTarget) {
     const { url, database } = target;
-    this.#base = `${url.protocol}//${url.host}`;
+    this.#url = url;
     this.#database = database;
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
-    this.#headers = user
-      ? { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }
-      : {};
+    this.#headers = {
+      'content-type': 'text/plain; charset=utf-8',
+      ...(user ? { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } : {}),
+    };
+    this.#agent = new (url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 1 });
   }
 
   /** CREATE DATABASE is idempotent in InfluxDB 1.x. */
@@ -51,27 +58,51 @@ export class InfluxHttp {
     await this.#post(`/write?${new URLSearchParams({ db: this.#database, precision: 'ms' })}`, lines);
   }
 
-  async #post(path: string, body: string): Promise<void> {
-    const answer = await fetch(`${this.#base}${path}`, {
-      method: 'POST',
-      headers: { ...this.#headers, 'content-type': 'text/plain; charset=utf-8' },
-      body,
-      // Our own writer retries with backoff; a request should fail fast and tell it.
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await answer.text();
-    if (!answer.ok) {
-      const error = (() => {
-        try {
-          return (JSON.parse(text) as { error?: string }).error;
-        } catch {
-          return undefined;
-        }
-      })();
-      throw new Error(
-        `InfluxDB answered ${answer.status}: ${error ?? (text.slice(0, 200) || answer.statusText)}`,
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #post(path: string, body: string): Promise<void> {
+    const { hostname, port, protocol } = this.#url;
+    return new Promise((resolve, reject) => {
+      const request = (protocol === 'https:' ? https : http).request(
+        {
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          agent: this.#agent,
+          headers: { ...this.#headers, 'content-length': Buffer.byteLength(body) },
+          // Our own writer retries with backoff; a request should fail fast and tell it.
+          timeout: 10_000,
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('error', reject);
+          answer.on('end', () => {
+            const status = answer.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve();
+            const text = Buffer.concat(chunks).toString();
+            const error = (() => {
+              try {
+                return (JSON.parse(text) as { error?: string }).error;
+              } catch {
+                return undefined;
+              }
+            })();
+            reject(
+              new Error(
+                `InfluxDB answered ${status}: ${error ?? (text.slice(0, 200) || answer.statusMessage)}`,
+              ),
+            );
+          });
+        },
       );
-    }
+      request.on('timeout', () => request.destroy(new Error('InfluxDB did not answer within 10 s')));
+      request.on('error', reject);
+      request.end(body);
+    });
   }
 }
 

@@ -64,6 +64,7 @@ export class InfluxWriter {
     this.#timer = undefined;
     this.#status.state = 'stopped';
     await this.#running;
+    this.#o.influx.close();
   }
 
   status(): Readonly<WriterStatus> {

@@ -39,6 +39,9 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  // Nothing left waiting on a held sync leaks into the next test.
+  syncs.hold = false;
+  for (const release of syncs.held.splice(0)) release(null);
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -62,17 +65,17 @@ describe('the sync of the log', () => {
   it('answers a batch only after its log is synced, and shares one sync among the batches that wait', async () => {
     syncs.hold = true;
     const answers: Array<[number, Error | undefined]> = [];
+    const rows = () => db.prepare('SELECT COUNT(*) AS n FROM t').get();
     const first = [submit(1, answers), submit(2, answers)];
-    await turn();
-    await turn();
+    await vi.waitFor(() => expect(syncs.held).toHaveLength(1));
     // Committed (another connection could read it) but not yet on disk: nobody is answered.
-    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 2 });
+    expect(rows()).toEqual({ n: 2 });
     expect(answers).toEqual([]);
-    expect(syncs.held).toHaveLength(1);
     const second = [submit(3, answers), submit(4, answers)];
-    await turn();
+    await vi.waitFor(() => expect(rows()).toEqual({ n: 4 }));
     await turn();
     expect(syncs.held).toHaveLength(1); // the second batch waits for a sync that starts after it
+    expect(answers).toEqual([]);
     syncs.held.shift()!(null);
     await Promise.all(first);
     expect(answers).toEqual([

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from 'pino';
+import { Checkpointer } from './checkpointer.ts';
 import { statement } from './statements.ts';
 import { transaction } from './store.ts';
 import { WalSync } from './wal-sync.ts';
@@ -30,6 +31,7 @@ export class GroupCommit {
   readonly #db: DatabaseSync;
   readonly #log: Logger;
   readonly #wal: WalSync;
+  readonly #checkpoints: Checkpointer;
   readonly #beforeCommit: Array<() => void> = [];
   readonly #onRollback: Array<() => void> = [];
   /** The last batch's sync: stopping waits for it. */
@@ -44,6 +46,7 @@ export class GroupCommit {
     this.#db = db;
     this.#log = log;
     this.#wal = new WalSync(db);
+    this.#checkpoints = new Checkpointer(db, log);
   }
 
   /** `hook` runs at the end of every unit of work, inside its transaction: write what it gathered. */
@@ -141,6 +144,7 @@ export class GroupCommit {
     }
     statement(this.#db, 'PRAGMA synchronous = FULL').run();
     this.#effects = undefined;
+    this.#checkpoints.committed();
     const batch = this.#queue.splice(0, taken);
     this.#again();
     // Answered once the log is on disk: each PUBACK lets its client's next packets be read and
@@ -215,6 +219,7 @@ export class GroupCommit {
     this.#stopped = true;
     await this.#lastSync;
     this.#wal.close();
+    await this.#checkpoints.stop();
   }
 
   #run(effects: Array<() => void>): void {

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../hub/src/log.ts';
+import { GroupCommit, openStore } from '../hub/src/store/index.ts';
+
+// The store's checkpoints run on a worker thread, never inside the hub's commits.
+
+describe('checkpoints', () => {
+  it('copies the log back into the database from a worker once it holds 1,000 pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-checkpoint-'));
+    const path = join(dir, 'hub.sqlite');
+    const db = openStore(path);
+    const commits = new GroupCommit(db, createLogger('silent'));
+    try {
+      db.exec('CREATE TABLE t (v BLOB NOT NULL)');
+      // The hub's own connection never checkpoints: nothing reaches the database file by itself.
+      expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 0 });
+      const before = statSync(path).size;
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      // 1,200 pages of 4 KiB in 60 batches.
+      for (let batch = 0; batch < 60; batch++) {
+        await new Promise<void>((resolve, reject) =>
+          commits.submit(
+            () => {
+              for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(4000, batch));
+            },
+            (err) => (err ? reject(err) : resolve()),
+          ),
+        );
+      }
+      await expect
+        .poll(() => statSync(path).size, { timeout: 10_000, interval: 50 })
+        .toBeGreaterThan(before + 4_000_000);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1200 });
+    } finally {
+      await commits.stop();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

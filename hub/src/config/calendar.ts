@@ -55,27 +55,41 @@ export function wallClock(timezone: string, at: Date): WallClock {
  * localTime('Asia/Ho_Chi_Minh', new Date('2026-01-01T20:00:00Z')); // { date: '2026-01-02', weekday: 'fri', minutes: 180 }
  */
 export function localTime(timezone: string, at: Date): LocalTime {
-  // Every event asks this (office hours, the roster), and time zones offset by whole minutes: the
-  // answers of recent minutes are kept (a burst of queued presses spans a few).
-  const minute = Math.floor(at.getTime() / 60_000);
-  let minutes = knownMinutes.get(timezone);
-  if (!minutes) {
-    minutes = new Map();
-    knownMinutes.set(timezone, minutes);
-  }
-  const known = minutes.get(minute);
-  if (known) return known;
-  const part = wallClock(timezone, at);
-  const date = `${part.year}-${part.month}-${part.day}`;
-  const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
-  const local = Object.freeze({ date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) });
-  if (minutes.size >= KNOWN_MINUTES) minutes.clear();
-  minutes.set(minute, local);
-  return local;
+  // Every event asks this (office hours, the roster), and time zones offset by whole minutes.
+  return byMinute(localTimes, timezone, at, () => {
+    const part = wallClock(timezone, at);
+    const date = `${part.year}-${part.month}-${part.day}`;
+    const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
+    return Object.freeze({ date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) });
+  });
 }
 
-const KNOWN_MINUTES = 1_440;
-const knownMinutes = new Map<string, Map<number, LocalTime>>();
+const localTimes = new Map<string, Map<number, LocalTime>>();
+
+/**
+ * The answer for the minute of `at`, kept per `key` for the last day's minutes asked about: a
+ * burst of presses, queued ones included, spans a few minutes, and every press asks.
+ */
+function byMinute<K, T>(
+  answers: { get(key: K): Map<number, T> | undefined; set(key: K, value: Map<number, T>): unknown },
+  key: K,
+  at: Date,
+  answer: () => T,
+): T {
+  const minute = Math.floor(at.getTime() / 60_000);
+  let minutes = answers.get(key);
+  if (!minutes) {
+    minutes = new Map();
+    answers.set(key, minutes);
+  }
+  let known = minutes.get(minute);
+  if (known === undefined) {
+    known = answer();
+    if (minutes.size >= 1_440) minutes.clear();
+    minutes.set(minute, known);
+  }
+  return known;
+}
 
 /**
  * Whether a local date (YYYY-MM-DD, e.g. from `localTime`) is a public holiday of the site.
@@ -100,26 +114,17 @@ export function isOfficeTime(
   config: Pick<SiteConfig, 'site' | 'office_hours' | 'holidays'>,
   at: Date,
 ): boolean {
-  // Asked at every press; office hours change by the minute at most.
-  const minute = Math.floor(at.getTime() / 60_000);
-  let minutes = officeMinutes.get(config);
-  if (!minutes) {
-    minutes = new Map();
-    officeMinutes.set(config, minutes);
-  }
-  let office = minutes.get(minute);
-  if (office === undefined) {
+  // Office hours change by the minute at most.
+  return byMinute(officeMinutes, config, at, () => {
     const local = localTime(config.site.timezone, at);
-    office =
+    return (
       config.office_hours.days.includes(local.weekday) &&
       !isHoliday(config, local.date) &&
       config.office_hours.sessions.some(
         (s) => minutesOf(s.start) <= local.minutes && local.minutes < minutesOf(s.end),
-      );
-    if (minutes.size >= KNOWN_MINUTES) minutes.clear();
-    minutes.set(minute, office);
-  }
-  return office;
+      )
+    );
+  });
 }
 
 const officeMinutes = new WeakMap<object, Map<number, boolean>>();

@@ -51,9 +51,11 @@ describe('line protocol', () => {
 });
 
 describe('outbox', () => {
-  it('keeps the points of one batch in one row, counts points, and reads rows up to a number of points', async () => {
+  it('keeps the points of one unit of work in one row, counts points, and reads rows up to a number of points', () => {
     const { db, commits, outbox } = stack();
-    await Promise.all([0, 1, 2].map((seq) => submit(commits, () => outbox.add(point(seq)))));
+    commits.now(() => {
+      for (const seq of [0, 1, 2]) outbox.add(point(seq));
+    });
     outbox.add(point(3)); // outside a unit of work: a row of its own at once
     expect(db.prepare('SELECT points FROM outbox ORDER BY id').all()).toEqual([{ points: 3 }, { points: 1 }]);
     expect(outbox.backlog()).toBe(4);

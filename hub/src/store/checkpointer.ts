@@ -38,7 +38,8 @@ parentPort.on('message', () => {
  * byte 96, in the machine's byte order.
  */
 export class Checkpointer {
-  readonly #path: string | undefined;
+  readonly #db: DatabaseSync;
+  #path: string | undefined;
   readonly #log: Logger;
   #shmFd: number | undefined;
   readonly #header = Buffer.alloc(100);
@@ -48,6 +49,7 @@ export class Checkpointer {
   #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(db: DatabaseSync, log: Logger) {
+    this.#db = db;
     this.#log = log;
     this.#path = db.location() ?? undefined;
     if (!this.#path) return; // an in-memory store has no log
@@ -58,10 +60,14 @@ export class Checkpointer {
   committed(): void {
     if (!this.#path || this.#running) return;
     if (performance.now() - this.#lastEndedAt < MIN_INTERVAL_MS) return;
-    if (this.#framesToCopy() < CHECKPOINT_FRAMES) return;
-    this.#running = true;
-    clearTimeout(this.#idleTimer);
-    this.#workerFor(this.#path).postMessage('checkpoint');
+    try {
+      if (this.#framesToCopy() < CHECKPOINT_FRAMES) return;
+      this.#running = true;
+      clearTimeout(this.#idleTimer);
+      this.#workerFor(this.#path).postMessage('checkpoint');
+    } catch (err) {
+      this.#fallBack(err);
+    }
   }
 
   async stop(): Promise<void> {
@@ -95,13 +101,21 @@ export class Checkpointer {
         this.#log.warn({ err: answer.error }, 'store checkpoint failed; the next commit tries again');
       this.#ended();
     });
-    worker.on('error', (err) => {
-      this.#log.error({ err }, 'the store checkpoint worker failed');
-      this.#worker = undefined;
-      this.#ended();
-    });
+    worker.on('error', (err) => this.#fallBack(err));
     this.#worker = worker;
     return worker;
+  }
+
+  /** Whatever went wrong, the log must not grow without end: SQLite checkpoints in the commits again. */
+  #fallBack(err: unknown): void {
+    this.#log.error(
+      { err },
+      'store checkpoints off the event loop failed; the hub checkpoints in its commits again',
+    );
+    this.#path = undefined;
+    this.#running = false;
+    if (this.#db.isOpen) this.#db.exec('PRAGMA wal_autocheckpoint = 1000');
+    void this.stop();
   }
 
   #ended(): void {

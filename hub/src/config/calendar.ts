@@ -136,7 +136,17 @@ const officeMinutes = new WeakMap<object, Map<number, boolean>>();
  * startOfLocalDay('Asia/Ho_Chi_Minh', '2026-11-23'); // 2026-11-22T17:00:00.000Z
  */
 export function startOfLocalDay(timezone: string, date: string): Date {
-  const guess = Date.parse(`${date}T00:00:00Z`);
+  return atLocalTime(timezone, date, 0);
+}
+
+/**
+ * The instant the site's wall clock shows `minutes` after midnight of a local date (YYYY-MM-DD).
+ *
+ * @example
+ * atLocalTime('Asia/Ho_Chi_Minh', '2026-11-23', 23 * 60 + 30); // 2026-11-23T16:30:00.000Z
+ */
+export function atLocalTime(timezone: string, date: string, minutes: number): Date {
+  const guess = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
   const local = localTime(timezone, new Date(guess));
   // How far the zone's wall clock is ahead of UTC at that moment.
   const offsetMs = Date.parse(`${local.date}T00:00:00Z`) + local.minutes * 60_000 - guess;

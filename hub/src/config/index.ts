@@ -1,4 +1,5 @@
 export {
+  atLocalTime,
   isHoliday,
   isOfficeTime,
   type LocalTime,

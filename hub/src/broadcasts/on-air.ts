@@ -1,0 +1,78 @@
+import { type Occurrence, occurrences, type Schedule } from './schedule.ts';
+
+/** Bulletin tiers of Thông tư 39/2020/TT-BTTTT, lowest first: a higher one preempts a lower one. */
+export const TIERS = ['normal', 'priority', 'emergency'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** A program as the on-air engine sees it: approved, with the length of its content. */
+export type ScheduledProgram = {
+  id: string;
+  tier: Tier;
+  zones: readonly string[];
+  schedule: Schedule;
+  durationMs: number;
+};
+
+/** What a zone airs at a moment: which airing of which program, and how far into its content. */
+export type OnAir = { program: string; tier: Tier; airing: Occurrence; offsetMs: number };
+
+const rank = (tier: Tier) => TIERS.indexOf(tier);
+
+type Airing = { program: ScheduledProgram; airing: Occurrence };
+
+/** Whether `a` holds the air over `b`: a higher tier, or the same tier and begun first. */
+const outranks = (a: Airing, b: Airing) =>
+  rank(a.program.tier) - rank(b.program.tier) ||
+  b.airing.startMs - a.airing.startMs ||
+  (a.program.id < b.program.id ? 1 : a.program.id > b.program.id ? -1 : b.airing.index - a.airing.index);
+
+/**
+ * What should be on air in `zone` at `atMs`, as a pure function of the programs and the time
+ * (after a restart the hub joins it at its offset). Of the airings in their slot at that moment,
+ * the highest tier airs, and within a tier the one begun first (overlaps within a tier are decided
+ * when programs are written). An airing that was held off the air, preempted by a higher tier,
+ * resumes where it was cut while its slot has time left: its offset is the time it has aired.
+ */
+export function onAir(
+  programs: readonly ScheduledProgram[],
+  zone: string,
+  timezone: string,
+  atMs: number,
+): OnAir | undefined {
+  const inZone = programs.filter((p) => p.zones.includes(zone));
+  const longest = Math.max(0, ...inZone.map((p) => p.durationMs));
+  // Every airing that can matter at atMs: those in their slot, and those that held the air in it.
+  const airings: Airing[] = inZone.flatMap((program) =>
+    occurrences(program.schedule, program.durationMs, timezone, atMs - longest, atMs + 1).map((airing) => ({
+      program,
+      airing,
+    })),
+  );
+  const winner = airings
+    .filter(({ airing }) => airing.startMs <= atMs && atMs < airing.endMs)
+    .reduce<Airing | undefined>((best, a) => (!best || outranks(a, best) > 0 ? a : best), undefined);
+  if (!winner) return undefined;
+  const { program, airing } = winner;
+  const heldOff = airings
+    .filter((other) => outranks(other, winner) > 0)
+    .map(({ airing: a }) => [Math.max(a.startMs, airing.startMs), Math.min(a.endMs, atMs)] as const)
+    .filter(([from, to]) => from < to);
+  return {
+    program: program.id,
+    tier: program.tier,
+    airing,
+    offsetMs: atMs - airing.startMs - unionLength(heldOff),
+  };
+}
+
+/** The total length covered by intervals [from, to). */
+function unionLength(intervals: ReadonlyArray<readonly [number, number]>): number {
+  let total = 0;
+  let reach = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (to <= reach) continue;
+    total += to - Math.max(from, reach);
+    reach = to;
+  }
+  return total;
+}

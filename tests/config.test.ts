@@ -152,6 +152,17 @@ describe('parseSiteConfig', () => {
     expect(problems(edit(5, '  scale: 3\n  scale: 4'))).toEqual(['site.yaml:6 Map keys must be unique']);
   });
 
+  it('takes quiet hours for the radio, across midnight too, and refuses an empty one', () => {
+    const quiet = (spell: string) => `${BASE}broadcast:\n  quiet_hours:\n    - ${spell}\n`;
+    expect(parseSiteConfig(quiet('{ start: "21:00", end: "05:30" }'), 'site.yaml').broadcast).toEqual({
+      quiet_hours: [{ start: '21:00', end: '05:30' }],
+    });
+    expect(parseSiteConfig(BASE, 'site.yaml').broadcast).toEqual({ quiet_hours: [] });
+    expect(problems(quiet('{ start: "21:00", end: "21:00" }'))).toEqual([
+      'site.yaml:33 broadcast.quiet_hours[0].end: must differ from start (21:00)',
+    ]);
+  });
+
   it('refuses a bad time, an empty session and overlapping sessions', () => {
     expect(problems(edit(10, '      end: 25:00'))).toEqual([
       'site.yaml:10 office_hours.sessions[0].end: must be a time "HH:MM", e.g. "07:30"',

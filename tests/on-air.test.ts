@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { onAir, type ScheduledProgram, TIERS } from '../hub/src/broadcasts/on-air.ts';
+import {
+  heldBecause,
+  onAir,
+  type RadioCalendar,
+  type ScheduledProgram,
+  TIERS,
+} from '../hub/src/broadcasts/on-air.ts';
 
 // What a zone airs at a moment: the highest tier, preemption and resume at the offset where it was cut.
 
-const TZ = 'Asia/Ho_Chi_Minh';
+const CALENDAR = { timezone: 'Asia/Ho_Chi_Minh', holidays: [], quietHours: [] };
 const MIN = 60_000;
 const at = (hhmm: string) => Date.parse(`2026-11-23T${hhmm}:00+07:00`);
 const program = (
@@ -20,8 +26,13 @@ const program = (
   schedule: { from: '2026-11-23', time, recurrence: { kind: 'once' as const } },
   durationMs: minutes * MIN,
 });
-const airing = (programs: ScheduledProgram[], hhmm: string, zone = 'thon-1') => {
-  const now = onAir(programs, zone, TZ, at(hhmm));
+const airing = (
+  programs: ScheduledProgram[],
+  hhmm: string,
+  zone = 'thon-1',
+  calendar: RadioCalendar = CALENDAR,
+) => {
+  const now = onAir(programs, zone, calendar, at(hhmm));
   return now && { program: now.program, offset_min: now.offsetMs / MIN };
 };
 
@@ -62,6 +73,31 @@ describe('on air', () => {
     expect(airing(programs, '10:35')).toEqual({ program: 'b', offset_min: 5 });
   });
 
+  it('holds normal programs in quiet hours, across midnight too, and on public holidays; not the others', () => {
+    const calendar: RadioCalendar = {
+      ...CALENDAR,
+      quietHours: [
+        { start: '11:30', end: '13:30' },
+        { start: '21:00', end: '05:30' },
+      ],
+      holidays: [{ name: 'Quốc khánh', from: '2026-09-02', to: '2026-09-02' }],
+    };
+    const noon = [program('ban-tin', 'normal', '12:00', 10), program('uu-tien', 'priority', '12:30', 10)];
+    expect(airing(noon, '12:05', 'thon-1', calendar)).toBeUndefined();
+    expect(airing(noon, '12:35', 'thon-1', calendar)).toEqual({ program: 'uu-tien', offset_min: 5 });
+    const slot = (date: string, hhmm: string) => ({
+      date,
+      index: 0,
+      startMs: Date.parse(`${date}T${hhmm}:00+07:00`),
+      endMs: Date.parse(`${date}T${hhmm}:00+07:00`) + 10 * MIN,
+    });
+    expect(heldBecause('normal', slot('2026-11-23', '23:00'), calendar)).toBe('quiet-hours');
+    expect(heldBecause('normal', slot('2026-11-24', '05:00'), calendar)).toBe('quiet-hours');
+    expect(heldBecause('normal', slot('2026-11-24', '05:30'), calendar)).toBeUndefined();
+    expect(heldBecause('normal', slot('2026-09-02', '08:00'), calendar)).toBe('holiday');
+    expect(heldBecause('emergency', slot('2026-09-02', '23:00'), calendar)).toBeUndefined();
+  });
+
   it('always airs one that is in its slot and outranked by none, at an offset within what has elapsed', () => {
     const programs = fc.array(
       fc.record({
@@ -81,7 +117,7 @@ describe('on air', () => {
     );
     fc.assert(
       fc.property(programs, fc.integer({ min: at('08:30'), max: at('13:00') }), (list, t) => {
-        const now = onAir(list, 'thon-1', TZ, t);
+        const now = onAir(list, 'thon-1', CALENDAR, t);
         const inSlot = list.filter((p) => {
           const start = at(p.schedule.time);
           return p.zones.includes('thon-1') && start <= t && t < start + p.durationMs;

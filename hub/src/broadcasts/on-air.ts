@@ -1,3 +1,5 @@
+import { isHoliday, localTime } from '../config/calendar.ts';
+import type { Holiday } from '../config/schema.ts';
 import { type Occurrence, occurrences, type Schedule } from './schedule.ts';
 
 /** Bulletin tiers of Thông tư 39/2020/TT-BTTTT, lowest first: a higher one preempts a lower one. */
@@ -13,10 +15,40 @@ export type ScheduledProgram = {
   durationMs: number;
 };
 
+/** The site's calendar as the radio reads it (the site config's time zone, holidays, quiet hours). */
+export type RadioCalendar = {
+  timezone: string;
+  holidays: readonly Holiday[];
+  quietHours: ReadonlyArray<{ start: string; end: string }>;
+};
+
+/** Why a normal airing is held rather than aired (logged as held), if it is. */
+export type HeldBecause = 'quiet-hours' | 'holiday';
+
 /** What a zone airs at a moment: which airing of which program, and how far into its content. */
 export type OnAir = { program: string; tier: Tier; airing: Occurrence; offsetMs: number };
 
 const rank = (tier: Tier) => TIERS.indexOf(tier);
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * A normal airing that starts in quiet hours or on a public holiday is held; priority and
+ * emergency airings always air. A quiet spell may cross midnight.
+ */
+export function heldBecause(
+  tier: Tier,
+  airing: Occurrence,
+  calendar: RadioCalendar,
+): HeldBecause | undefined {
+  if (tier !== 'normal') return undefined;
+  const start = localTime(calendar.timezone, new Date(airing.startMs));
+  if (isHoliday(calendar, start.date)) return 'holiday';
+  const quiet = calendar.quietHours.some(({ start: from, end: to }) => {
+    const [a, b] = [minutesOf(from), minutesOf(to)];
+    return a < b ? a <= start.minutes && start.minutes < b : start.minutes >= a || start.minutes < b;
+  });
+  return quiet ? 'quiet-hours' : undefined;
+}
 
 type Airing = { program: ScheduledProgram; airing: Occurrence };
 
@@ -32,21 +64,21 @@ const outranks = (a: Airing, b: Airing) =>
  * the highest tier airs, and within a tier the one begun first (overlaps within a tier are decided
  * when programs are written). An airing that was held off the air, preempted by a higher tier,
  * resumes where it was cut while its slot has time left: its offset is the time it has aired.
+ * A held airing (`heldBecause`) neither airs nor holds the air.
  */
 export function onAir(
   programs: readonly ScheduledProgram[],
   zone: string,
-  timezone: string,
+  calendar: RadioCalendar,
   atMs: number,
 ): OnAir | undefined {
   const inZone = programs.filter((p) => p.zones.includes(zone));
   const longest = Math.max(0, ...inZone.map((p) => p.durationMs));
   // Every airing that can matter at atMs: those in their slot, and those that held the air in it.
   const airings: Airing[] = inZone.flatMap((program) =>
-    occurrences(program.schedule, program.durationMs, timezone, atMs - longest, atMs + 1).map((airing) => ({
-      program,
-      airing,
-    })),
+    occurrences(program.schedule, program.durationMs, calendar.timezone, atMs - longest, atMs + 1)
+      .filter((airing) => !heldBecause(program.tier, airing, calendar))
+      .map((airing) => ({ program, airing })),
   );
   const winner = airings
     .filter(({ airing }) => airing.startMs <= atMs && atMs < airing.endMs)

@@ -1,4 +1,4 @@
-import { type SiteConfig, WEEKDAYS, type Weekday } from './schema.ts';
+import { type Holiday, type SiteConfig, WEEKDAYS, type Weekday } from './schema.ts';
 
 /** A moment as the commune's wall clock shows it. */
 export type LocalTime = { date: string; weekday: Weekday; minutes: number };
@@ -97,7 +97,7 @@ function byMinute<K, T>(
  * @example
  * isHoliday(config, '2026-09-02'); // true
  */
-export function isHoliday(config: Pick<SiteConfig, 'holidays'>, dateISO: string): boolean {
+export function isHoliday(config: { holidays: readonly Holiday[] }, dateISO: string): boolean {
   return config.holidays.some((h) => h.from <= dateISO && dateISO <= h.to);
 }
 

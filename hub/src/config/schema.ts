@@ -125,6 +125,12 @@ const desk = z.strictObject({
 
 const zone = z.strictObject({ id, name: text, description: text.optional() });
 
+/**
+ * The radio (phát thanh): quiet hours (giờ yên tĩnh), in which normal programs are held; priority
+ * and emergency ones still air. A spell may cross midnight ("21:00" to "06:00").
+ */
+const broadcast = z.strictObject({ quiet_hours: z.array(session).default([]) });
+
 const alerts = z.strictObject({
   empty_desk_after_min: z.int().min(1).default(15),
   unsatisfied_share: z.number().min(0).max(1).default(0.3),
@@ -165,6 +171,7 @@ export const SiteConfigSchema = z
     desks: z.array(desk).min(1),
     zones: z.array(zone).default([]),
     alerts: alerts.prefault({}),
+    broadcast: broadcast.prefault({}),
     mqtt_limits: mqttLimits.prefault({}),
   })
   // Cross-field rules read only a config whose every field is valid, so they never pile onto a field error.
@@ -209,6 +216,10 @@ function crossCheck(config: SiteConfig, ctx: Ctx): void {
   firstRepeats(config.office_hours.days).forEach((first, i) => {
     if (first !== undefined)
       issue(['office_hours', 'days', i], `${config.office_hours.days[i]} is listed twice`);
+  });
+  config.broadcast.quiet_hours.forEach((q, i) => {
+    if (q.start === q.end)
+      issue(['broadcast', 'quiet_hours', i, 'end'], `must differ from start (${q.start})`);
   });
   config.office_hours.sessions.forEach((s, i) => {
     const before = config.office_hours.sessions[i - 1];

@@ -60,6 +60,23 @@ export const ERRORS = {
     vi: 'cảnh báo đã xử lý xong; không nhận thêm thao tác',
     en: 'alert is resolved; it takes no further action',
   },
+  TT_PROGRAM_INVALID: { status: 400, vi: 'chương trình không hợp lệ', en: 'program is invalid' },
+  TT_PROGRAM_UNKNOWN: { status: 404, vi: 'không có chương trình này', en: 'program does not exist' },
+  TT_PROGRAM_STATE: {
+    status: 409,
+    vi: 'chương trình không ở trạng thái cho phép việc này',
+    en: 'program is not in a state that allows this',
+  },
+  TT_PROGRAM_OWN_APPROVAL: {
+    status: 403,
+    vi: 'không được tự duyệt chương trình mình soạn',
+    en: 'you may not approve a program you wrote',
+  },
+  TT_PROGRAM_OVERLAP: {
+    status: 409,
+    vi: 'lịch phát trùng với chương trình khác cùng cấp',
+    en: 'schedule overlaps another program of the same tier',
+  },
   TT_INTERNAL: { status: 500, vi: 'lỗi nội bộ; xem nhật ký của trạm', en: 'internal error; see the hub log' },
   TT_SIM_IN_USE: {
     status: 409,

@@ -204,4 +204,28 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   ALTER TABLE events_in_order RENAME TO events;
   CREATE UNIQUE INDEX events_identity ON events (device, boot, seq);
   `,
+  `
+  -- the radio's programs (chương trình phát thanh) and every step of their approval, with who and when
+  CREATE TABLE programs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    zones TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    volume INTEGER NOT NULL,
+    schedule TEXT NOT NULL,
+    state TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE program_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    program_id INTEGER NOT NULL REFERENCES programs(id),
+    at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    comment TEXT
+  );
+  CREATE INDEX program_history_by_program ON program_history (program_id);
+  `,
 ];

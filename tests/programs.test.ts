@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { type ProgramInput, Programs } from '../hub/src/broadcasts/programs.ts';
+import { HubError } from '../hub/src/errors.ts';
+import { createLogger } from '../hub/src/log.ts';
+import { GroupCommit, openStore } from '../hub/src/store/index.ts';
+
+// Programs and their approval against a real store: who may do what, when, and what is refused.
+
+const NOW = new Date('2026-11-23T01:00:00Z'); // Monday 08:00 in Hà Nội
+const operator = { name: 'phat-thanh-vien', role: 'operator' };
+const leader = { name: 'lanh-dao', role: 'leader' };
+const otherLeader = { name: 'pho-chu-tich', role: 'leader' };
+
+function programs() {
+  const db = openStore(':memory:');
+  return new Programs({
+    db,
+    commits: new GroupCommit(db, createLogger('silent')),
+    timezone: 'Asia/Ho_Chi_Minh',
+    zones: ['thon-dong', 'thon-doai'],
+    now: () => NOW,
+  });
+}
+
+const news = (over: Partial<ProgramInput> = {}): ProgramInput => ({
+  title: 'Bản tin sáng',
+  tier: 'normal',
+  zones: ['thon-dong'],
+  duration_s: 600,
+  schedule: { from: '2026-11-24', time: '06:30', recurrence: { kind: 'daily' } },
+  ...over,
+});
+
+/** The coded error a call fails with. */
+function refusal(call: () => unknown): { code: string; message: string } {
+  try {
+    call();
+  } catch (err) {
+    expect(err).toBeInstanceOf(HubError);
+    return { code: (err as HubError).code, message: (err as HubError).message };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('programs', () => {
+  it('goes from draft to approved by another leader, and only then airs; every step is kept', () => {
+    const store = programs();
+    const draft = store.create(news(), operator);
+    expect(draft).toMatchObject({ state: 'draft', author: 'phat-thanh-vien', volume: 80 });
+    expect(store.approved()).toEqual([]); // a draft never airs
+    store.submit(draft.id, operator);
+    expect(store.approved()).toEqual([]);
+    expect(store.approve(draft.id, leader, 'đồng ý').state).toBe('approved');
+    expect(store.approved()).toEqual([
+      {
+        id: String(draft.id),
+        tier: 'normal',
+        zones: ['thon-dong'],
+        schedule: draft.schedule,
+        durationMs: 600_000,
+      },
+    ]);
+    expect(store.history(draft.id)).toEqual([
+      { at: NOW.toISOString(), user: 'phat-thanh-vien', action: 'created', comment: null },
+      { at: NOW.toISOString(), user: 'phat-thanh-vien', action: 'submitted', comment: null },
+      { at: NOW.toISOString(), user: 'lanh-dao', action: 'approved', comment: 'đồng ý' },
+    ]);
+  });
+
+  it('refuses a leader approving their own program, and anything out of order', () => {
+    const store = programs();
+    const own = store.create(news(), leader);
+    store.submit(own.id, leader);
+    expect(refusal(() => store.approve(own.id, leader)).code).toBe('TT_PROGRAM_OWN_APPROVAL');
+    expect(store.approve(own.id, otherLeader).state).toBe('approved');
+    const draft = store.create(
+      news({ schedule: { from: '2026-11-24', time: '18:00', recurrence: { kind: 'daily' } } }),
+      operator,
+    );
+    expect(refusal(() => store.approve(draft.id, leader))).toMatchObject({
+      code: 'TT_PROGRAM_STATE',
+      message: expect.stringContaining(`program ${draft.id} is draft; it cannot be approved`),
+    });
+    expect(refusal(() => store.get(999)).code).toBe('TT_PROGRAM_UNKNOWN');
+  });
+
+  it('sends an edited approved program back for approval; a rejected one may be submitted again', () => {
+    const store = programs();
+    const p = store.create(news(), operator);
+    store.submit(p.id, operator);
+    store.approve(p.id, leader);
+    const edited = store.edit(p.id, news({ title: 'Bản tin sáng (sửa)' }), operator);
+    expect(edited).toMatchObject({ state: 'submitted', title: 'Bản tin sáng (sửa)' });
+    expect(store.approved()).toEqual([]);
+    store.reject(p.id, leader, 'thiếu số điện thoại');
+    expect(store.submit(p.id, operator).state).toBe('submitted');
+    expect(store.cancel(p.id, operator).state).toBe('cancelled');
+    expect(refusal(() => store.edit(p.id, news(), operator)).code).toBe('TT_PROGRAM_STATE');
+  });
+
+  it('refuses an overlap within a tier when written, naming the other program and its slot', () => {
+    const store = programs();
+    const first = store.create(news(), operator);
+    store.submit(first.id, operator);
+    const clash = refusal(() =>
+      store.create(
+        news({
+          title: 'Nhạc',
+          schedule: { from: '2026-11-25', time: '06:35', recurrence: { kind: 'once' } },
+        }),
+        operator,
+      ),
+    );
+    expect(clash.code).toBe('TT_PROGRAM_OVERLAP');
+    expect(clash.message).toContain(`overlaps program ${first.id} in thon-dong, its airing of 2026-11-25`);
+    // Another tier, or another zone, may share the time.
+    expect(store.create(news({ tier: 'priority' }), operator).state).toBe('draft');
+    expect(store.create(news({ zones: ['thon-doai'] }), operator).state).toBe('draft');
+  });
+
+  it('refuses bad input with a coded error naming the field, and keeps nothing of it', () => {
+    const store = programs();
+    const cases: Array<[Partial<ProgramInput>, RegExp]> = [
+      [{ zones: ['thon-khong-co'] }, /zones: "thon-khong-co" is not a zone/],
+      [{ title: '  ' }, /title: must not be empty/],
+      [{ tier: 'urgent' as never }, /tier: must be one of normal, priority, emergency/],
+      [
+        {
+          schedule: {
+            from: '2026-11-24',
+            time: '06:30',
+            recurrence: { kind: 'weekly', days: ['mon', 'thurs' as never] },
+          },
+        },
+        /schedule.recurrence.days.1: must be one of sun, mon/,
+      ],
+      [
+        { schedule: { from: '2026-11-20', time: '06:30', recurrence: { kind: 'once' } } },
+        /schedule: has no airing from now on/,
+      ],
+      [
+        {
+          schedule: { from: '2026-11-24', until: '2026-11-23', time: '06:30', recurrence: { kind: 'daily' } },
+        },
+        /schedule.until: must not be before from/,
+      ],
+      [
+        { schedule: { from: '2026-11-24', time: '6h30', recurrence: { kind: 'daily' } } },
+        /schedule.time: must be a time/,
+      ],
+    ];
+    for (const [change, reason] of cases) {
+      const refused = refusal(() => store.create(news(change), operator));
+      expect(refused.code).toBe('TT_PROGRAM_INVALID');
+      expect(refused.message).toMatch(reason);
+    }
+    expect(() => store.get(1)).toThrow(/program does not exist/);
+  });
+});

@@ -77,6 +77,12 @@ export const ERRORS = {
     vi: 'lịch phát trùng với chương trình khác cùng cấp',
     en: 'schedule overlaps another program of the same tier',
   },
+  TT_ASSET_TOO_LARGE: { status: 413, vi: 'tệp âm thanh quá lớn', en: 'audio file is too large' },
+  TT_ASSET_NOT_AUDIO: {
+    status: 415,
+    vi: 'tệp không phải âm thanh đọc được',
+    en: 'file is not audio that can be read',
+  },
   TT_INTERNAL: { status: 500, vi: 'lỗi nội bộ; xem nhật ký của trạm', en: 'internal error; see the hub log' },
   TT_SIM_IN_USE: {
     status: 409,

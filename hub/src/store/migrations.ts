@@ -228,4 +228,17 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   );
   CREATE INDEX program_history_by_program ON program_history (program_id);
   `,
+  `
+  -- uploaded audio for the radio, kept by its sha256 under TT_DATA_DIR/assets
+  CREATE TABLE assets (
+    sha256 TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    codec TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

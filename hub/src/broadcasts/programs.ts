@@ -87,16 +87,7 @@ export class Programs {
         this.#deps.db,
         `INSERT INTO programs (title, tier, zones, duration_s, volume, schedule, state, author, created_at)
            VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
-      ).run(
-        program.title,
-        program.tier,
-        JSON.stringify(program.zones),
-        program.duration_s,
-        program.volume,
-        JSON.stringify(program.schedule),
-        by.name,
-        this.#now(),
-      );
+      ).run(...written(program), by.name, this.#now());
       const id = Number(lastInsertRowid);
       this.#log(id, by, 'created');
       return this.get(id);
@@ -114,16 +105,7 @@ export class Programs {
       statement(
         this.#deps.db,
         'UPDATE programs SET title = ?, tier = ?, zones = ?, duration_s = ?, volume = ?, schedule = ?, state = ? WHERE id = ?',
-      ).run(
-        program.title,
-        program.tier,
-        JSON.stringify(program.zones),
-        program.duration_s,
-        program.volume,
-        JSON.stringify(program.schedule),
-        state,
-        id,
-      );
+      ).run(...written(program), state, id);
       this.#log(id, by, 'edited');
       return this.get(id);
     });
@@ -250,6 +232,10 @@ export class Programs {
     return this.#deps.now().toISOString();
   }
 }
+
+/** What an author writes, as the columns title, tier, zones, duration_s, volume, schedule. */
+const written = (p: z.output<typeof ProgramInput>) =>
+  [p.title, p.tier, JSON.stringify(p.zones), p.duration_s, p.volume, JSON.stringify(p.schedule)] as const;
 
 type ScheduledLike = { id: number; tier: Tier; zones: string[]; schedule: Schedule; duration_s: number };
 

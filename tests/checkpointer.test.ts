@@ -31,7 +31,7 @@ describe('checkpoints', () => {
         );
       }
       await expect
-        .poll(() => statSync(path).size, { timeout: 10_000, interval: 50 })
+        .poll(() => statSync(path).size, { timeout: 30_000, interval: 50 })
         .toBeGreaterThan(before + 4_000_000);
       expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1200 });
     } finally {

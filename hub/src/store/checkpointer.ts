@@ -93,6 +93,8 @@ export class Checkpointer {
     const worker = new Worker(WORKER, {
       eval: true,
       workerData: { path },
+      // None of the hub's flags or loaders: the worker only runs SQLite.
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
     });
     worker.unref();

@@ -95,7 +95,8 @@ export class Checkpointer {
       workerData: { path },
       // None of the hub's flags or loaders: the worker only runs SQLite.
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+      // A bound, not a reservation: it uses ~5 MiB, and 8 ran out under a loaded machine's late GC.
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
     });
     worker.unref();
     worker.on('message', (answer: { done?: unknown; error?: string }) => {

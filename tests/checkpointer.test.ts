@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,9 +34,17 @@ describe('checkpoints', () => {
           ),
         );
       }
+      // What the log's index says, for the message if the checkpoint never comes.
+      const index = () => {
+        const header = readFileSync(`${path}-shm`).subarray(0, 100);
+        return `mxFrame ${header.readUInt32LE(16)}, nBackfill ${header.readUInt32LE(96)}, logged ${JSON.stringify(logged)}`;
+      };
       await expect
         .poll(() => (logged.length > 0 ? Number.NaN : statSync(path).size), { timeout: 30_000, interval: 50 })
-        .toBeGreaterThan(before + 4_000_000);
+        .toBeGreaterThan(before + 4_000_000)
+        .catch((err: Error) => {
+          throw new Error(`${err.message} (${index()})`);
+        });
       expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1200 });
       expect(logged).toEqual([]);
     } finally {

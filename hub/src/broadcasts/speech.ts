@@ -38,6 +38,8 @@ export function commandEngine(command: readonly string[]): SpeechEngine {
             ? resolve()
             : reject(new Error(`speech engine ${program} exited with ${code}: ${stderr.trim()}`)),
         );
+        // An engine that exits before reading it all closes the pipe; its exit code says why.
+        child.stdin.on('error', () => {});
         child.stdin.end(text);
       }),
   };

@@ -99,11 +99,17 @@ export class Checkpointer {
       resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
     });
     worker.unref();
-    worker.on('message', (answer: { done?: unknown; error?: string }) => {
-      if (answer.error)
-        this.#log.warn({ err: answer.error }, 'store checkpoint failed; the next commit tries again');
-      this.#ended();
-    });
+    worker.on(
+      'message',
+      (answer: { done?: { busy: number; log: number; checkpointed: number }; error?: string }) => {
+        // Not all copied (a reader held part of the log): the next commit past the threshold tries again.
+        if (answer.done && answer.done.checkpointed < answer.done.log)
+          this.#log.debug(answer.done, 'store checkpoint incomplete');
+        if (answer.error)
+          this.#log.warn({ err: answer.error }, 'store checkpoint failed; the next commit tries again');
+        this.#ended();
+      },
+    );
     worker.on('error', (err) => this.#fallBack(err));
     this.#worker = worker;
     return worker;

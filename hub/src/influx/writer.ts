@@ -33,6 +33,8 @@ export class InfluxWriter {
   readonly #o: Required<Omit<WriterOptions, 'now'>> & { now: () => Date };
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** Set by stop(): a drain under way when it came schedules no other. */
+  #stopped = true;
   #databaseReady = false;
   #backoffMs = 0;
   #status: WriterStatus = {
@@ -55,15 +57,19 @@ export class InfluxWriter {
   }
 
   start(): void {
+    this.#stopped = false;
     this.#status.state = 'starting';
     this.#schedule(0);
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#status.state = 'stopped';
     await this.#running;
+    // A drain that was under way set its own state on the way out.
+    this.#status.state = 'stopped';
     this.#o.influx.close();
   }
 
@@ -72,7 +78,7 @@ export class InfluxWriter {
   }
 
   #schedule(delayMs: number): void {
-    if (this.#status.state === 'stopped') return;
+    if (this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.#running = this.#drain().finally(() => {
         this.#running = undefined;

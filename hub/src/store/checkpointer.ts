@@ -72,8 +72,10 @@ export class Checkpointer {
 
   async stop(): Promise<void> {
     clearTimeout(this.#idleTimer);
-    await this.#worker?.terminate();
+    // Taken out before it ends, so a commit meanwhile starts a new worker, not a dying one.
+    const worker = this.#worker;
     this.#worker = undefined;
+    await worker?.terminate();
     if (this.#shmFd !== undefined) closeSync(this.#shmFd);
     this.#shmFd = undefined;
   }
@@ -111,6 +113,10 @@ export class Checkpointer {
       },
     );
     worker.on('error', (err) => this.#fallBack(err));
+    // Ended with a request unanswered (stopped while it ran): the next commit asks again.
+    worker.on('exit', () => {
+      if (this.#worker === worker || this.#worker === undefined) this.#running = false;
+    });
     this.#worker = worker;
     return worker;
   }

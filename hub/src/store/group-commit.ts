@@ -95,6 +95,7 @@ export class GroupCommit {
     } finally {
       this.#effects = undefined;
     }
+    this.#checkpoints.committed();
     this.#run(effects);
     return result;
   }

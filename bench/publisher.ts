@@ -68,6 +68,11 @@ export class Publisher {
     });
   }
 
+  /** Bytes straight onto the connection: for tests of what arrives together. */
+  writeRaw(bytes: Uint8Array): void {
+    this.#socket.write(bytes);
+  }
+
   async endAsync(): Promise<void> {
     this.#socket.end(mqttPacket.generate({ cmd: 'disconnect' }));
   }

@@ -97,3 +97,39 @@ describe('device availability from birth and will', () => {
     await until(() => onlineCount() === 0, 'all offline after a clean stop');
   });
 });
+
+describe('a birth and a DISCONNECT read together', () => {
+  it('commits the birth first, so the device ends offline', async () => {
+    const placement = placementOf(hub.config);
+    const id = 'btn-birth-bye';
+    const { secret } = await hub.devices.add(
+      { id, kind: 'rating-button', desk: placement.desks[0]! },
+      placement,
+    );
+    const { Publisher } = await import('../bench/publisher.ts');
+    const mqttPacket = (await import('mqtt-packet')).default;
+    const box = await Publisher.open(Number(new URL(hub.url).port), {
+      clientId: id,
+      username: id,
+      password: secret,
+    });
+    const birth = JSON.stringify({ online: true, kind: 'rating-button', fw: '1.0.0', boot: 'boot0001' });
+    // Both in one write: aedes parses them from the same chunk.
+    box.writeRaw(
+      Buffer.concat([
+        mqttPacket.generate({
+          cmd: 'publish',
+          qos: 1,
+          messageId: 1,
+          topic: deviceTopic(hub.config.site.code, id, { family: 'state' }),
+          payload: birth,
+          retain: true,
+          dup: false,
+        }),
+        mqttPacket.generate({ cmd: 'disconnect' }),
+      ]),
+    );
+    await until(() => hub.logs.some((l) => l.msg === 'device offline' && l.device === id), 'offline logged');
+    expect(hub.devices.get(id)!.online).toBe(false);
+  });
+});

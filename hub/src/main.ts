@@ -61,6 +61,8 @@ export function buildEventDomains(deps: {
   const devices = new DeviceRegistry(store, now);
   const availability = new Availability(devices);
   const commits = new GroupCommit(store, log.child({ domain: 'store' }));
+  // The registry keeps the rows it read; one read inside a unit that rolled back may be undone.
+  commits.onRollback(() => devices.forget());
   const outbox = new Outbox(store, commits);
   const steps = new IngestSteps();
   const alerts = new Alerts(

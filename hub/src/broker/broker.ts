@@ -292,7 +292,7 @@ export class Broker {
     if (this.#sessions.get(client.id)?.client !== client) return; // replaced by a newer connection
     this.#sessions.delete(client.id);
     // A clean DISCONNECT sends no will: the device is gone all the same.
-    this.#deps.ingest.markOffline(client.id, 'disconnected');
+    this.#deps.ingest.connectionClosed(client.id);
   }
 
   /** A TCP or TLS connection: counted, then served behind the gate, or closed at once. */

@@ -157,6 +157,19 @@ export class Ingest {
     return undefined;
   }
 
+  /**
+   * A device's connection closed without a will. Queued behind the messages it sent before, so a
+   * birth read in the same chunk as its DISCONNECT is committed first and the device ends offline.
+   */
+  connectionClosed(id: string): void {
+    this.#deps.commits.submit(
+      () => this.markOffline(id, 'disconnected'),
+      (err) => {
+        if (err) this.#deps.log.warn({ err, device: id }, 'could not record a device offline');
+      },
+    );
+  }
+
   /** Record that a device went offline; called for wills and for connections that simply closed. */
   markOffline(id: string, cause: 'will' | 'disconnected'): void {
     const { availability, devices, bus, log, outbox, site, commits } = this.#deps;

@@ -101,6 +101,14 @@ describe('overlaps', () => {
           every_weeks: fc.integer({ min: 1, max: 3 }),
         }),
       ),
+      until: fc.option(date, { nil: undefined }),
+      // A day's airings end within 24 hours of its first, as programs are validated.
+      repeat: fc.option(
+        fc.record({ count: fc.integer({ min: 1, max: 3 }), gap_min: fc.integer({ min: 0, max: 300 }) }),
+        {
+          nil: undefined,
+        },
+      ),
     });
     fc.assert(
       fc.property(

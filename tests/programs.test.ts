@@ -112,7 +112,22 @@ describe('programs', () => {
       ),
     );
     expect(clash.code).toBe('TT_PROGRAM_OVERLAP');
-    expect(clash.message).toContain(`overlaps program ${first.id} in thon-dong, its airing of 2026-11-25`);
+    expect(clash.message).toContain(
+      `overlaps program ${first.id} in thon-dong, its airing at 06:30 25/11/2026`,
+    );
+    // Two drafts at the same time: the second is refused when it goes up for approval, so the
+    // two can never both wait for an approval that each other's presence would refuse.
+    const a = store.create(
+      news({ schedule: { from: '2026-11-24', time: '09:00', recurrence: { kind: 'daily' } } }),
+      operator,
+    );
+    const b = store.create(
+      news({ schedule: { from: '2026-11-24', time: '09:05', recurrence: { kind: 'daily' } } }),
+      operator,
+    );
+    store.submit(a.id, operator);
+    expect(refusal(() => store.submit(b.id, operator)).code).toBe('TT_PROGRAM_OVERLAP');
+    expect(store.approve(a.id, leader).state).toBe('approved');
     // Another tier, or another zone, may share the time.
     expect(store.create(news({ tier: 'priority' }), operator).state).toBe('draft');
     expect(store.create(news({ zones: ['thon-doai'] }), operator).state).toBe('draft');
@@ -147,6 +162,27 @@ describe('programs', () => {
       [
         { schedule: { from: '2026-11-24', time: '6h30', recurrence: { kind: 'daily' } } },
         /schedule.time: must be a time/,
+      ],
+      [
+        {
+          schedule: {
+            from: '2026-11-24',
+            time: '06:30',
+            recurrence: { kind: 'daily' },
+            repeat: { count: 10, gap_min: 600 },
+          },
+        },
+        /schedule.repeat: a day's airings must end within 24 hours of its first/,
+      ],
+      [
+        {
+          schedule: {
+            from: '2026-11-24',
+            time: '06:30',
+            recurrence: { kind: 'weekly', days: ['mon'], every_weeks: 52 },
+          },
+        },
+        /schedule.recurrence.every_weeks/,
       ],
     ];
     for (const [change, reason] of cases) {

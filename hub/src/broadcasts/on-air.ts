@@ -1,4 +1,4 @@
-import { isHoliday, localTime } from '../config/calendar.ts';
+import { isHoliday, localTime, minutesOf } from '../config/calendar.ts';
 import type { Holiday } from '../config/schema.ts';
 import { type Occurrence, occurrences, type Schedule } from './schedule.ts';
 
@@ -29,7 +29,6 @@ export type HeldBecause = 'quiet-hours' | 'holiday';
 export type OnAir = { program: string; tier: Tier; airing: Occurrence; offsetMs: number };
 
 const rank = (tier: Tier) => TIERS.indexOf(tier);
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * A normal airing that starts in quiet hours or on a public holiday is held; priority and

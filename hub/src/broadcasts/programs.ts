@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { WEEKDAYS } from '../config/schema.ts';
+import { wallClock } from '../config/calendar.ts';
+import { date, text, time, weekday } from '../config/schema.ts';
 import { HubError } from '../errors.ts';
 import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import { type ScheduledProgram, TIERS, type Tier } from './on-air.ts';
@@ -9,9 +10,6 @@ import { occurrences, type Schedule } from './schedule.ts';
 /** Where a program is in its approval (duyệt): only approved programs air. */
 export const PROGRAM_STATES = ['draft', 'submitted', 'approved', 'rejected', 'cancelled'] as const;
 export type ProgramState = (typeof PROGRAM_STATES)[number];
-
-const date = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time "HH:MM", e.g. "07:30"' });
 
 export const ScheduleInput = z
   .strictObject({
@@ -23,8 +21,9 @@ export const ScheduleInput = z
       z.strictObject({ kind: z.literal('daily') }),
       z.strictObject({
         kind: z.literal('weekly'),
-        days: z.array(z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` })).min(1),
-        every_weeks: z.int().min(1).max(52).default(1),
+        days: z.array(weekday).min(1),
+        // Two programs' weeks repeat together every common multiple: kept small, so is the overlap search.
+        every_weeks: z.int().min(1).max(8).default(1),
       }),
     ]),
     repeat: z.strictObject({ count: z.int().min(1).max(24), gap_min: z.int().min(0).max(720) }).optional(),
@@ -35,18 +34,24 @@ export const ScheduleInput = z
   });
 
 /** What an operator writes (soạn) for a program. */
-export const ProgramInput = z.strictObject({
-  title: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
-  tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }),
-  zones: z.array(z.string()).min(1, { error: 'must name at least one zone' }),
-  /** The length of the content: from the probe of an upload, the speech made of a text, or the author for a stream. */
-  duration_s: z
-    .number()
-    .positive()
-    .max(4 * 3600),
-  volume: z.int().min(0).max(100).default(80),
-  schedule: ScheduleInput,
-});
+export const ProgramInput = z
+  .strictObject({
+    title: text.max(200),
+    tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }),
+    zones: z.array(z.string()).min(1, { error: 'must name at least one zone' }),
+    /** The length of the content: from the probe of an upload, the speech made of a text, or the author for a stream. */
+    duration_s: z
+      .number()
+      .positive()
+      .max(4 * 3600),
+    volume: z.int().min(0).max(100).default(80),
+    schedule: ScheduleInput,
+  })
+  .refine(
+    ({ duration_s, schedule: { repeat } }) =>
+      !repeat || repeat.count * duration_s + (repeat.count - 1) * repeat.gap_min * 60 < 86_400,
+    { path: ['schedule', 'repeat'], error: "a day's airings must end within 24 hours of its first" },
+  );
 export type ProgramInput = z.input<typeof ProgramInput>;
 
 export type Program = Omit<z.output<typeof ProgramInput>, 'schedule'> & {
@@ -111,6 +116,7 @@ export class Programs {
     });
   }
 
+  /** Up for approval; refused if it would now air over another one up for approval or approved. */
   submit(id: number, by: Actor): Program {
     return this.#move(id, by, 'submitted', ['draft', 'rejected'], 'submitted');
   }
@@ -171,7 +177,7 @@ export class Programs {
     return this.#deps.commits.now(() => {
       const current = this.get(id);
       if (!from.includes(current.state)) throw stateError(current, action);
-      if (to === 'approved') this.#refuseOverlap(current);
+      if (to === 'submitted' || to === 'approved') this.#refuseOverlap(current);
       statement(this.#deps.db, 'UPDATE programs SET state = ? WHERE id = ?').run(to, id);
       this.#log(id, by, action, comment);
       return this.get(id);
@@ -214,10 +220,12 @@ export class Programs {
     ).map((row) => scheduled(fromRow(row)));
     const overlap = firstOverlap(scheduled(program), others, this.#deps.timezone);
     if (!overlap) return;
-    const slot = new Date(overlap.otherAiring.startMs).toISOString();
+    // The slot in the commune's own time, as people read it.
+    const at = wallClock(this.#deps.timezone, new Date(overlap.otherAiring.startMs));
+    const slot = `${at.hour}:${at.minute} ${at.day}/${at.month}/${at.year}`;
     throw new HubError('TT_PROGRAM_OVERLAP', {
-      vi: `trùng với chương trình ${overlap.other} ở ${overlap.zone}, lượt phát ${overlap.otherAiring.date} (${slot})`,
-      en: `overlaps program ${overlap.other} in ${overlap.zone}, its airing of ${overlap.otherAiring.date} (${slot})`,
+      vi: `trùng với chương trình ${overlap.other} ở ${overlap.zone}, lượt phát lúc ${slot}`,
+      en: `overlaps program ${overlap.other} in ${overlap.zone}, its airing at ${slot}`,
     });
   }
 

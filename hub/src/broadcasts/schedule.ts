@@ -1,4 +1,4 @@
-import { atLocalTime, localTime } from '../config/calendar.ts';
+import { atLocalTime, localTime, minutesOf } from '../config/calendar.ts';
 import { WEEKDAYS, type Weekday } from '../config/schema.ts';
 
 /** How often a program airs, in the site's calendar. */
@@ -32,7 +32,6 @@ const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 /** Weeks counted from Monday 29/12/1969: the week a day falls in, Monday to Sunday. */
 const weekOf = (day: number) => Math.floor((day + 3) / 7);
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** Whether the schedule airs on a local date. */
 export function airsOn(schedule: Schedule, date: string): boolean {

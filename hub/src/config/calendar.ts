@@ -101,7 +101,8 @@ export function isHoliday(config: { holidays: readonly Holiday[] }, dateISO: str
   return config.holidays.some((h) => h.from <= dateISO && dateISO <= h.to);
 }
 
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** Minutes after midnight of a local time "HH:MM". */
+export const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * Whether `at` falls inside the site's office hours: an office day that is not a public holiday,

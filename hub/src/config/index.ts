@@ -4,6 +4,7 @@ export {
   isOfficeTime,
   type LocalTime,
   localTime,
+  minutesOf,
   startOfLocalDay,
   type WallClock,
   wallClock,

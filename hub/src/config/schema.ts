@@ -14,23 +14,23 @@ export const DEFAULT_LABELS: Record<3 | 4 | 5, readonly string[]> = {
 
 const ID_PATTERN = /^[a-z0-9-]{2,40}$/;
 const id = z.string().regex(ID_PATTERN, { error: `must match ${ID_PATTERN.source}` });
-const text = z.string().trim().min(1, { error: 'must not be empty' });
+export const text = z.string().trim().min(1, { error: 'must not be empty' });
 
 /** A message for a wrong value that still lets a missing one read "required" (see load.ts). */
 const unless = (message: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message),
 });
 
-const weekday = z.enum(WEEKDAYS, unless(`must be one of ${WEEKDAYS.join(', ')}`));
+export const weekday = z.enum(WEEKDAYS, unless(`must be one of ${WEEKDAYS.join(', ')}`));
 
 // A bare 07:30 is a string in YAML 1.2 (the yaml package's default) but a base-60 number under
 // a `%YAML 1.1` directive; asking for quotes is clearer than guessing what 450 meant.
-const time = z
+export const time = z
   .string(unless('must be a time "HH:MM" in quotes, e.g. "07:30"'))
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time "HH:MM", e.g. "07:30"' });
 
 // YAML 1.2 reads 2026-01-01 as a string, YAML 1.1 as a timestamp: accept both, keep the string.
-const date = z.preprocess(
+export const date = z.preprocess(
   (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
   z
     .string(unless('must be a date YYYY-MM-DD'))

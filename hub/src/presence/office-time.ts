@@ -1,11 +1,10 @@
-import { isHoliday, localTime, type SiteConfig, startOfLocalDay } from '../config/index.ts';
+import { isHoliday, localTime, minutesOf, type SiteConfig, startOfLocalDay } from '../config/index.ts';
 
 export type Interval = { fromMs: number; toMs: number };
 
 export type OfficeCalendar = Pick<SiteConfig, 'site' | 'office_hours' | 'holidays'>;
 
 const DAY_MS = 86_400_000;
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The local date after `date` (YYYY-MM-DD). */
 export function nextDate(date: string): string {

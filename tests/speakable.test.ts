@@ -26,6 +26,8 @@ describe('numbers in words', () => {
     [15_300, 'mười lăm nghìn ba trăm'],
     [1_500_000, 'một triệu năm trăm nghìn'],
     [2_000_000_000, 'hai tỷ'],
+    [1_000_000_005, 'một tỷ không trăm linh năm'],
+    [1_200_000_000_000, 'một nghìn hai trăm tỷ'],
   ])('%i → %s', (n, words) => expect(numberInWords(n)).toBe(words));
 });
 
@@ -51,17 +53,24 @@ describe('speakable', () => {
     expect(speakable('lúc 14:05')).toBe('lúc mười bốn giờ năm phút');
     expect(speakable('lúc 7 giờ 30 phút')).toBe('lúc bảy giờ ba mươi phút');
     expect(speakable('lúc 08:00')).toBe('lúc tám giờ');
+    // Not a time or a date: read as numbers.
+    expect(speakable('tỷ lệ 1:75')).toBe('tỷ lệ một:bảy mươi lăm');
+    expect(speakable('số 25/13')).toBe('số hai mươi lăm/mười ba');
   });
 
   it('reads phone numbers digit by digit in groups', () => {
     expect(speakable('gọi 0912 345 678')).toBe('gọi không chín một hai, ba bốn năm, sáu bảy tám');
     expect(speakable('gọi 0912.345.678')).toBe('gọi không chín một hai, ba bốn năm, sáu bảy tám');
     expect(speakable('gọi +84912345678')).toBe('gọi không chín một hai, ba bốn năm, sáu bảy tám');
+    // A landline of 11 digits, read 3-4-4.
+    expect(speakable('gọi 024 3825 3536')).toBe('gọi không hai bốn, ba tám hai năm, ba năm ba sáu');
   });
 
   it('reads amounts with thousands dots, decimals with a comma, percentages and codes', () => {
     expect(speakable('mức 1.500.000 đồng')).toBe('mức một triệu năm trăm nghìn đồng');
     expect(speakable('tăng 2,5%')).toBe('tăng hai phẩy năm phần trăm');
+    expect(speakable('3,05 ha')).toBe('ba phẩy không năm ha');
+    expect(speakable('1.234,5 tấn')).toBe('một nghìn hai trăm ba mươi bốn phẩy năm tấn');
     expect(speakable('số CCCD 001234567890')).toBe(
       'số căn cước công dân không không một hai ba bốn năm sáu bảy tám chín không',
     );

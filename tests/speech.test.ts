@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,14 @@ describe('speech', () => {
     await expect(
       speak(commandEngine(['sh', '-c', 'echo no voice >&2; exit 3']), 'xin chào', join(dir, 'y.wav')),
     ).rejects.toThrow(/speech engine sh exited with 3: no voice/);
+    // A header whose data size was left 0 counts to the end of the file.
+    const streamed = readFileSync(join(dir, 'short.wav'));
+    const at = streamed.indexOf('data') + 4;
+    const frames = streamed.readUInt32LE(at);
+    streamed.writeUInt32LE(0, at);
+    writeFileSync(join(dir, 'streamed.wav'), streamed);
+    expect(await wavDurationMs(join(dir, 'streamed.wav'))).toBe(await wavDurationMs(join(dir, 'short.wav')));
+    expect(frames).toBeGreaterThan(0);
     const notWav = join(dir, 'not.wav');
     writeFileSync(notWav, 'ID3 not a wav');
     await expect(wavDurationMs(notWav)).rejects.toThrow(/is not a WAV file/);

@@ -59,7 +59,7 @@ function hundreds(n: number, inner: boolean): string {
   return words.join(' ');
 }
 
-const SCALES = ['', 'nghìn', 'triệu', 'tỷ'];
+const SCALES = ['', 'nghìn', 'triệu'];
 
 /**
  * A whole number in words.
@@ -67,7 +67,16 @@ const SCALES = ['', 'nghìn', 'triệu', 'tỷ'];
  * @example numberInWords(2026); // 'hai nghìn không trăm hai mươi sáu'
  */
 export function numberInWords(n: number): string {
-  if (n === 0) return DIGITS[0]!;
+  return n === 0 ? DIGITS[0]! : spoken(n, false);
+}
+
+/** `n` > 0 in words; `inner` when it follows a higher part ("một tỷ không trăm linh năm"). */
+function spoken(n: number, inner: boolean): string {
+  // Above a billion the count of billions is itself a number: 10^12 is "một nghìn tỷ".
+  if (n >= 1e9) {
+    const low = n % 1e9;
+    return [spoken(Math.floor(n / 1e9), inner), 'tỷ', low ? spoken(low, true) : ''].join(' ').trim();
+  }
   const groups: number[] = [];
   for (let rest = n; rest > 0; rest = Math.floor(rest / 1000)) groups.push(rest % 1000);
   const words: string[] = [];
@@ -75,8 +84,8 @@ export function numberInWords(n: number): string {
     const group = groups[i]!;
     if (group === 0) continue;
     // A group after a higher one reads its hundreds even when 0 ("một nghìn không trăm linh năm").
-    const inner = i < groups.length - 1;
-    words.push(hundreds(group, inner && group < 100), SCALES[i % SCALES.length]!);
+    const afterHigher = inner || i < groups.length - 1;
+    words.push(hundreds(group, afterHigher && group < 100), SCALES[i]!);
   }
   return words.join(' ').trim();
 }
@@ -102,46 +111,55 @@ const MONTHS = [
 
 type Rule = [RegExp, string | ((...groups: string[]) => string)];
 
+/** A day and month that can be on a calendar, as written "d/m": "25/13" is not one. */
+const isDayMonth = (d: string, m: string) =>
+  Number(d) >= 1 && Number(d) <= 31 && Number(m) >= 1 && Number(m) <= 12;
+const dayMonth = (d: string, m: string) => `${dayOfMonth(Number(d))} tháng ${MONTHS[Number(m)]}`;
+
 const RULES: Rule[] = [
   // Abbreviations, whole words only.
   [
     new RegExp(`(?<![\\p{L}\\d])(${Object.keys(ABBREVIATIONS).join('|')})(?![\\p{L}\\d])`, 'gu'),
     (abbreviation) => ABBREVIATIONS[abbreviation]!,
   ],
-  // Phone numbers: 10 digits from 0, or +84, spaced or dotted in any way.
+  // Phone numbers from 0 or +84, spaced or dotted in any way: mobiles of 10 digits (read
+  // 4-3-3), landlines of 11 from 02 (read 3-4-4).
   [
-    /(?<!\d)(?:\+84|0)(?:[ .]?\d){9}(?!\d)/g,
+    /(?<!\d)(?:\+84|0)(?:2(?:[ .]?\d){9}|[1-9](?:[ .]?\d){8})(?!\d)/g,
     (phone) => {
       const digits = phone.replace(/^\+84/, '0').replace(/[ .]/g, '');
-      return `${digitByDigit(digits.slice(0, 4))}, ${digitByDigit(digits.slice(4, 7))}, ${digitByDigit(digits.slice(7))}`;
+      const cuts = digits.length === 11 ? [3, 7] : [4, 7];
+      return [digits.slice(0, cuts[0]), digits.slice(cuts[0], cuts[1]), digits.slice(cuts[1])]
+        .map(digitByDigit)
+        .join(', ');
     },
   ],
   // Dates dd/mm/yyyy (also d/m/yyyy, with - or .), and dd/mm.
   [
     /(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)/g,
-    (_all, d, m, y) =>
-      `${dayOfMonth(Number(d))} tháng ${MONTHS[Number(m)] ?? numberInWords(Number(m))} năm ${numberInWords(Number(y))}`,
+    (all, d, m, y) => (isDayMonth(d, m) ? `${dayMonth(d, m)} năm ${numberInWords(Number(y))}` : all),
   ],
-  [
-    /(?<!\d)(\d{1,2})\/(\d{1,2})(?![\d/])/g,
-    (_all, d, m) => `${dayOfMonth(Number(d))} tháng ${MONTHS[Number(m)] ?? numberInWords(Number(m))}`,
-  ],
+  [/(?<!\d)(\d{1,2})\/(\d{1,2})(?![\d/])/g, (all, d, m) => (isDayMonth(d, m) ? dayMonth(d, m) : all)],
   // Times: 7h, 7h30, 7 giờ 30, 07:30.
   [
     /(?<!\d)(\d{1,2})(?:h|:| giờ )(\d{2})(?: phút)?(?!\d)/g,
-    (_all, h, m) =>
-      Number(m) === 0
-        ? `${numberInWords(Number(h))} giờ`
-        : `${numberInWords(Number(h))} giờ ${numberInWords(Number(m))} phút`,
+    (all, h, m) =>
+      Number(h) > 23 || Number(m) > 59
+        ? all
+        : Number(m) === 0
+          ? `${numberInWords(Number(h))} giờ`
+          : `${numberInWords(Number(h))} giờ ${numberInWords(Number(m))} phút`,
   ],
   [/(?<!\d)(\d{1,2})h(?![\p{L}\d])/gu, (_all, h) => `${numberInWords(Number(h))} giờ`],
   // A number written against a word ("X1", "3km") is said apart from it.
   [/(\p{L})(?=\d)/gu, '$1 '],
   [/(\d)(?=\p{L})/gu, '$1 '],
-  // Decimals with a comma (Vietnamese), then thousands with dots, then plain numbers.
+  // Decimals with a comma (Vietnamese), then thousands with dots, then plain numbers. A fraction
+  // from 0 is read digit by digit: 3,05 is "ba phẩy không năm".
   [
-    /(?<!\d)(\d+),(\d+)(?!\d)/g,
-    (_all, whole, fraction) => `${numberInWords(Number(whole))} phẩy ${numberInWords(Number(fraction))}`,
+    /(?<!\d)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)(?!\d)/g,
+    (_all, whole, fraction) =>
+      `${numberInWords(Number(whole.replace(/\./g, '')))} phẩy ${fraction.startsWith('0') ? digitByDigit(fraction) : numberInWords(Number(fraction))}`,
   ],
   [/(?<!\d)\d{1,3}(?:\.\d{3})+(?!\d)/g, (grouped) => numberInWords(Number(grouped.replace(/\./g, '')))],
   // Codes and identity numbers (a leading 0, or longer than a count can be) digit by digit.

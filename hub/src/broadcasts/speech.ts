@@ -82,7 +82,8 @@ export async function wavDurationMs(file: string): Promise<number> {
       if (id === 'fmt ') byteRate = header.readUInt32LE(at + 16);
       if (id === 'data') {
         if (!byteRate) break;
-        const bytes = Math.min(length, size - (at + 8));
+        // Unset (0, or all ones) by an engine that wrote its header before it knew the length.
+        const bytes = length === 0 ? size - (at + 8) : Math.min(length, size - (at + 8));
         return Math.round((bytes / byteRate) * 1000);
       }
       at += 8 + length + (length % 2);

@@ -15,7 +15,13 @@ import type { Settings } from './settings.ts';
  * port before it writes anything, and the few connections that arrive meanwhile (devices
  * reconnecting after a restart) are served instead of hanging.
  */
-export type Listener<S, H> = { server: S; port: number; serve: (handler: H) => void };
+export type Listener<S, H> = {
+  server: S;
+  port: number;
+  serve: (handler: H) => void;
+  /** Close what arrived and was never served: a start that failed must not wait on those clients. */
+  dropWaiting: () => void;
+};
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 type SocketHandler = (socket: Socket) => void;
@@ -38,8 +44,14 @@ export async function bindPorts(
   /** How long a TLS handshake may take: the broker's CONNECT timeout (mqtt_limits.connect_timeout_s). */
   tlsHandshakeTimeoutMs: number,
 ): Promise<HubPorts> {
-  const bound: Array<HttpServer | TcpServer> = [];
-  const close = () => Promise.all(bound.map(closeServer)).then(() => undefined);
+  const bound: Array<Listener<HttpServer | TcpServer, never>> = [];
+  const close = () =>
+    Promise.all(
+      bound.map((listener) => {
+        listener.dropWaiting();
+        return closeServer(listener.server);
+      }),
+    ).then(() => undefined);
   try {
     const http = await waitingListener<HttpServer, RequestHandler>(
       createHttpServer(),
@@ -50,7 +62,7 @@ export async function bindPorts(
         port: settings.httpPort,
       },
     );
-    bound.push(http.server);
+    bound.push(http);
     const mqtt = await waitingListener<TcpServer, SocketHandler>(
       createTcpServer(),
       'connection',
@@ -60,7 +72,7 @@ export async function bindPorts(
         port: settings.mqttPort,
       },
     );
-    bound.push(mqtt.server);
+    bound.push(mqtt);
     let mqttTls: Listener<TcpServer, SocketHandler> | undefined;
     if (settings.tls) {
       const tls = createTlsServer({
@@ -73,7 +85,7 @@ export async function bindPorts(
         variable: 'TT_MQTT_TLS_PORT',
         port: settings.tls.port,
       });
-      bound.push(mqttTls.server);
+      bound.push(mqttTls);
     }
     return { http, mqtt, mqttTls, close };
   } catch (err) {
@@ -99,6 +111,11 @@ async function waitingListener<S extends HttpServer | TcpServer, H extends (...a
     serve: (next) => {
       handler = next;
       for (const args of early.splice(0)) next(...args);
+    },
+    dropWaiting: () => {
+      // A socket, or an HTTP request's response.
+      for (const args of early.splice(0))
+        (args.at(-1) as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     },
   };
 }

@@ -28,10 +28,6 @@ export class ConnectionLimits {
     this.#maxPerAddress = limits.max_connections_per_address;
   }
 
-  get open(): number {
-    return this.#open;
-  }
-
   admit(address: string): Admission {
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (fromAddress >= this.#maxPerAddress) {

@@ -28,11 +28,6 @@ export class MqttGate {
     };
   }
 
-  /** Connections holding a slot now. */
-  get open(): number {
-    return this.#limits.open;
-  }
-
   /**
    * The address of a newly accepted socket when it may stay; undefined when it is refused (the
    * refusal is counted) and the caller must close it. An admitted socket holds its slot until it

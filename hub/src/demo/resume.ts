@@ -5,7 +5,6 @@ import { DatabaseSync } from 'node:sqlite';
 const LATEST = [
   'SELECT MAX(time_ms) AS latest FROM presence_changes',
   'SELECT MAX(time_ms) AS latest FROM ratings',
-  'SELECT MAX(time_ms) AS latest FROM outbox',
   'SELECT MAX(raised_at) AS latest FROM alerts',
   'SELECT MAX(at) AS latest FROM alert_history',
   'SELECT MAX(received_at) AS latest FROM events',

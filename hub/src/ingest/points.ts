@@ -1,7 +1,7 @@
 import type { Telemetry } from '../../../protocol/index.ts';
 import type { DeviceRecord } from '../devices/index.ts';
 
-/** One InfluxDB point as it waits in the outbox (docs/influxdb.md). Integers are marked by the writer. */
+/** One InfluxDB point as it waits in the outbox (docs/influxdb.md); `toLine` writes it as line protocol. */
 export type Point = {
   measurement: string;
   tags: Record<string, string>;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { HUB_ENV, HUB_NODE_FLAGS } from '../../hub/src/runtime.ts';
 import { freePort } from './net.ts';
+import { stopChild } from './process.ts';
 
 /** The hub as its own process (`thanthien hub`), for tests that kill it with SIGKILL. */
 export type HubProcess = {
@@ -32,16 +33,11 @@ export async function hubEnv(
 
 export function hubProcess(env: Record<string, string>, probe: { id: string; secret: string }): HubProcess {
   let child: ChildProcess | undefined;
-  const exit = (signal: NodeJS.Signals) =>
-    new Promise<void>((done) => {
-      const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null) return done();
-      running.once('exit', () => done());
-      running.kill(signal);
-      // A hub that does not stop on SIGTERM within 10 s is a failure to see, not to wait for.
-      setTimeout(() => running.kill('SIGKILL'), 10_000).unref();
-    });
+  const exit = (signal: NodeJS.Signals) => {
+    const running = child;
+    child = undefined;
+    return stopChild(running, 10_000, signal);
+  };
   return {
     start: async () => {
       child = spawn(process.execPath, [...HUB_NODE_FLAGS, resolve('hub/src/cli/index.ts'), 'hub'], {
@@ -49,7 +45,7 @@ export function hubProcess(env: Record<string, string>, probe: { id: string; sec
         stdio: 'ignore',
       });
       const deadline = Date.now() + 30_000;
-      // Up when a device can connect: the broker listens after the store is open.
+      // Up when a device can connect: the broker serves once the store is open and the hub built.
       for (;;) {
         const up = await mqtt
           .connectAsync(`mqtt://127.0.0.1:${env.TT_MQTT_PORT}`, {

@@ -31,11 +31,15 @@ export function runProcess(
  * Stop a child: SIGTERM, then SIGKILL if it is still there after `graceMs` (a program that does
  * not stop on SIGTERM is a failure to see, not to wait for). Resolves once it has exited.
  */
-export function stopChild(child: ChildProcess | undefined, graceMs = 5_000): Promise<void> {
+export function stopChild(
+  child: ChildProcess | undefined,
+  graceMs = 5_000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   return new Promise((done) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return done();
     child.once('exit', () => done());
-    child.kill('SIGTERM');
+    child.kill(signal);
     setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
   });
 }

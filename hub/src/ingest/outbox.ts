@@ -1,5 +1,5 @@
 import { toLine } from '../influx/line-protocol.ts';
-import { type GroupCommit, type Store, statement } from '../store/index.ts';
+import { type GroupCommit, type Store, statement, withoutDiskWait } from '../store/index.ts';
 import type { Point } from './points.ts';
 
 /** Points read for InfluxDB: their lines, how many, and the last outbox row they came from. */
@@ -63,12 +63,7 @@ export class Outbox {
    * same points overwrite themselves in InfluxDB. Outside a group commit, whose batches sync.
    */
   removeThrough(id: number): void {
-    statement(this.#db, 'PRAGMA synchronous = NORMAL').run();
-    try {
-      statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id);
-    } finally {
-      statement(this.#db, 'PRAGMA synchronous = FULL').run();
-    }
+    withoutDiskWait(this.#db, () => statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id));
   }
 
   /** Points waiting. */

@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import { Checkpointer } from './checkpointer.ts';
 import { statement } from './statements.ts';
-import { transaction } from './store.ts';
+import { transaction, withoutDiskWait } from './store.ts';
 import { WalSync } from './wal-sync.ts';
 
 type Queued = { work: () => void; done: (err?: Error) => void };
@@ -113,37 +113,39 @@ export class GroupCommit {
     let effects: Array<() => void> = [];
     let outcomes: Array<Error | undefined> = [];
     let taken = 0;
-    // The log is synced after the commit, off the event loop (WalSync); the level is per
-    // connection and may change only between transactions, so every other commit stays FULL.
-    statement(this.#db, 'PRAGMA synchronous = NORMAL').run();
     try {
-      this.#effects = effects;
-      statement(this.#db, 'BEGIN IMMEDIATE').run();
-      let failed: boolean;
-      ({ taken, failed } = this.#runBatch());
-      if (!failed) {
-        this.#endUnit();
-        outcomes = new Array(taken).fill(undefined);
-      } else {
-        statement(this.#db, 'ROLLBACK').run();
-        this.#rolledBack();
-        effects = [];
-        this.#effects = effects;
-        statement(this.#db, 'BEGIN IMMEDIATE').run();
-        outcomes = this.#queue.slice(0, taken).map(({ work }) => this.#inSavepoint(work, effects));
-      }
-      statement(this.#db, 'COMMIT').run();
+      // The log is synced after the commit, off the event loop (WalSync).
+      withoutDiskWait(this.#db, () => {
+        try {
+          this.#effects = effects;
+          statement(this.#db, 'BEGIN IMMEDIATE').run();
+          let failed: boolean;
+          ({ taken, failed } = this.#runBatch());
+          if (!failed) {
+            this.#endUnit();
+            outcomes = new Array(taken).fill(undefined);
+          } else {
+            statement(this.#db, 'ROLLBACK').run();
+            this.#rolledBack();
+            effects = [];
+            this.#effects = effects;
+            statement(this.#db, 'BEGIN IMMEDIATE').run();
+            outcomes = this.#queue.slice(0, taken).map(({ work }) => this.#inSavepoint(work, effects));
+          }
+          statement(this.#db, 'COMMIT').run();
+        } catch (err) {
+          if (this.#db.isTransaction) statement(this.#db, 'ROLLBACK').run();
+          throw err;
+        }
+      });
     } catch (err) {
-      if (this.#db.isTransaction) statement(this.#db, 'ROLLBACK').run();
       this.#rolledBack();
-      statement(this.#db, 'PRAGMA synchronous = FULL').run();
       this.#effects = undefined;
       const failed = this.#queue.splice(0, Math.max(taken, 1));
       this.#again();
       for (const { done } of failed) done(err as Error);
       return;
     }
-    statement(this.#db, 'PRAGMA synchronous = FULL').run();
     this.#effects = undefined;
     this.#checkpoints.committed();
     const batch = this.#queue.splice(0, taken);

@@ -62,6 +62,21 @@ export function transaction<T>(db: DatabaseSync, work: () => T): T {
   }
 }
 
+/**
+ * Run `work` with commits that do not wait for the disk (`synchronous = NORMAL`): for commits
+ * whose durability comes another way (a group commit's WalSync) or that may be lost (the outbox's
+ * deletes). The level is per connection and changes only between transactions, so `work` must
+ * leave none open; every other commit stays FULL.
+ */
+export function withoutDiskWait<T>(db: DatabaseSync, work: () => T): T {
+  statement(db, 'PRAGMA synchronous = NORMAL').run();
+  try {
+    return work();
+  } finally {
+    statement(db, 'PRAGMA synchronous = FULL').run();
+  }
+}
+
 /** Changes whenever another connection (e.g. the CLI) commits to the store. */
 export function dataVersion(db: DatabaseSync): number {
   return Number((statement(db, 'PRAGMA data_version').get() as { data_version: number }).data_version);

@@ -18,12 +18,11 @@ import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { BOXES, influxOutage, latencyProbe, publishLoad, RATINGS, T0, waitStored } from './load.ts';
+import { cpuSeconds, percentile, rssMb } from './measure.ts';
 import { Publisher } from './publisher.ts';
 
 /** Longer than the InfluxDB writer's longest backoff: a count still this long means points were lost. */
 const HUB_STALL_MS = 40_000;
-
-import { cpuSeconds, percentile, rssMb } from './measure.ts';
 
 export type IngestResult = {
   events: number;
@@ -121,7 +120,11 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     await outage;
     // A hub that lost points would never reach the total: stop waiting when the count has not
     // grown for longer than the writer's longest backoff (30 s).
-    const { grewAt, atGrowth: cpuAtGrowth } = await waitStored(
+    const {
+      stored,
+      grewAt,
+      atGrowth: cpuAtGrowth,
+    } = await waitStored(
       () => count(`WHERE "device" != '${probeBox.id}'`),
       total,
       HUB_STALL_MS,
@@ -133,7 +136,6 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     clearInterval(sampler);
     // The hub's own reading of how long its event loop was held up, over the whole run.
     const loop = ((await hub.health()).event_loop ?? {}) as { p99_ms?: number; max_ms?: number };
-    const stored = await count(`WHERE "device" != '${probeBox.id}'`);
     await Promise.all([...clients, probe].map((c) => c.endAsync()));
     await hub.stop();
 

@@ -284,7 +284,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     // to reach the total or to stop growing.
     await outage;
     const load = `"device" =~ /^btn-bench-/`;
-    const { grewAt, atGrowth } = await waitStored(
+    const { stored, grewAt, atGrowth } = await waitStored(
       () => count(load),
       total,
       STALL_MS,
@@ -300,7 +300,6 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     };
     const { latencies, lost: probesLost } = await probeRun.stop();
     clearInterval(sampler);
-    const stored = await count(load);
     return {
       events: total,
       eventsPerS: stored / seconds,

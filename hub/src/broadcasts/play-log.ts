@@ -22,46 +22,55 @@ export const CLOSE_AFTER_MS = 5 * 60_000;
 const END_TOLERANCE_MS = 1_000;
 
 /**
- * How one airing ended on one speaker, from the acks to its `play`; undefined while it is still
- * open (its slot, and the wait after it, not over, and no final ack yet).
+ * How one airing ended on one speaker, from the acks to each `play` the hub sent for it (one, or
+ * more when it resumed after a higher tier); undefined while it is still open (a play without its
+ * final ack, before the airing closes).
  * - `held`: the hub held it (quiet hours, a holiday) and sent nothing;
  * - `failed`: the speaker could not play it (download, checksum, audio device), or refused the
  *   command for a reason other than a higher tier on air;
- * - `preempted`: a higher tier took the air from it, or was on air when it was due;
- * - `played`: sound started and ran to the end; `partial`: it started and ended short;
- * - `missed`: no sound by the time the airing closed (the speaker was offline, or never started).
+ * - `played`: sound ran for the whole length of the content;
+ * - `preempted`: a higher tier took the air from it, or was on air when it was due, and it did not
+ *   air whole;
+ * - `partial`: it started and ended short with nothing higher on air;
+ * - `missed`: no sound by the time the airing closed (the speaker was offline, never started, or
+ *   the hub could not send it).
  */
 export function playOutcome(
   airing: { startMs: number; endMs: number; durationMs: number },
-  acks: readonly PlayAck[],
+  plays: ReadonlyArray<readonly PlayAck[]>,
   context: { held?: HeldBecause; preemptedByHigher: boolean; nowMs: number },
 ): PlayOutcome | undefined {
   if (context.held) return { status: 'held', offsetMs: null, playedS: 0 };
-  const playing = acks.find((a) => a.status === 'playing');
-  const startedAtMs = playing?.startedAtMs ?? playing?.atMs;
-  const offsetMs = startedAtMs === undefined ? null : startedAtMs - airing.startMs;
-  const played = (untilMs: number) =>
-    startedAtMs === undefined ? 0 : Math.max(0, untilMs - startedAtMs) / 1000;
-  const final = acks.find(
-    (a) => a.status === 'done' || a.status === 'stopped' || a.status === 'failed' || a.status === 'rejected',
-  );
-  if (final?.status === 'failed')
-    return { status: 'failed', offsetMs, playedS: played(final.atMs), error: final.error };
-  if (final?.status === 'rejected') {
-    return context.preemptedByHigher
-      ? { status: 'preempted', offsetMs: null, playedS: 0 }
-      : { status: 'failed', offsetMs: null, playedS: 0, error: final.error };
-  }
-  if (final && startedAtMs !== undefined) {
-    const playedS = played(final.atMs);
-    if (final.status === 'stopped')
-      return { status: context.preemptedByHigher ? 'preempted' : 'partial', offsetMs, playedS };
-    const whole = playedS * 1000 >= airing.durationMs - END_TOLERANCE_MS;
-    return { status: whole ? 'played' : 'partial', offsetMs, playedS };
-  }
-  if (context.nowMs < airing.endMs + CLOSE_AFTER_MS) return undefined;
-  // Closed without a final word: what started counts to the end of its slot, the rest was missed.
-  if (startedAtMs === undefined)
-    return { status: context.preemptedByHigher ? 'preempted' : 'missed', offsetMs: null, playedS: 0 };
-  return { status: 'partial', offsetMs, playedS: played(airing.endMs) };
+  const closed = context.nowMs >= airing.endMs + CLOSE_AFTER_MS;
+  const each = plays.map((acks) => {
+    const playing = acks.find((a) => a.status === 'playing');
+    const final = acks.find((a) => FINAL.has(a.status));
+    return { startedAtMs: playing ? (playing.startedAtMs ?? playing.atMs) : undefined, final };
+  });
+  const starts = each.flatMap((p) => (p.startedAtMs === undefined ? [] : [p.startedAtMs]));
+  const offsetMs = starts.length ? Math.min(...starts) - airing.startMs : null;
+  // What started counts to its final ack; without one, to the end of the slot.
+  const playedS =
+    each.reduce(
+      (sum, p) =>
+        p.startedAtMs === undefined
+          ? sum
+          : sum +
+            Math.max(
+              0,
+              Math.min(p.final?.atMs ?? airing.endMs, airing.endMs + CLOSE_AFTER_MS) - p.startedAtMs,
+            ),
+      0,
+    ) / 1000;
+  const failure = each.find(
+    ({ final }) => final?.status === 'failed' || (final?.status === 'rejected' && !context.preemptedByHigher),
+  )?.final;
+  if (failure) return { status: 'failed', offsetMs, playedS, error: failure.error };
+  if (!closed && (each.length === 0 || each.some((p) => !p.final))) return undefined;
+  if (offsetMs === null)
+    return { status: context.preemptedByHigher ? 'preempted' : 'missed', offsetMs, playedS: 0 };
+  if (playedS * 1000 >= airing.durationMs - END_TOLERANCE_MS) return { status: 'played', offsetMs, playedS };
+  return { status: context.preemptedByHigher ? 'preempted' : 'partial', offsetMs, playedS };
 }
+
+const FINAL: ReadonlySet<Ack['status']> = new Set(['done', 'stopped', 'failed', 'rejected']);

@@ -69,7 +69,7 @@ describe('timeline', () => {
   });
 
   it('agrees with "on air at t" for any programs and any t', () => {
-    const programs = fc.array(
+    const programs = fc.uniqueArray(
       fc.record({
         id: fc.constantFrom('p1', 'p2', 'p3', 'p4'),
         tier: fc.constantFrom(...TIERS),

@@ -18,6 +18,7 @@ function programs() {
     commits: new GroupCommit(db, createLogger('silent')),
     timezone: 'Asia/Ho_Chi_Minh',
     zones: ['thon-dong', 'thon-doai'],
+    contents: { resolve: async (content) => ({ content: content as never, durationMs: 600_000 }) },
     now: () => NOW,
   });
 }
@@ -26,15 +27,15 @@ const news = (over: Partial<ProgramInput> = {}): ProgramInput => ({
   title: 'Bản tin sáng',
   tier: 'normal',
   zones: ['thon-dong'],
-  duration_s: 600,
+  content: { kind: 'stream', url: 'http://radio.local/vov1', duration_s: 600 },
   schedule: { from: '2026-11-24', time: '06:30', recurrence: { kind: 'daily' } },
   ...over,
 });
 
 /** The coded error a call fails with. */
-function refusal(call: () => unknown): { code: string; message: string } {
+async function refusal(call: () => unknown): Promise<{ code: string; message: string }> {
   try {
-    call();
+    await call();
   } catch (err) {
     expect(err).toBeInstanceOf(HubError);
     return { code: (err as HubError).code, message: (err as HubError).message };
@@ -43,9 +44,9 @@ function refusal(call: () => unknown): { code: string; message: string } {
 }
 
 describe('programs', () => {
-  it('goes from draft to approved by another leader, and only then airs; every step is kept', () => {
+  it('goes from draft to approved by another leader, and only then airs; every step is kept', async () => {
     const store = programs();
-    const draft = store.create(news(), operator);
+    const draft = await store.create(news(), operator);
     expect(draft).toMatchObject({ state: 'draft', author: 'phat-thanh-vien', volume: 80 });
     expect(store.approved()).toEqual([]); // a draft never airs
     store.submit(draft.id, operator);
@@ -58,6 +59,8 @@ describe('programs', () => {
         zones: ['thon-dong'],
         schedule: draft.schedule,
         durationMs: 600_000,
+        overrides: false,
+        fromMs: NOW.getTime(),
       },
     ]);
     expect(store.history(draft.id)).toEqual([
@@ -67,42 +70,42 @@ describe('programs', () => {
     ]);
   });
 
-  it('refuses a leader approving their own program, and anything out of order', () => {
+  it('refuses a leader approving their own program, and anything out of order', async () => {
     const store = programs();
-    const own = store.create(news(), leader);
+    const own = await store.create(news(), leader);
     store.submit(own.id, leader);
-    expect(refusal(() => store.approve(own.id, leader)).code).toBe('TT_PROGRAM_OWN_APPROVAL');
+    expect((await refusal(() => store.approve(own.id, leader))).code).toBe('TT_PROGRAM_OWN_APPROVAL');
     expect(store.approve(own.id, otherLeader).state).toBe('approved');
-    const draft = store.create(
+    const draft = await store.create(
       news({ schedule: { from: '2026-11-24', time: '18:00', recurrence: { kind: 'daily' } } }),
       operator,
     );
-    expect(refusal(() => store.approve(draft.id, leader))).toMatchObject({
+    expect(await refusal(() => store.approve(draft.id, leader))).toMatchObject({
       code: 'TT_PROGRAM_STATE',
       message: expect.stringContaining(`program ${draft.id} is draft; it cannot be approved`),
     });
-    expect(refusal(() => store.get(999)).code).toBe('TT_PROGRAM_UNKNOWN');
+    expect((await refusal(() => store.get(999))).code).toBe('TT_PROGRAM_UNKNOWN');
   });
 
-  it('sends an edited approved program back for approval; a rejected one may be submitted again', () => {
+  it('sends an edited approved program back for approval; a rejected one may be submitted again', async () => {
     const store = programs();
-    const p = store.create(news(), operator);
+    const p = await store.create(news(), operator);
     store.submit(p.id, operator);
     store.approve(p.id, leader);
-    const edited = store.edit(p.id, news({ title: 'Bản tin sáng (sửa)' }), operator);
+    const edited = await store.edit(p.id, news({ title: 'Bản tin sáng (sửa)' }), operator);
     expect(edited).toMatchObject({ state: 'submitted', title: 'Bản tin sáng (sửa)' });
     expect(store.approved()).toEqual([]);
     store.reject(p.id, leader, 'thiếu số điện thoại');
     expect(store.submit(p.id, operator).state).toBe('submitted');
     expect(store.cancel(p.id, operator).state).toBe('cancelled');
-    expect(refusal(() => store.edit(p.id, news(), operator)).code).toBe('TT_PROGRAM_STATE');
+    expect((await refusal(() => store.edit(p.id, news(), operator))).code).toBe('TT_PROGRAM_STATE');
   });
 
-  it('refuses an overlap within a tier when written, naming the other program and its slot', () => {
+  it('refuses an overlap within a tier when written, naming the other program and its slot', async () => {
     const store = programs();
-    const first = store.create(news(), operator);
+    const first = await store.create(news(), operator);
     store.submit(first.id, operator);
-    const clash = refusal(() =>
+    const clash = await refusal(() =>
       store.create(
         news({
           title: 'Nhạc',
@@ -117,23 +120,91 @@ describe('programs', () => {
     );
     // Two drafts at the same time: the second is refused when it goes up for approval, so the
     // two can never both wait for an approval that each other's presence would refuse.
-    const a = store.create(
+    const a = await store.create(
       news({ schedule: { from: '2026-11-24', time: '09:00', recurrence: { kind: 'daily' } } }),
       operator,
     );
-    const b = store.create(
+    const b = await store.create(
       news({ schedule: { from: '2026-11-24', time: '09:05', recurrence: { kind: 'daily' } } }),
       operator,
     );
     store.submit(a.id, operator);
-    expect(refusal(() => store.submit(b.id, operator)).code).toBe('TT_PROGRAM_OVERLAP');
+    expect((await refusal(() => store.submit(b.id, operator))).code).toBe('TT_PROGRAM_OVERLAP');
     expect(store.approve(a.id, leader).state).toBe('approved');
     // Another tier, or another zone, may share the time.
-    expect(store.create(news({ tier: 'priority' }), operator).state).toBe('draft');
-    expect(store.create(news({ zones: ['thon-doai'] }), operator).state).toBe('draft');
+    expect((await store.create(news({ tier: 'priority' }), operator)).state).toBe('draft');
+    expect((await store.create(news({ zones: ['thon-doai'] }), operator)).state).toBe('draft');
   });
 
-  it('refuses bad input with a coded error naming the field, and keeps nothing of it', () => {
+  it('queues a program after the airings it would overlap, or lets it override them, as its author chose', async () => {
+    const store = programs();
+    const first = await store.create(news(), operator); // 06:30–06:40 daily
+    store.submit(first.id, operator);
+    const second = await store.create(
+      news({
+        title: 'Thông báo tiêm chủng',
+        schedule: { from: '2026-11-24', time: '06:35', recurrence: { kind: 'daily' } },
+        on_overlap: 'queue_after',
+      }),
+      operator,
+    );
+    expect(second.schedule.time).toBe('06:40');
+    store.submit(second.id, operator);
+    // Queued behind both: 06:30 → 06:40 (after the first) → 06:50 (after the second).
+    const third = await store.create(news({ title: 'Nhạc', on_overlap: 'queue_after' }), operator);
+    expect(third.schedule.time).toBe('06:50');
+    expect(store.history(third.id)[0]!.comment).toBe(
+      `queued after program ${first.id}: 06:30 → 06:40; queued after program ${second.id}: 06:40 → 06:50`,
+    );
+    const over = await store.create(news({ title: 'Lệnh của huyện', on_overlap: 'override' }), operator);
+    expect(over).toMatchObject({ overrides: true, schedule: { time: '06:30' } });
+    store.submit(over.id, operator);
+    expect(store.approve(over.id, leader).state).toBe('approved');
+    // A program that could only be queued past midnight is refused.
+    const late = await refusal(() =>
+      store.create(
+        news({
+          content: { kind: 'stream', url: 'http://radio.local/vov1', duration_s: 600 },
+          schedule: {
+            from: '2026-11-24',
+            time: '06:30',
+            recurrence: { kind: 'daily' },
+            repeat: { count: 1, gap_min: 0 },
+          },
+          on_overlap: 'refuse',
+        }),
+        operator,
+      ),
+    );
+    expect(late.code).toBe('TT_PROGRAM_OVERLAP');
+  });
+
+  it('puts an emergency on air at once once confirmed, in every zone or those named, and ends it early', async () => {
+    const store = programs();
+    const alert = {
+      title: 'Bão số 9',
+      content: { kind: 'stream' as const, url: 'http://radio.local/canh-bao', duration_s: 600 },
+      zones: 'all' as const,
+    };
+    expect((await refusal(() => store.emergency(alert, leader))).code).toBe('TT_EMERGENCY_UNCONFIRMED');
+    expect(store.list()).toEqual([]); // nothing half-created
+    const emergency = await store.emergency({ ...alert, confirm: true }, leader);
+    expect(emergency).toMatchObject({
+      tier: 'emergency',
+      state: 'approved',
+      zones: ['thon-dong', 'thon-doai'],
+      volume: 100,
+      schedule: { from: '2026-11-23', time: '08:00', recurrence: { kind: 'at', at_ms: NOW.getTime() } },
+    });
+    expect(store.approved().map((p) => p.id)).toEqual([String(emergency.id)]);
+    expect(store.endEmergency(emergency.id, leader).duration_s).toBe(0.001); // ended the moment it began
+    expect((await refusal(() => store.endEmergency(emergency.id, leader))).code).toBe('TT_PROGRAM_STATE');
+    expect(
+      (await refusal(() => store.emergency({ ...alert, zones: ['thon-xa'], confirm: true }, leader))).message,
+    ).toMatch(/zones: "thon-xa" is not a zone/);
+  });
+
+  it('refuses bad input with a coded error naming the field, and keeps nothing of it', async () => {
     const store = programs();
     const cases: Array<[Partial<ProgramInput>, RegExp]> = [
       [{ zones: ['thon-khong-co'] }, /zones: "thon-khong-co" is not a zone/],
@@ -186,7 +257,7 @@ describe('programs', () => {
       ],
     ];
     for (const [change, reason] of cases) {
-      const refused = refusal(() => store.create(news(change), operator));
+      const refused = await refusal(() => store.create(news(change), operator));
       expect(refused.code).toBe('TT_PROGRAM_INVALID');
       expect(refused.message).toMatch(reason);
     }

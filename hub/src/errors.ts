@@ -83,6 +83,16 @@ export const ERRORS = {
     vi: 'tệp không phải âm thanh đọc được',
     en: 'file is not audio that can be read',
   },
+  TT_SPEECH_FAILED: {
+    status: 502,
+    vi: 'bộ đọc văn bản không tạo được âm thanh',
+    en: 'the speech engine could not make audio',
+  },
+  TT_EMERGENCY_UNCONFIRMED: {
+    status: 400,
+    vi: 'phát khẩn cấp cần xác nhận',
+    en: 'an emergency broadcast must be confirmed',
+  },
   TT_INTERNAL: { status: 500, vi: 'lỗi nội bộ; xem nhật ký của trạm', en: 'internal error; see the hub log' },
   TT_SIM_IN_USE: {
     status: 409,

@@ -13,7 +13,22 @@ export type ScheduledProgram = {
   zones: readonly string[];
   schedule: Schedule;
   durationMs: number;
+  /** Airs only from this moment (its approval): an airing that began before is not its to air. */
+  fromMs?: number;
+  /** Chosen to air over the programs of its tier it overlaps ("override" when written). */
+  overrides?: boolean;
 };
+
+/** The airings of `program` on air at some moment of [fromMs, toMs), from its approval on. */
+export function airingsOf(
+  program: ScheduledProgram,
+  timezone: string,
+  fromMs: number,
+  toMs: number,
+): Occurrence[] {
+  const found = occurrences(program.schedule, program.durationMs, timezone, fromMs, toMs);
+  return program.fromMs === undefined ? found : found.filter((a) => a.startMs >= program.fromMs!);
+}
 
 /** The site's calendar as the radio reads it (the site config's time zone, holidays, quiet hours). */
 export type RadioCalendar = {
@@ -51,9 +66,13 @@ export function heldBecause(
 
 type Airing = { program: ScheduledProgram; airing: Occurrence };
 
-/** Whether `a` holds the air over `b`: a higher tier, or the same tier and begun first. */
+/**
+ * Whether `a` holds the air over `b`: a higher tier; within a tier, the one written to override,
+ * else the one begun first.
+ */
 const outranks = (a: Airing, b: Airing) =>
   rank(a.program.tier) - rank(b.program.tier) ||
+  Number(a.program.overrides ?? false) - Number(b.program.overrides ?? false) ||
   b.airing.startMs - a.airing.startMs ||
   (a.program.id < b.program.id ? 1 : a.program.id > b.program.id ? -1 : b.airing.index - a.airing.index);
 
@@ -75,7 +94,7 @@ export function onAir(
   const longest = Math.max(0, ...inZone.map((p) => p.durationMs));
   // Every airing that can matter at atMs: those in their slot, and those that held the air in it.
   const airings: Airing[] = inZone.flatMap((program) =>
-    occurrences(program.schedule, program.durationMs, calendar.timezone, atMs - longest, atMs + 1)
+    airingsOf(program, calendar.timezone, atMs - longest, atMs + 1)
       .filter((airing) => !heldBecause(program.tier, airing, calendar))
       .map((airing) => ({ program, airing })),
   );

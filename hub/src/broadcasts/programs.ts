@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { wallClock } from '../config/calendar.ts';
+import { minutesOf, wallClock } from '../config/calendar.ts';
 import { date, text, time, weekday } from '../config/schema.ts';
 import { HubError } from '../errors.ts';
 import { type GroupCommit, type Store, statement } from '../store/index.ts';
+import { type Content, ContentInput, type Contents } from './content.ts';
 import { type ScheduledProgram, TIERS, type Tier } from './on-air.ts';
 import { firstOverlap } from './overlaps.ts';
 import { occurrences, type Schedule } from './schedule.ts';
@@ -33,32 +34,50 @@ export const ScheduleInput = z
     error: 'must not be before from',
   });
 
+/** What an author does when a program would air over another of its tier (trùng lịch). */
+export const ON_OVERLAP = ['refuse', 'queue_after', 'override'] as const;
+
 /** What an operator writes (soạn) for a program. */
-export const ProgramInput = z
-  .strictObject({
-    title: text.max(200),
-    tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }),
-    zones: z.array(z.string()).min(1, { error: 'must name at least one zone' }),
-    /** The length of the content: from the probe of an upload, the speech made of a text, or the author for a stream. */
-    duration_s: z
-      .number()
-      .positive()
-      .max(4 * 3600),
-    volume: z.int().min(0).max(100).default(80),
-    schedule: ScheduleInput,
-  })
-  .refine(
-    ({ duration_s, schedule: { repeat } }) =>
-      !repeat || repeat.count * duration_s + (repeat.count - 1) * repeat.gap_min * 60 < 86_400,
-    { path: ['schedule', 'repeat'], error: "a day's airings must end within 24 hours of its first" },
-  );
+export const ProgramInput = z.strictObject({
+  title: text.max(200),
+  tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }),
+  zones: z.array(z.string()).min(1, { error: 'must name at least one zone' }),
+  content: ContentInput,
+  volume: z.int().min(0).max(100).default(80),
+  schedule: ScheduleInput,
+  /**
+   * refuse: the write fails naming the other program and its slot; queue_after: the program's
+   * time moves to the end of the airing it would overlap; override: it airs over the other.
+   */
+  on_overlap: z.enum(ON_OVERLAP, { error: `must be one of ${ON_OVERLAP.join(', ')}` }).default('refuse'),
+});
 export type ProgramInput = z.input<typeof ProgramInput>;
 
-export type Program = Omit<z.output<typeof ProgramInput>, 'schedule'> & {
+/** An emergency (khẩn cấp): airs at once in the zones named, or all, once confirmed. */
+export const EmergencyInput = z.strictObject({
+  title: text.max(200),
+  content: ContentInput,
+  zones: z.union([z.literal('all'), z.array(z.string()).min(1, { error: 'must name at least one zone' })]),
+  volume: z.int().min(0).max(100).default(100),
+  confirm: z.boolean().optional(),
+});
+export type EmergencyInput = z.input<typeof EmergencyInput>;
+
+export type Program = {
   id: number;
+  title: string;
+  tier: Tier;
+  zones: string[];
+  content: Content;
+  /** The length of one airing: the content's, or an emergency cut short. */
+  duration_s: number;
+  volume: number;
   schedule: Schedule;
+  overrides: boolean;
   state: ProgramState;
   author: string;
+  created_at: string;
+  approved_at: string | null;
 };
 
 export type Actor = { name: string; role: string };
@@ -66,6 +85,7 @@ export type Actor = { name: string; role: string };
 export type ProgramsDeps = {
   db: Store;
   commits: GroupCommit;
+  contents: Pick<Contents, 'resolve'>;
   timezone: string;
   zones: readonly string[];
   now: () => Date;
@@ -84,34 +104,99 @@ export class Programs {
     this.#deps = deps;
   }
 
-  create(input: ProgramInput, by: Actor): Program {
-    const program = this.#valid(input);
+  /** A draft: its content resolved (a text spoken), its schedule checked against the others'. */
+  async create(input: ProgramInput, by: Actor): Promise<Program> {
+    const program = await this.#written(input, by);
     return this.#deps.commits.now(() => {
-      this.#refuseOverlap({ ...program, id: 0 });
+      const placed = this.#place({ ...program, id: 0 });
       const { lastInsertRowid } = statement(
         this.#deps.db,
-        `INSERT INTO programs (title, tier, zones, duration_s, volume, schedule, state, author, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
-      ).run(...written(program), by.name, this.#now());
+        `INSERT INTO programs (title, tier, zones, content, duration_s, volume, schedule, overrides, state, author, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)`,
+      ).run(...columns(placed), by.name, this.#now());
       const id = Number(lastInsertRowid);
-      this.#log(id, by, 'created');
+      this.#log(id, by, 'created', placed.note);
       return this.get(id);
     });
   }
 
   /** Change what a program says or when; an approved one goes back for approval. */
-  edit(id: number, input: ProgramInput, by: Actor): Program {
-    const program = this.#valid(input);
+  async edit(id: number, input: ProgramInput, by: Actor): Promise<Program> {
+    const program = await this.#written(input, by);
     return this.#deps.commits.now(() => {
       const current = this.get(id);
-      if (current.state === 'cancelled') throw stateError(current, 'edited');
-      this.#refuseOverlap({ ...program, id });
+      if (current.state === 'cancelled' || current.tier === 'emergency') throw stateError(current, 'edited');
+      const placed = this.#place({ ...program, id });
       const state: ProgramState = current.state === 'approved' ? 'submitted' : current.state;
       statement(
         this.#deps.db,
-        'UPDATE programs SET title = ?, tier = ?, zones = ?, duration_s = ?, volume = ?, schedule = ?, state = ? WHERE id = ?',
-      ).run(...written(program), state, id);
-      this.#log(id, by, 'edited');
+        `UPDATE programs SET title = ?, tier = ?, zones = ?, content = ?, duration_s = ?, volume = ?,
+           schedule = ?, overrides = ?, state = ?, approved_at = NULL WHERE id = ?`,
+      ).run(...columns(placed), state, id);
+      this.#log(id, by, 'edited', placed.note);
+      return this.get(id);
+    });
+  }
+
+  /**
+   * An emergency, approved as it is written and on air at once (the caller has checked the role):
+   * it preempts every other tier in its zones, then their programming resumes.
+   */
+  async emergency(input: EmergencyInput, by: Actor): Promise<Program> {
+    const parsed = parse(EmergencyInput, input);
+    if (parsed.confirm !== true) {
+      throw new HubError('TT_EMERGENCY_UNCONFIRMED', {
+        vi: 'confirm: cần gửi "confirm": true để phát khẩn cấp ngay',
+        en: 'confirm: send "confirm": true to go on air at once',
+      });
+    }
+    const zones = parsed.zones === 'all' ? [...this.#deps.zones] : parsed.zones;
+    this.#knownZones(zones);
+    const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
+    const now = this.#deps.now();
+    const local = wallClock(this.#deps.timezone, now);
+    const schedule: Schedule = {
+      from: `${local.year}-${local.month}-${local.day}`,
+      time: `${local.hour}:${local.minute}`,
+      recurrence: { kind: 'at', at_ms: now.getTime() },
+    };
+    return this.#deps.commits.now(() => {
+      const { lastInsertRowid } = statement(
+        this.#deps.db,
+        `INSERT INTO programs (title, tier, zones, content, duration_s, volume, schedule, overrides, state, author, created_at, approved_at)
+           VALUES (?, 'emergency', ?, ?, ?, ?, ?, 0, 'approved', ?, ?, ?)`,
+      ).run(
+        parsed.title,
+        JSON.stringify(zones),
+        JSON.stringify(content),
+        durationMs / 1000,
+        parsed.volume,
+        JSON.stringify(schedule),
+        by.name,
+        now.toISOString(),
+        now.toISOString(),
+      );
+      const id = Number(lastInsertRowid);
+      this.#log(id, by, 'emergency');
+      return this.get(id);
+    });
+  }
+
+  /** End an emergency on air now: its airing is cut here, and what it preempted resumes. */
+  endEmergency(id: number, by: Actor): Program {
+    return this.#deps.commits.now(() => {
+      const program = this.get(id);
+      const { recurrence } = program.schedule;
+      const airedS =
+        recurrence.kind === 'at' ? (this.#deps.now().getTime() - recurrence.at_ms) / 1000 : Number.NaN;
+      const over = airedS >= program.duration_s || this.history(id).some((step) => step.action === 'ended');
+      if (program.tier !== 'emergency' || program.state !== 'approved' || !(airedS >= 0) || over)
+        throw stateError(program, 'ended');
+      statement(this.#deps.db, 'UPDATE programs SET duration_s = ? WHERE id = ?').run(
+        Math.max(0.001, airedS),
+        id,
+      );
+      this.#log(id, by, 'ended');
       return this.get(id);
     });
   }
@@ -163,7 +248,17 @@ export class Programs {
         this.#deps.db,
         "SELECT * FROM programs WHERE state = 'approved' ORDER BY id",
       ).all() as ProgramRow[]
-    ).map((row) => scheduled(fromRow(row)));
+    ).map((row) => {
+      const program = fromRow(row);
+      return { ...scheduled(program), fromMs: Date.parse(program.approved_at!) };
+    });
+  }
+
+  /** Every program, newest first, with the state of its approval. */
+  list(): Program[] {
+    return (statement(this.#deps.db, 'SELECT * FROM programs ORDER BY id DESC').all() as ProgramRow[]).map(
+      fromRow,
+    );
   }
 
   #move(
@@ -178,55 +273,99 @@ export class Programs {
       const current = this.get(id);
       if (!from.includes(current.state)) throw stateError(current, action);
       if (to === 'submitted' || to === 'approved') this.#refuseOverlap(current);
-      statement(this.#deps.db, 'UPDATE programs SET state = ? WHERE id = ?').run(to, id);
+      statement(this.#deps.db, 'UPDATE programs SET state = ?, approved_at = ? WHERE id = ?').run(
+        to,
+        to === 'approved' ? this.#now() : null,
+        id,
+      );
       this.#log(id, by, action, comment);
       return this.get(id);
     });
   }
 
-  #valid(input: ProgramInput): z.output<typeof ProgramInput> {
-    const parsed = ProgramInput.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new HubError('TT_PROGRAM_INVALID', `${issue.path.join('.') || 'program'}: ${issue.message}`);
+  /** What an author wrote, checked, with its content resolved; nothing is stored yet. */
+  async #written(input: ProgramInput, by: Actor): Promise<Written> {
+    const parsed = parse(ProgramInput, input);
+    this.#knownZones(parsed.zones);
+    const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
+    const { repeat } = parsed.schedule;
+    if (repeat && repeat.count * durationMs + (repeat.count - 1) * repeat.gap_min * 60_000 >= 86_400_000) {
+      throw new HubError(
+        'TT_PROGRAM_INVALID',
+        "schedule.repeat: a day's airings must end within 24 hours of its first",
+      );
     }
-    const program = parsed.data;
-    const unknown = program.zones.find((zone) => !this.#deps.zones.includes(zone));
-    if (unknown)
-      throw new HubError('TT_PROGRAM_INVALID', `zones: "${unknown}" is not a zone of the site config`);
+    const program = { ...parsed, content, duration_s: durationMs / 1000 };
     // A program that can never air again is a mistake in its schedule, not a program.
     const nowMs = this.#deps.now().getTime();
     const horizonMs = program.schedule.until
       ? Date.parse(`${program.schedule.until}T00:00:00Z`) + 2 * 86_400_000
       : Math.max(nowMs, Date.parse(`${program.schedule.from}T00:00:00Z`)) + 400 * 86_400_000;
-    const next = occurrences(
-      program.schedule,
-      program.duration_s * 1000,
-      this.#deps.timezone,
-      nowMs,
-      horizonMs,
-    ).find((o) => o.startMs >= nowMs);
+    const next = occurrences(program.schedule, durationMs, this.#deps.timezone, nowMs, horizonMs).find(
+      (o) => o.startMs >= nowMs,
+    );
     if (!next) throw new HubError('TT_PROGRAM_INVALID', 'schedule: has no airing from now on');
     return program;
   }
 
+  #knownZones(zones: readonly string[]): void {
+    const unknown = zones.find((zone) => !this.#deps.zones.includes(zone));
+    if (unknown)
+      throw new HubError('TT_PROGRAM_INVALID', `zones: "${unknown}" is not a zone of the site config`);
+  }
+
+  /**
+   * Where a program goes among the others of its tier, as its author chose: refused over another
+   * one, moved after it (each move noted), or kept to air over it.
+   */
+  #place(program: Written & { id: number }): Written & { id: number; overrides: boolean; note?: string } {
+    if (program.on_overlap === 'override') return { ...program, overrides: true, note: 'override' };
+    if (program.on_overlap === 'refuse') {
+      this.#refuseOverlap({ ...program, overrides: false });
+      return { ...program, overrides: false };
+    }
+    let placed = { ...program, overrides: false };
+    const moves: string[] = [];
+    for (let tries = 0; tries < MAX_QUEUE_MOVES; tries++) {
+      const overlap = this.#overlap(placed);
+      if (!overlap) return { ...placed, note: moves.join('; ') || undefined };
+      // The day's first airing moves as far as the one that overlapped has to.
+      const startMinutes = minutesOf(placed.schedule.time);
+      const moveMs = overlap.otherAiring.endMs - overlap.airing.startMs;
+      const minutes = startMinutes + Math.ceil(moveMs / 60_000);
+      if (minutes >= 24 * 60) break;
+      const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+      moves.push(`queued after program ${overlap.other}: ${placed.schedule.time} → ${time}`);
+      placed = { ...placed, schedule: { ...placed.schedule, time } };
+    }
+    this.#refuseOverlap(placed);
+    return placed;
+  }
+
   /** Refused when it would air over a program of its tier that is submitted or approved. */
   #refuseOverlap(program: ScheduledLike): void {
-    const others = (
-      statement(
-        this.#deps.db,
-        "SELECT * FROM programs WHERE state IN ('submitted', 'approved') AND tier = ? AND id != ?",
-      ).all(program.tier, program.id) as ProgramRow[]
-    ).map((row) => scheduled(fromRow(row)));
-    const overlap = firstOverlap(scheduled(program), others, this.#deps.timezone);
+    const overlap = this.#overlap(program);
     if (!overlap) return;
     // The slot in the commune's own time, as people read it.
     const at = wallClock(this.#deps.timezone, new Date(overlap.otherAiring.startMs));
     const slot = `${at.hour}:${at.minute} ${at.day}/${at.month}/${at.year}`;
     throw new HubError('TT_PROGRAM_OVERLAP', {
-      vi: `trùng với chương trình ${overlap.other} ở ${overlap.zone}, lượt phát lúc ${slot}`,
-      en: `overlaps program ${overlap.other} in ${overlap.zone}, its airing at ${slot}`,
+      vi: `trùng với chương trình ${overlap.other} ở ${overlap.zone}, lượt phát lúc ${slot}; chọn on_overlap "queue_after" hoặc "override"`,
+      en: `overlaps program ${overlap.other} in ${overlap.zone}, its airing at ${slot}; choose on_overlap "queue_after" or "override"`,
     });
+  }
+
+  /** The first airing of another program of its tier, submitted or approved, it would air over. */
+  #overlap(program: ScheduledLike) {
+    // A program written to override airs over the others; none is refused for overlapping it.
+    if (program.overrides) return undefined;
+    const others = (
+      statement(
+        this.#deps.db,
+        "SELECT * FROM programs WHERE state IN ('submitted', 'approved') AND tier = ? AND id != ? AND overrides = 0",
+      ).all(program.tier, program.id) as ProgramRow[]
+    ).map((row) => scheduled(fromRow(row)));
+    return firstOverlap(scheduled(program), others, this.#deps.timezone);
   }
 
   #log(id: number, by: Actor, action: string, comment?: string): void {
@@ -241,22 +380,47 @@ export class Programs {
   }
 }
 
-/** What an author writes, as the columns title, tier, zones, duration_s, volume, schedule. */
-const written = (p: z.output<typeof ProgramInput>) =>
-  [p.title, p.tier, JSON.stringify(p.zones), p.duration_s, p.volume, JSON.stringify(p.schedule)] as const;
+/** At most this many moves to queue a program after the ones it would overlap. */
+const MAX_QUEUE_MOVES = 24;
 
-type ScheduledLike = { id: number; tier: Tier; zones: string[]; schedule: Schedule; duration_s: number };
+type Written = Omit<z.output<typeof ProgramInput>, 'content'> & { content: Content; duration_s: number };
+
+/** What an author writes, as the columns title, tier, zones, content, duration_s, volume, schedule, overrides. */
+const columns = (p: Written & { overrides: boolean }) =>
+  [
+    p.title,
+    p.tier,
+    JSON.stringify(p.zones),
+    JSON.stringify(p.content),
+    p.duration_s,
+    p.volume,
+    JSON.stringify(p.schedule),
+    p.overrides ? 1 : 0,
+  ] as const;
+
+type ScheduledLike = {
+  id: number;
+  tier: Tier;
+  zones: string[];
+  schedule: Schedule;
+  duration_s: number;
+  overrides: boolean;
+};
 
 type ProgramRow = {
   id: number;
   title: string;
   tier: Tier;
   zones: string;
+  content: string;
   duration_s: number;
   volume: number;
   schedule: string;
+  overrides: number;
   state: ProgramState;
   author: string;
+  created_at: string;
+  approved_at: string | null;
 };
 
 const fromRow = (row: ProgramRow): Program => ({
@@ -264,11 +428,15 @@ const fromRow = (row: ProgramRow): Program => ({
   title: row.title,
   tier: row.tier,
   zones: JSON.parse(row.zones),
+  content: JSON.parse(row.content),
   duration_s: Number(row.duration_s),
   volume: Number(row.volume),
   schedule: JSON.parse(row.schedule),
+  overrides: Number(row.overrides) === 1,
   state: row.state,
   author: row.author,
+  created_at: row.created_at,
+  approved_at: row.approved_at,
 });
 
 const scheduled = (p: ScheduledLike): ScheduledProgram => ({
@@ -277,7 +445,16 @@ const scheduled = (p: ScheduledLike): ScheduledProgram => ({
   zones: p.zones,
   schedule: p.schedule,
   durationMs: p.duration_s * 1000,
+  overrides: p.overrides,
 });
+
+/** Input checked by a schema, or a coded error naming the first field that is wrong. */
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new HubError('TT_PROGRAM_INVALID', `${issue.path.join('.') || 'program'}: ${issue.message}`);
+}
 
 const STATE_VI: Record<ProgramState, string> = {
   draft: 'bản nháp',
@@ -292,6 +469,7 @@ const ACTION_VI: Record<string, string> = {
   approved: 'duyệt',
   rejected: 'trả lại',
   cancelled: 'huỷ',
+  ended: 'kết thúc',
 };
 
 const stateError = (program: Program, action: string) =>

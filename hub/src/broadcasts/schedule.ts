@@ -6,7 +6,9 @@ export type Recurrence =
   | { kind: 'once' }
   | { kind: 'daily' }
   /** On the given weekdays of every `every_weeks`-th week (weeks start on Monday), counted from the first day's. */
-  | { kind: 'weekly'; days: readonly Weekday[]; every_weeks: number };
+  | { kind: 'weekly'; days: readonly Weekday[]; every_weeks: number }
+  /** At one exact moment, on `from`: an emergency, which airs as soon as it is sent. */
+  | { kind: 'at'; at_ms: number };
 
 /**
  * When a program airs, in the site's time zone (lịch phát). Dates are local `YYYY-MM-DD`, times
@@ -39,6 +41,7 @@ export function airsOn(schedule: Schedule, date: string): boolean {
   const { recurrence } = schedule;
   switch (recurrence.kind) {
     case 'once':
+    case 'at':
       return date === schedule.from;
     case 'daily':
       return true;
@@ -71,7 +74,10 @@ export function occurrences(
   for (let day = first; day <= last; day++) {
     const date = dateOf(day);
     if (!airsOn(schedule, date)) continue;
-    const startOfFirst = atLocalTime(timezone, date, minutesOf(schedule.time)).getTime();
+    const startOfFirst =
+      schedule.recurrence.kind === 'at'
+        ? schedule.recurrence.at_ms
+        : atLocalTime(timezone, date, minutesOf(schedule.time)).getTime();
     for (let index = 0; index < count; index++) {
       const startMs = startOfFirst + index * (durationMs + gap_min * 60_000);
       const endMs = startMs + durationMs;

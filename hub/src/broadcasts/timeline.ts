@@ -1,5 +1,13 @@
-import { heldBecause, onAir, type RadioCalendar, type ScheduledProgram, type Tier } from './on-air.ts';
-import { type Occurrence, occurrences } from './schedule.ts';
+import {
+  airingsOf,
+  heldBecause,
+  onAir,
+  type RadioCalendar,
+  type ScheduledProgram,
+  TIERS,
+  type Tier,
+} from './on-air.ts';
+import type { Occurrence } from './schedule.ts';
 
 /**
  * A stretch of air in a zone given to one airing: what a `play` command asks a speaker to do.
@@ -37,13 +45,13 @@ export function zoneAirings(
   toMs: number,
 ): ZoneAiring[] {
   const all = inZone(programs, zone).flatMap((program) =>
-    occurrences(program.schedule, program.durationMs, calendar.timezone, fromMs, toMs).map((airing) => ({
+    airingsOf(program, calendar.timezone, fromMs, toMs).map((airing) => ({
       program,
       airing,
       held: heldBecause(program.tier, airing, calendar),
     })),
   );
-  const rank = (tier: Tier) => ['normal', 'priority', 'emergency'].indexOf(tier);
+  const rank = (tier: Tier) => TIERS.indexOf(tier);
   return all
     .map((a) => ({
       ...a,

@@ -241,4 +241,77 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
     added_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- A program says what it airs (content), who approved it when, and whether it was written to
+  -- override its tier. No hub wrote programs before (they had no route): the tables start anew.
+  DROP TABLE program_history;
+  DROP TABLE programs;
+  CREATE TABLE programs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    zones TEXT NOT NULL,
+    content TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    volume INTEGER NOT NULL,
+    schedule TEXT NOT NULL,
+    overrides INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    approved_at TEXT
+  );
+  CREATE TABLE program_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    program_id INTEGER NOT NULL REFERENCES programs(id),
+    at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    comment TEXT
+  );
+  CREATE INDEX program_history_by_program ON program_history (program_id);
+  -- The on-air engine: every play it sent a speaker, every ack to one, and how each airing ended
+  -- on each speaker (nhật ký phát).
+  CREATE TABLE radio_plays (
+    id TEXT NOT NULL,
+    speaker TEXT NOT NULL,
+    program INTEGER NOT NULL,
+    zone TEXT NOT NULL,
+    airing_start_ms INTEGER NOT NULL,
+    airing_end_ms INTEGER NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    offset_ms INTEGER NOT NULL,
+    sent_at TEXT NOT NULL,
+    stopped INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (id, speaker)
+  ) WITHOUT ROWID;
+  CREATE INDEX radio_plays_by_end ON radio_plays (end_ms);
+  CREATE INDEX radio_plays_by_airing ON radio_plays (program, airing_start_ms, speaker);
+  CREATE TABLE radio_acks (
+    play TEXT NOT NULL,
+    speaker TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    started_at_ms INTEGER,
+    error TEXT
+  );
+  CREATE INDEX radio_acks_by_play ON radio_acks (play, speaker);
+  CREATE TABLE play_log (
+    program INTEGER NOT NULL,
+    airing_start_ms INTEGER NOT NULL,
+    speaker TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    offset_ms INTEGER,
+    played_s REAL NOT NULL,
+    error TEXT,
+    logged_at TEXT NOT NULL,
+    PRIMARY KEY (program, airing_start_ms, speaker)
+  ) WITHOUT ROWID;
+  CREATE INDEX play_log_by_time ON play_log (airing_start_ms);
+  CREATE TABLE radio_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];

@@ -78,21 +78,44 @@ export const Asset = z.object({
 });
 export type Asset = z.infer<typeof Asset>;
 
+/** A live stream a speaker relays for a set time instead of a downloaded asset. */
+export const Stream = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  duration_s: z.number().positive(),
+});
+export type Stream = z.infer<typeof Stream>;
+
 const CommandId = z.string().min(1).max(64);
 const Volume = z.number().int().min(0).max(100);
-export const Command = z.discriminatedUnion('type', [
-  z.object({ id: CommandId, type: z.literal('prepare'), asset: Asset }),
-  z.object({
+const Play = z
+  .object({
     id: CommandId,
     type: z.literal('play'),
     program: z.string().min(1).max(64),
-    asset: Asset,
+    asset: Asset.optional(),
+    stream: Stream.optional(),
     start_at: Timestamp,
+    /** Stop here if still playing (the end of the slot); without it, play to the end of the content. */
+    end_at: Timestamp.optional(),
     offset_s: z.number().min(0).default(0),
     volume: Volume,
     priority: Priority,
+  })
+  .refine((play) => (play.asset === undefined) !== (play.stream === undefined), {
+    error: 'must carry either asset or stream',
+    path: ['asset'],
+  });
+export const Command = z.discriminatedUnion('type', [
+  z.object({ id: CommandId, type: z.literal('prepare'), asset: Asset }),
+  Play,
+  z.object({
+    id: CommandId,
+    type: z.literal('stop'),
+    /** Only that `play` command, before or during it. */
+    play: CommandId.optional(),
+    /** Only that program. */
+    program: z.string().min(1).max(64).optional(),
   }),
-  z.object({ id: CommandId, type: z.literal('stop'), program: z.string().min(1).max(64).optional() }),
   z.object({ id: CommandId, type: z.literal('volume'), volume: Volume }),
   z.object({ id: CommandId, type: z.literal('ping') }),
   z.object({ id: CommandId, type: z.literal('rebirth') }),

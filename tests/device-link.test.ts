@@ -615,8 +615,9 @@ describe('simulated speaker', () => {
     expect(speaker.volume).toBe(100);
 
     await play('n2', 'normal');
-    await until(() => acks('n2').length === 1, 'lower tier answered');
-    expect(acks('n2')[0]!.body).toMatchObject({
+    await until(() => statuses('n2').includes('rejected'), 'lower tier answered');
+    expect(statuses('n2')).toEqual(['received', 'rejected']);
+    expect(acks('n2')[1]!.body).toMatchObject({
       status: 'rejected',
       error: 'playing emergency program prog-e1',
     });
@@ -660,7 +661,7 @@ describe('simulated speaker', () => {
     await until(() => statuses('r1').length === 1, 'rebirth answered');
     expect(acks('bad1')[0]!.body).toMatchObject({
       status: 'rejected',
-      error: expect.stringMatching(/asset: required/),
+      error: expect.stringMatching(/start_at: required/),
     });
     expect(on('loa-1', { family: 'ack' }).map((r) => r.body.id)).toEqual(['bad1', 'r1']);
     expect(warnings.filter((w) => w === 'bad command')).toHaveLength(2);

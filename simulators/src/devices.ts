@@ -106,46 +106,64 @@ export class SimPresenceSensor extends SimDevice {
 }
 
 type PlayCommand = Extract<Command, { type: 'play' }>;
-type Playing = {
-  command: string;
-  program: string;
-  priority: Priority;
-  started: boolean;
-  timer?: NodeJS.Timeout;
+/** A play the node holds: waiting for its start_at (or its download), then on air. */
+type Play = { command: PlayCommand; started: boolean; timer?: NodeJS.Timeout };
+
+/** What can go wrong with a simulated speaker, for tests and demos. */
+export type SpeakerFaults = {
+  /** Every download arrives with a byte flipped, as a corrupted transfer would, and fails its check. */
+  badDownload?: boolean;
 };
 
 /**
- * A village loudspeaker node: answers every command with the acks of docs/protocol.md.
- * It downloads and verifies assets for real; "playing" is a timer as long as the asset.
+ * A village loudspeaker node: answers every command with the acks of docs/protocol.md. It keeps
+ * the plays it received ahead and airs each at its `start_at` by its own clock, so it keeps its
+ * schedule while the hub is away. It downloads and verifies assets for real, with its device
+ * credentials; "playing" is a timer as long as what is left of the content.
  */
 export class SimSpeaker extends SimDevice {
   volume = 70;
   readonly #clock: () => Date;
+  readonly #speed: number;
+  readonly #clockSynced: () => boolean;
+  readonly #faults: SpeakerFaults;
+  readonly #credentials: string;
   /** sha256 of every asset downloaded and verified. */
   readonly #prepared = new Set<string>();
-  #playing: Playing | undefined;
+  /** Plays received and not yet ended, by command id. */
+  readonly #plays = new Map<string, Play>();
+  #onAir: Play | undefined;
 
-  constructor(options: SimOptions) {
-    super('speaker', options);
+  /**
+   * `speed`: how much faster than real time `clock` runs (a demo's or a test's compressed day);
+   * the node's timers divide by it.
+   */
+  constructor(options: SimOptions & { speed?: number; faults?: SpeakerFaults }) {
+    const { speed, faults, ...link } = options;
+    super('speaker', link);
     this.#clock = options.clock ?? (() => new Date());
+    this.#clockSynced = options.clockSynced ?? (() => true);
+    this.#speed = speed ?? 1;
+    this.#faults = faults ?? {};
+    this.#credentials = `Basic ${Buffer.from(`${options.id}:${options.secret}`).toString('base64')}`;
     this.link.onCommand((command) => this.#handle(command));
   }
 
-  /** The program on air (or waiting for its start_at), if any. */
+  /** The program on air, if any. */
   get playing(): string | undefined {
-    return this.#playing?.program;
+    return this.#onAir?.command.program;
   }
 
+  /** A power cut: sound stops and what the node held is lost; it says nothing more. */
   override stop(): Promise<void> {
-    this.#end('stopped');
+    for (const play of this.#plays.values()) clearTimeout(play.timer);
+    this.#plays.clear();
+    this.#onAir = undefined;
     return super.stop();
   }
 
   protected override extraTelemetry(): Record<string, unknown> {
-    return {
-      volume: this.volume,
-      audio: this.#playing?.started ? this.#playing.program.slice(0, 32) : 'idle',
-    };
+    return { volume: this.volume, audio: this.#onAir ? this.#onAir.command.program.slice(0, 32) : 'idle' };
   }
 
   async #handle(command: Command): Promise<void> {
@@ -159,73 +177,103 @@ export class SimSpeaker extends SimDevice {
       case 'volume':
         this.volume = command.volume;
         return ack({ id: command.id, status: 'done' });
-      case 'stop':
-        if (!command.program || command.program === this.#playing?.program) this.#end('stopped');
+      case 'stop': {
+        const stops = (play: Play) =>
+          command.play
+            ? play.command.id === command.play
+            : command.program
+              ? play.command.program === command.program
+              : play === this.#onAir;
+        for (const play of [...this.#plays.values()]) if (stops(play)) this.#end(play, 'stopped');
         return ack({ id: command.id, status: 'done' });
+      }
       case 'prepare': {
         ack({ id: command.id, status: 'received' });
         const problem = await this.#fetch(command.asset);
         return ack(
-          problem
-            ? { id: command.id, status: 'failed', error: problem }
-            : { id: command.id, status: 'ready' },
+          problem ? { id: command.id, status: 'failed', error: problem } : { id: command.id, status: 'ready' },
         );
       }
       case 'play':
-        return this.#play(command);
+        return this.#receive(command);
     }
   }
 
-  async #play(command: PlayCommand): Promise<void> {
-    const current = this.#playing;
-    // A higher tier preempts a lower one on the node, the same tier replaces it, and a lower tier
-    // while a higher one plays is rejected (docs/protocol.md).
-    if (current && rank(command.priority) < rank(current.priority)) {
-      this.link.ack({
-        id: command.id,
-        status: 'rejected',
-        error: `playing ${current.priority} program ${current.program}`,
-      });
+  async #receive(command: PlayCommand): Promise<void> {
+    // The hub sends its plays again after a reconnect: one already held is kept as it is.
+    if (this.#plays.has(command.id)) return;
+    if (!this.#clockSynced()) {
+      this.link.ack({ id: command.id, status: 'rejected', error: 'clock not synchronised' });
       return;
     }
+    const play: Play = { command, started: false };
+    this.#plays.set(command.id, play);
     this.link.ack({ id: command.id, status: 'received' });
-    this.#end('stopped');
-    const playing: Playing = {
-      command: command.id,
-      program: command.program,
-      priority: command.priority,
-      started: false,
-    };
-    this.#playing = playing;
     // A play whose asset was never prepared downloads it now, as a real node would.
-    const problem = await this.#fetch(command.asset);
-    if (this.#playing !== playing) return; // preempted or stopped while downloading: already acked
+    const problem = command.asset ? await this.#fetch(command.asset) : undefined;
+    if (this.#plays.get(command.id) !== play) return; // stopped while downloading: already acked
     if (problem) {
-      this.#playing = undefined;
+      this.#plays.delete(command.id);
       this.link.ack({ id: command.id, status: 'failed', error: problem });
       return;
     }
-    const startIn = Math.max(0, Date.parse(command.start_at) - this.#clock().getTime());
-    const lengthMs = Math.max(0, (command.asset.duration_s - command.offset_s) * 1000);
-    playing.timer = setTimeout(() => {
-      playing.started = true;
-      this.volume = command.volume;
-      this.link.ack({ id: command.id, status: 'playing', started_at: isoWithOffset(this.#clock()) });
-      playing.timer = setTimeout(() => this.#end('done'), lengthMs);
-    }, startIn);
+    this.#at(play, Date.parse(command.start_at), () => this.#start(play));
   }
 
-  #end(status: 'done' | 'stopped'): void {
-    const playing = this.#playing;
-    if (!playing) return;
-    this.#playing = undefined;
-    clearTimeout(playing.timer);
-    this.link.ack({ id: playing.command, status });
+  /**
+   * At its start_at: a higher or equal tier preempts what is on air; a lower tier is refused while
+   * a higher one plays, unless that one ends by then. It joins at its offset plus however late it is.
+   */
+  #start(play: Play): void {
+    const { command } = play;
+    const nowMs = this.#clock().getTime();
+    const current = this.#onAir;
+    const currentEnd = current?.command.end_at ? Date.parse(current.command.end_at) : Number.POSITIVE_INFINITY;
+    if (current && rank(command.priority) < rank(current.command.priority) && currentEnd > nowMs) {
+      this.#plays.delete(command.id);
+      this.link.ack({
+        id: command.id,
+        status: 'rejected',
+        error: `playing ${current.command.priority} program ${current.command.program}`,
+      });
+      return;
+    }
+    const lengthS = (command.asset ?? command.stream)!.duration_s;
+    const positionMs = command.offset_s * 1000 + Math.max(0, nowMs - Date.parse(command.start_at));
+    const endMs = Math.min(
+      nowMs + lengthS * 1000 - positionMs,
+      command.end_at ? Date.parse(command.end_at) : Number.POSITIVE_INFINITY,
+    );
+    if (endMs <= nowMs) {
+      this.#plays.delete(command.id);
+      this.link.ack({ id: command.id, status: 'rejected', error: 'too late: its time is over' });
+      return;
+    }
+    if (current) this.#end(current, 'stopped');
+    this.#onAir = play;
+    play.started = true;
+    this.volume = command.volume;
+    this.link.ack({ id: command.id, status: 'playing', started_at: isoWithOffset(this.#clock()) });
+    this.#at(play, endMs, () => this.#end(play, 'done'));
+  }
+
+  /** Run `then` when the node's clock reads `atMs`. */
+  #at(play: Play, atMs: number, then: () => void): void {
+    clearTimeout(play.timer);
+    const waitMs = Math.max(0, (atMs - this.#clock().getTime()) / this.#speed);
+    play.timer = setTimeout(then, waitMs);
+  }
+
+  #end(play: Play, status: 'done' | 'stopped'): void {
+    clearTimeout(play.timer);
+    this.#plays.delete(play.command.id);
+    if (this.#onAir === play) this.#onAir = undefined;
+    this.link.ack({ id: play.command.id, status });
   }
 
   async #fetch(asset: Asset): Promise<string | undefined> {
     if (this.#prepared.has(asset.sha256)) return undefined;
-    const problem = await fetchAndVerify(asset);
+    const problem = await fetchAndVerify(asset, this.#credentials, this.#faults.badDownload);
     if (!problem) this.#prepared.add(asset.sha256);
     return problem;
   }
@@ -235,12 +283,20 @@ const rank = (priority: Priority) => PRIORITIES.indexOf(priority);
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
-/** Download an asset and check its size and SHA-256; the reason when it does not match. */
-async function fetchAndVerify(asset: Asset): Promise<string | undefined> {
+/** Download an asset with the device's credentials and check its size and SHA-256; the reason when it does not match. */
+async function fetchAndVerify(
+  asset: Asset,
+  authorization: string,
+  corrupt = false,
+): Promise<string | undefined> {
   try {
-    const response = await fetch(asset.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    const response = await fetch(asset.url, {
+      headers: { authorization },
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
     if (!response.ok) return `download failed: HTTP ${response.status}`;
     const bytes = new Uint8Array(await response.arrayBuffer());
+    if (corrupt && bytes.length > 0) bytes[0]! ^= 0xff; // a transfer that went wrong
     if (bytes.byteLength !== asset.bytes) return `size ${bytes.byteLength} bytes, expected ${asset.bytes}`;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return sha256 === asset.sha256 ? undefined : `sha256 ${sha256} does not match`;

@@ -154,10 +154,23 @@ describe('parseSiteConfig', () => {
 
   it('takes quiet hours for the radio, across midnight too, and refuses an empty one', () => {
     const quiet = (spell: string) => `${BASE}broadcast:\n  quiet_hours:\n    - ${spell}\n`;
-    expect(parseSiteConfig(quiet('{ start: "21:00", end: "05:30" }'), 'site.yaml').broadcast).toEqual({
+    expect(parseSiteConfig(quiet('{ start: "21:00", end: "05:30" }'), 'site.yaml').broadcast).toMatchObject({
       quiet_hours: [{ start: '21:00', end: '05:30' }],
     });
-    expect(parseSiteConfig(BASE, 'site.yaml').broadcast).toEqual({ quiet_hours: [] });
+    expect(parseSiteConfig(BASE, 'site.yaml').broadcast).toEqual({
+      quiet_hours: [],
+      speech: ['espeak-ng', '-v', 'vi', '--stdin', '-w', '{out}'],
+      max_upload_mb: 50,
+    });
+    const speech = (command: string) => `${BASE}broadcast:\n  speech: ${command}\n`;
+    expect(parseSiteConfig(speech('[piper, --output_file, "{out}"]'), 'site.yaml').broadcast.speech).toEqual([
+      'piper',
+      '--output_file',
+      '{out}',
+    ]);
+    expect(problems(speech('[piper]'))).toEqual([
+      'site.yaml:32 broadcast.speech: must have an argument with {out}, where the engine writes its WAV file',
+    ]);
     expect(problems(quiet('{ start: "21:00", end: "21:00" }'))).toEqual([
       'site.yaml:33 broadcast.quiet_hours[0].end: must differ from start (21:00)',
     ]);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Command, deviceTopic } from '../../protocol/index.ts';
 import { Alerts } from './alerts/index.ts';
+import { Assets, ClockSync, Contents, commandEngine, Programs, Radio } from './broadcasts/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
@@ -29,6 +30,10 @@ export type Hub = {
   users: Users;
   ratings: Ratings;
   presence: Presence;
+  programs: Programs;
+  contents: Contents;
+  assets: Assets;
+  radio: Radio;
   http: FastifyInstance;
   bus: EventBus;
   mqttPort: number;
@@ -125,7 +130,7 @@ export function buildEventDomains(deps: {
     // Stops after the broker: what it took in before it stopped is committed and answered.
     { name: 'group-commit', start: () => {}, stop: () => commits.stop() },
   ];
-  return { devices, outbox, steps, alerts, presence, ratings, rejections, ingest, features };
+  return { devices, outbox, steps, commits, alerts, presence, ratings, rejections, ingest, features };
 }
 
 /**
@@ -177,6 +182,77 @@ export async function startHub(
   }
 }
 
+/**
+ * The radio: content (uploads and speech), programs and their approval, and the on-air engine
+ * that sends speakers their plays once the system clock is synchronised.
+ */
+function buildRadio(deps: {
+  settings: Settings;
+  config: SiteConfig;
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  now: () => Date;
+  domains: ReturnType<typeof buildEventDomains>;
+  send: (device: string, command: Command) => Promise<void>;
+}) {
+  const { settings, config, store, bus, log, now, domains } = deps;
+  const assets = new Assets({
+    db: store,
+    dir: join(settings.dataDir, 'assets'),
+    maxBytes: config.broadcast.max_upload_mb * 1024 * 1024,
+    now,
+  });
+  const contents = new Contents({ assets, engine: commandEngine(config.broadcast.speech) });
+  const programs = new Programs({
+    db: store,
+    commits: domains.commits,
+    contents,
+    timezone: config.site.timezone,
+    zones: config.zones.map((z) => z.id),
+    now,
+  });
+  const clock = new ClockSync(settings.radioClock, log.child({ domain: 'radio' }));
+  const radio = new Radio({
+    site: config.site.code,
+    db: store,
+    commits: domains.commits,
+    outbox: domains.outbox,
+    steps: domains.steps,
+    calendar: {
+      timezone: config.site.timezone,
+      holidays: config.holidays,
+      quietHours: config.broadcast.quiet_hours,
+    },
+    approved: () => programs.approved(),
+    program: (id) => programs.get(id),
+    asset: (content) => contents.asset(content),
+    assetUrl: (sha256) => `${settings.httpPublicUrl}/api/v1/assets/${sha256}/file`,
+    speakers: () => domains.devices.list().filter((d) => d.kind === 'speaker'),
+    send: deps.send,
+    now,
+    clockSynced: () => clock.synced,
+    log: log.child({ domain: 'radio' }),
+  });
+  const features: Feature[] = [
+    { name: 'clock-sync', start: () => clock.start(), stop: () => clock.stop() },
+    {
+      name: 'radio',
+      start: () => {
+        bus.on('device.online', 'radio', ({ device, kind }) => {
+          if (kind === 'speaker') radio.speakerOnline(device);
+        });
+        radio.start();
+      },
+      stop: () => {
+        bus.removeOwner('radio');
+        radio.stop();
+      },
+    },
+  ];
+  return { assets, contents, programs, radio, features };
+}
+
 type Composition = {
   settings: Settings;
   config: SiteConfig;
@@ -197,15 +273,20 @@ async function composeHub(
   const users = new Users(store);
   const domains = buildEventDomains({ config, store, bus, log, now });
   const { devices, outbox, alerts, presence, ratings, rejections, ingest } = domains;
+  const deviceAuth = new DeviceAuthenticator(devices);
   const broker = new Broker({
     site,
     version: VERSION,
-    auth: new DeviceAuthenticator(devices),
+    auth: deviceAuth,
     ingest,
     rejections,
     limits: config.mqtt_limits,
     log: log.child({ domain: 'broker' }),
   });
+  const sendCommand = (device: string, command: Command) =>
+    broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false });
+  const radioParts = buildRadio({ settings, config, store, bus, log, now, domains, send: sendCommand });
+  const { programs, contents, assets, radio } = radioParts;
 
   const influxTarget = settings.influxUrl ? parseInfluxUrl(settings.influxUrl) : undefined;
   const writer = influxTarget
@@ -268,6 +349,14 @@ async function composeHub(
       alerts,
       presence,
       deskBoard: board,
+      radio: {
+        assets,
+        contents,
+        programs,
+        engine: radio,
+        maxUploadBytes: assets.maxBytes,
+        authenticate: (id, secret) => deviceAuth.check(id, secret),
+      },
       now,
       timezone: config.site.timezone,
       secureCookies: false,
@@ -320,6 +409,8 @@ async function composeHub(
     },
     { name: 'desk-board-live', start: () => live.start(), stop: () => live.stop() },
     credentialWatch,
+    // After the broker: it sends commands as soon as it runs.
+    ...radioParts.features,
     // Last: what it measures is the hub at work, not its own start.
     { name: 'event-loop-delay', start: () => eventLoop.start(), stop: () => eventLoop.stop() },
   ];
@@ -332,14 +423,17 @@ async function composeHub(
     users,
     ratings,
     presence,
+    programs,
+    contents,
+    assets,
+    radio,
     http,
     bus,
     mqttPort: ports.mqtt.port,
     mqttTlsPort: ports.mqttTls?.port,
     httpPort: ports.http.port,
     health,
-    sendCommand: (device, command) =>
-      broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false }),
+    sendCommand,
     stopFeatures,
   };
 }

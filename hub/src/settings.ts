@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { CLOCK_MODES, type ClockMode } from './broadcasts/clock-sync.ts';
 import { HubError } from './errors.ts';
 import { PROJECT_ROOT } from './version.ts';
 
@@ -21,6 +22,11 @@ const EXPECTED: Record<string, { vi: string; en: string }> = {
   TT_MQTT_PORT: PORT_EXPECTED,
   TT_HTTP_PORT: PORT_EXPECTED,
   TT_MQTT_TLS_PORT: PORT_EXPECTED,
+  TT_RADIO_CLOCK: {
+    vi: 'phải là ntp (hỏi timedatectl) hoặc trust (tin đồng hồ hệ thống)',
+    en: 'must be ntp (ask timedatectl) or trust (take the system clock as right)',
+  },
+  TT_HTTP_PUBLIC_URL: { vi: 'phải là URL http(s)', en: 'must be an http(s) URL' },
   TT_LOG_LEVEL: {
     vi: 'phải là fatal, error, warn, info, debug, trace hoặc silent',
     en: 'must be fatal, error, warn, info, debug, trace or silent',
@@ -46,6 +52,8 @@ const Env = z.object({
   TT_MQTT_TLS_CERT: z.string().optional(),
   TT_MQTT_TLS_KEY: z.string().optional(),
   TT_MQTT_PUBLIC_URL: z.string().optional(),
+  TT_HTTP_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TT_RADIO_CLOCK: z.enum(CLOCK_MODES).default('ntp'),
   TT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +67,10 @@ export type Settings = {
   tls: { port: number; certPath: string; keyPath: string } | undefined;
   /** The address written into provisioning files: where boards reach this hub. */
   mqttPublicUrl: string;
+  /** Where speakers reach this hub's HTTP: the asset downloads in `play` commands. */
+  httpPublicUrl: string;
+  /** How the radio learns the system clock is right before it arms. */
+  radioClock: ClockMode;
   logLevel: z.infer<typeof Env>['TT_LOG_LEVEL'];
 };
 
@@ -93,6 +105,11 @@ export function loadSettings(env: NodeJS.ProcessEnv): Readonly<Settings> {
         ? { port: e.TT_MQTT_TLS_PORT, certPath: e.TT_MQTT_TLS_CERT, keyPath: e.TT_MQTT_TLS_KEY }
         : undefined,
     mqttPublicUrl: e.TT_MQTT_PUBLIC_URL ?? `mqtt://${hostname()}.local:${e.TT_MQTT_PORT}`,
+    httpPublicUrl: (e.TT_HTTP_PUBLIC_URL ?? `http://${hostname()}.local:${e.TT_HTTP_PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
+    radioClock: e.TT_RADIO_CLOCK,
     logLevel: e.TT_LOG_LEVEL,
   });
 }

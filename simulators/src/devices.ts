@@ -191,7 +191,9 @@ export class SimSpeaker extends SimDevice {
         ack({ id: command.id, status: 'received' });
         const problem = await this.#fetch(command.asset);
         return ack(
-          problem ? { id: command.id, status: 'failed', error: problem } : { id: command.id, status: 'ready' },
+          problem
+            ? { id: command.id, status: 'failed', error: problem }
+            : { id: command.id, status: 'ready' },
         );
       }
       case 'play':
@@ -228,7 +230,9 @@ export class SimSpeaker extends SimDevice {
     const { command } = play;
     const nowMs = this.#clock().getTime();
     const current = this.#onAir;
-    const currentEnd = current?.command.end_at ? Date.parse(current.command.end_at) : Number.POSITIVE_INFINITY;
+    const currentEnd = current?.command.end_at
+      ? Date.parse(current.command.end_at)
+      : Number.POSITIVE_INFINITY;
     if (current && rank(command.priority) < rank(current.command.priority) && currentEnd > nowMs) {
       this.#plays.delete(command.id);
       this.link.ack({

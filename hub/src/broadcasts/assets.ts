@@ -34,21 +34,22 @@ export type Asset = {
 export class Assets {
   readonly #db: Store;
   readonly #dir: string;
-  readonly #maxBytes: number;
+  /** The largest upload taken (the site config's broadcast.max_upload_mb). */
+  readonly maxBytes: number;
   readonly #now: () => Date;
 
   constructor(deps: { db: Store; dir: string; maxBytes: number; now?: () => Date }) {
     this.#db = deps.db;
     this.#dir = deps.dir;
-    this.#maxBytes = deps.maxBytes;
+    this.maxBytes = deps.maxBytes;
     this.#now = deps.now ?? (() => new Date());
   }
 
   async add(name: string, data: Uint8Array, by: string): Promise<Asset> {
-    if (data.byteLength > this.#maxBytes) {
+    if (data.byteLength > this.maxBytes) {
       throw new HubError('TT_ASSET_TOO_LARGE', {
-        vi: `"${name}" nặng ${data.byteLength} byte; tối đa ${this.#maxBytes}`,
-        en: `"${name}" is ${data.byteLength} bytes; the limit is ${this.#maxBytes}`,
+        vi: `"${name}" nặng ${data.byteLength} byte; tối đa ${this.maxBytes}`,
+        en: `"${name}" is ${data.byteLength} bytes; the limit is ${this.maxBytes}`,
       });
     }
     const { codec, durationMs, ext } = await probe(name, data);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SITE_PATTERN } from '../../../protocol/index.ts';
+import { ESPEAK_NG } from '../broadcasts/speech.ts';
 
 /** Days as written in the config; the index is `Date#getDay()` so a clock's weekday maps directly. */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -127,9 +128,20 @@ const zone = z.strictObject({ id, name: text, description: text.optional() });
 
 /**
  * The radio (phát thanh): quiet hours (giờ yên tĩnh), in which normal programs are held; priority
- * and emergency ones still air. A spell may cross midnight ("21:00" to "06:00").
+ * and emergency ones still air. A spell may cross midnight ("21:00" to "06:00"). The speech engine
+ * (bộ đọc) is a command that reads text on its standard input and writes a WAV file at `{out}`.
  */
-const broadcast = z.strictObject({ quiet_hours: z.array(session).default([]) });
+const broadcast = z.strictObject({
+  quiet_hours: z.array(session).default([]),
+  speech: z
+    .array(text)
+    .min(1)
+    .refine((command) => command.some((arg) => arg.includes('{out}')), {
+      error: 'must have an argument with {out}, where the engine writes its WAV file',
+    })
+    .default([...ESPEAK_NG]),
+  max_upload_mb: z.number().positive().max(500).default(50),
+});
 
 const alerts = z.strictObject({
   empty_desk_after_min: z.int().min(1).default(15),

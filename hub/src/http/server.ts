@@ -9,6 +9,7 @@ import { asHubError, sendError } from './error-answer.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
 import { missingRoute } from './not-found.ts';
+import { radioRoutes } from './radio.ts';
 import { sessionRoutes } from './session.ts';
 import type { HttpDeps } from './types.ts';
 
@@ -50,6 +51,7 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       indicatorRoutes(api, deps);
       alertRoutes(api, deps);
       desksRoutes(api, deps);
+      radioRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,5 +1,7 @@
 import type { Alerts } from '../alerts/index.ts';
+import type { Assets, Contents, Programs, Radio } from '../broadcasts/index.ts';
 import type { SiteConfig } from '../config/index.ts';
+import type { AuthResult } from '../devices/authenticator.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { Ratings } from '../ratings/index.ts';
@@ -23,6 +25,16 @@ export type HttpDeps = {
   now: () => Date;
   /** The site's time zone: dates in requests are local days there. */
   timezone: string;
+  /** The radio: its content, programs, the on-air engine and play log. */
+  radio: {
+    assets: Assets;
+    contents: Contents;
+    programs: Programs;
+    engine: Radio;
+    maxUploadBytes: number;
+    /** A speaker's device credentials, for asset downloads. */
+    authenticate: (id: string, secret: string) => Promise<AuthResult>;
+  };
   /** Secure cookies when the hub is served over HTTPS (behind a proxy or with TLS). */
   secureCookies: boolean;
 };

@@ -35,6 +35,9 @@ export const vi = {
   'api.allowedMethods': 'đường dẫn này chỉ nhận {methods}',
   'api.badUrl': 'đường dẫn không hợp lệ',
   'api.alertResolvedText': '#{id} đã xử lý xong; không thêm được ghi chú khi xử lý lại',
+  'api.sha256': 'phải là sha256: 64 chữ số hệ 16 viết thường',
+  'api.audioBody': 'gửi tệp âm thanh làm nội dung yêu cầu (audio/* hoặc application/octet-stream)',
+  'api.noAsset': 'không có tệp âm thanh sha256 {sha256}',
 } as const;
 
 export const en = {
@@ -72,4 +75,7 @@ export const en = {
   'api.allowedMethods': 'this route takes only {methods}',
   'api.badUrl': 'the URL is malformed',
   'api.alertResolvedText': '#{id} is resolved; resolving it again cannot add a note',
+  'api.sha256': 'must be a sha256: 64 lower-case hex digits',
+  'api.audioBody': 'send the audio file as the request body (audio/* or application/octet-stream)',
+  'api.noAsset': 'no audio file has sha256 {sha256}',
 } as const satisfies Record<keyof typeof vi, string>;

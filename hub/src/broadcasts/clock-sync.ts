@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import type { Logger } from 'pino';
+
+/** How the hub learns that the system clock is right (TT_RADIO_CLOCK). */
+export const CLOCK_MODES = ['ntp', 'trust'] as const;
+export type ClockMode = (typeof CLOCK_MODES)[number];
+
+const CHECK_EVERY_MS = 30_000;
+
+/**
+ * Whether the system clock is synchronised, for the radio: nothing is armed before it is, since a
+ * Pi without a real-time clock boots in the past. `ntp` asks systemd (`timedatectl`, as on
+ * Raspberry Pi OS with systemd-timesyncd or chrony) every 30 s; `trust` takes the clock as right
+ * (a container whose host keeps time, a test driving its own clock).
+ */
+export class ClockSync {
+  readonly #mode: ClockMode;
+  readonly #log: Logger;
+  #synced: boolean;
+  #timer: NodeJS.Timeout | undefined;
+  #lastProblem: string | undefined;
+
+  constructor(mode: ClockMode, log: Logger) {
+    this.#mode = mode;
+    this.#log = log;
+    this.#synced = mode === 'trust';
+  }
+
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  async start(): Promise<void> {
+    if (this.#mode === 'trust') return;
+    await this.#check();
+    this.#timer = setInterval(() => void this.#check(), CHECK_EVERY_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #check(): Promise<void> {
+    return new Promise((resolve) => {
+      execFile(
+        'timedatectl',
+        ['show', '--property=NTPSynchronized', '--value'],
+        { timeout: 5000 },
+        (err, stdout) => {
+          const problem = err ? `timedatectl cannot tell (${err.message.split('\n')[0]})` : undefined;
+          this.#synced = !err && stdout.trim() === 'yes';
+          if (problem && problem !== this.#lastProblem) {
+            this.#log.warn(
+              { problem },
+              'cannot tell whether the system clock is synchronised; the radio stays unarmed (TT_RADIO_CLOCK=trust if the host keeps time)',
+            );
+          }
+          this.#lastProblem = problem;
+          resolve();
+        },
+      );
+    });
+  }
+}

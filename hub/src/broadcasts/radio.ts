@@ -1,0 +1,477 @@
+import type { Logger } from 'pino';
+import type { Ack, Command } from '../../../protocol/index.ts';
+import { atLocalTime } from '../config/calendar.ts';
+import type { DeviceRecord } from '../devices/index.ts';
+import type { Outbox } from '../ingest/index.ts';
+import type { IngestSteps } from '../ingest/steps.ts';
+import { type GroupCommit, type Store, statement } from '../store/index.ts';
+import type { Asset } from './assets.ts';
+import type { Content } from './content.ts';
+import {
+  type HeldBecause,
+  heldBecause,
+  onAir,
+  type RadioCalendar,
+  type ScheduledProgram,
+  type Tier,
+} from './on-air.ts';
+import { CLOSE_AFTER_MS, type PlayAck, type PlayOutcome, playOutcome } from './play-log.ts';
+import {
+  type PlayLogEntry,
+  type PlayLogFilter,
+  PlayLogStore,
+  type PlayLogSummary,
+} from './play-log-store.ts';
+import type { Program } from './programs.ts';
+import { occurrences } from './schedule.ts';
+import { type Segment, timeline, zoneAirings } from './timeline.ts';
+
+/** How far ahead the hub sends `play` commands: a node keeps its schedule this long without the hub. */
+export const DEFAULT_HORIZON_MS = 6 * 3600_000;
+/** How often the engine looks at the time. */
+export const DEFAULT_TICK_MS = 1000;
+
+export type RadioDeps = {
+  site: string;
+  db: Store;
+  commits: GroupCommit;
+  outbox: Outbox;
+  steps: IngestSteps;
+  calendar: RadioCalendar;
+  /** The approved programs, as the on-air engine reads them. */
+  approved: () => ScheduledProgram[];
+  program: (id: number) => Program;
+  /** The asset a program airs; none for a stream. */
+  asset: (content: Content) => Asset | undefined;
+  /** Where a speaker downloads an asset from the hub. */
+  assetUrl: (sha256: string) => string;
+  speakers: () => DeviceRecord[];
+  send: (device: string, command: Command) => Promise<void>;
+  now: () => Date;
+  /** Whether the system clock is synchronised: nothing is armed until it is. */
+  clockSynced: () => boolean;
+  log: Logger;
+  horizonMs?: number;
+  tickMs?: number;
+};
+
+const OWNER = 'radio';
+
+/**
+ * The on-air engine (bộ điều khiển phát): what each zone should air is a pure function of the
+ * approved programs and the time (`timeline`); the engine turns it into `play` commands for every
+ * speaker of the zone, hours ahead, and `stop` for plays that no longer belong to it. It keeps
+ * every play it sent and every ack to it, and closes each airing on each speaker into the play
+ * log and InfluxDB's `broadcast` measurement. After a restart it reads what it sent from the
+ * store, sends what is missing (a program in progress from its offset) and logs what it missed.
+ */
+export class Radio {
+  readonly #deps: RadioDeps;
+  readonly #horizonMs: number;
+  readonly #playLog: PlayLogStore;
+  #timer: NodeJS.Timeout | undefined;
+  /** Whether the clock allowed the engine to run at its last look; unknown before the first. */
+  #armed: boolean | undefined;
+  #ticking = false;
+  /** Speakers that (re)connected: their plays go again, since a rebooted node holds none. */
+  readonly #reconnected = new Set<string>();
+
+  constructor(deps: RadioDeps) {
+    this.#deps = deps;
+    this.#horizonMs = deps.horizonMs ?? DEFAULT_HORIZON_MS;
+    this.#playLog = new PlayLogStore(deps.db, deps.calendar.timezone);
+  }
+
+  start(): void {
+    this.#deps.steps.on('ack', OWNER, ({ device, ack, time }) => this.#onAck(device.id, ack, time));
+    this.#timer = setInterval(() => this.tick(), this.#deps.tickMs ?? DEFAULT_TICK_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#deps.steps.removeOwner(OWNER);
+  }
+
+  /** A speaker connected: it gets its plays again (a node keeps the one it already holds). */
+  speakerOnline(device: string): void {
+    this.#reconnected.add(device);
+  }
+
+  /** What each zone airs now: the program and how far into it. */
+  onAirNow(): Array<{ zone: string; program: number; tier: string; offset_s: number; until: string }> {
+    const nowMs = this.#deps.now().getTime();
+    const programs = this.#deps.approved();
+    const zones = [...new Set(programs.flatMap((p) => p.zones))].sort();
+    return zones.flatMap((zone) => {
+      const now = onAir(programs, zone, this.#deps.calendar, nowMs);
+      if (!now) return [];
+      return [
+        {
+          zone,
+          program: Number(now.program),
+          tier: now.tier,
+          offset_s: now.offsetMs / 1000,
+          until: new Date(now.airing.endMs).toISOString(),
+        },
+      ];
+    });
+  }
+
+  /** Send what is due, withdraw what no longer airs, close what ended. Safe to call at any time. */
+  async tick(): Promise<void> {
+    if (this.#ticking) return;
+    if (!this.#deps.clockSynced()) {
+      if (this.#armed !== false) {
+        this.#armed = false;
+        this.#deps.log.warn('radio not armed: the system clock is not synchronised (see TT_RADIO_CLOCK)');
+      }
+      return;
+    }
+    if (this.#armed !== true) {
+      this.#armed = true;
+      this.#deps.log.info('radio armed: the system clock is synchronised');
+    }
+    this.#ticking = true;
+    try {
+      const nowMs = this.#deps.now().getTime();
+      const programs = this.#deps.approved();
+      const speakers = this.#deps.speakers();
+      await this.#send(programs, speakers, nowMs);
+      this.#close(programs, speakers, nowMs);
+    } catch (err) {
+      this.#deps.log.error({ err }, 'radio tick failed');
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  async #send(programs: ScheduledProgram[], speakers: DeviceRecord[], nowMs: number): Promise<void> {
+    const { db } = this.#deps;
+    const sent = new Set(
+      (
+        statement(db, 'SELECT id, speaker FROM radio_plays WHERE end_ms > ? AND stopped = 0').all(
+          nowMs,
+        ) as Array<{
+          id: string;
+          speaker: string;
+        }>
+      ).map((row) => `${row.id} ${row.speaker}`),
+    );
+    const planned = new Set<string>();
+    const resend = new Set(this.#reconnected);
+    this.#reconnected.clear();
+    for (const [zone, inZone] of byZone(speakers)) {
+      for (const segment of timeline(programs, zone, this.#deps.calendar, nowMs, nowMs + this.#horizonMs)) {
+        const command = this.#play(segment);
+        if (!command) continue;
+        for (const speaker of inZone) {
+          planned.add(`${command.id} ${speaker.id}`);
+          const known = sent.has(`${command.id} ${speaker.id}`);
+          if (!speaker.online || (known && !resend.has(speaker.id))) continue;
+          if (!known) this.#recordPlay(command.id, speaker.id, zone, segment, nowMs);
+          if (command.asset && segment.startMs > nowMs) {
+            await this.#deps.send(speaker.id, {
+              id: `${command.id}-p`,
+              type: 'prepare',
+              asset: command.asset,
+            });
+          }
+          await this.#deps.send(speaker.id, command);
+        }
+      }
+    }
+    // A play sent that is no longer in the plan (its program cancelled, edited or cut short) is withdrawn.
+    for (const key of sent) {
+      if (planned.has(key)) continue;
+      const [id, speaker] = key.split(' ') as [string, string];
+      statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
+      if (speakers.find((s) => s.id === speaker)?.online)
+        await this.#deps.send(speaker, { id: `${id}-s`, type: 'stop', play: id });
+    }
+  }
+
+  /** The `play` command of a segment, named by its program, airing and start, the same after a restart. */
+  #play(segment: Segment): Extract<Command, { type: 'play' }> | undefined {
+    const program = this.#deps.program(Number(segment.program));
+    const asset = this.#deps.asset(program.content);
+    const id = `${segment.program}-${segment.airing.startMs.toString(36)}-${segment.startMs.toString(36)}`;
+    const common = {
+      id,
+      type: 'play' as const,
+      program: segment.program,
+      start_at: new Date(segment.startMs).toISOString(),
+      end_at: new Date(segment.endMs).toISOString(),
+      offset_s: segment.offsetMs / 1000,
+      volume: program.volume,
+      priority: segment.tier,
+    };
+    if (program.content.kind === 'stream')
+      return { ...common, stream: { url: program.content.url, duration_s: program.content.duration_s } };
+    if (!asset) {
+      this.#deps.log.error({ program: program.id }, 'program has no asset: it cannot air');
+      return undefined;
+    }
+    return {
+      ...common,
+      asset: {
+        url: this.#deps.assetUrl(asset.sha256),
+        sha256: asset.sha256,
+        bytes: asset.bytes,
+        duration_s: asset.durationMs / 1000,
+      },
+    };
+  }
+
+  #recordPlay(id: string, speaker: string, zone: string, segment: Segment, nowMs: number): void {
+    this.#deps.commits.now(() =>
+      statement(
+        this.#deps.db,
+        `INSERT OR IGNORE INTO radio_plays (id, speaker, program, zone, airing_start_ms, airing_end_ms, start_ms, end_ms, offset_ms, sent_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        id,
+        speaker,
+        Number(segment.program),
+        zone,
+        segment.airing.startMs,
+        segment.airing.endMs,
+        segment.startMs,
+        segment.endMs,
+        segment.offsetMs,
+        new Date(nowMs).toISOString(),
+      ),
+    );
+  }
+
+  /** An ack to a play this hub sent is kept, in the transaction that accepts it; others are only logged. */
+  #onAck(speaker: string, ack: Ack, time: Date): void {
+    const known = statement(this.#deps.db, 'SELECT 1 FROM radio_plays WHERE id = ? AND speaker = ?').get(
+      ack.id,
+      speaker,
+    );
+    if (!known) {
+      if (ack.status === 'failed' || ack.status === 'rejected')
+        this.#deps.log.warn({ speaker, command: ack.id, error: ack.error }, `command ${ack.status}`);
+      return;
+    }
+    statement(
+      this.#deps.db,
+      'INSERT INTO radio_acks (play, speaker, status, at_ms, started_at_ms, error) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      ack.id,
+      speaker,
+      ack.status,
+      time.getTime(),
+      ack.started_at ? Date.parse(ack.started_at) : null,
+      ack.error ?? null,
+    );
+  }
+
+  /**
+   * Every airing that ended since the last one logged, on every speaker of its zone, ends in the
+   * play log once its outcome is known (at the latest CLOSE_AFTER_MS after its slot). The mark
+   * moves only past what is closed for good, so a restart logs what happened while it was down.
+   */
+  #close(programs: ScheduledProgram[], speakers: DeviceRecord[], nowMs: number): void {
+    const { db } = this.#deps;
+    const mark = this.#mark(nowMs);
+    const candidates = new Map<string, Candidate>();
+    for (const [zone, inZone] of byZone(speakers)) {
+      for (const a of zoneAirings(programs, zone, this.#deps.calendar, mark, nowMs)) {
+        if (a.airing.endMs <= mark || a.airing.endMs > nowMs) continue;
+        for (const speaker of inZone) {
+          if (Date.parse(speaker.createdAt) > a.airing.startMs) continue;
+          candidates.set(`${a.program.id} ${a.airing.startMs} ${speaker.id}`, {
+            program: Number(a.program.id),
+            airing: a.airing,
+            zone,
+            speaker: speaker.id,
+            held: a.held,
+            preemptedByHigher: a.preemptedByHigher,
+          });
+        }
+      }
+    }
+    // Plays sent for airings no longer in the plan (a program cancelled mid-air) end in the log too.
+    const strays = statement(
+      db,
+      `SELECT DISTINCT program, zone, speaker, airing_start_ms, airing_end_ms FROM radio_plays
+         WHERE airing_end_ms > ? AND airing_end_ms <= ?`,
+    ).all(mark, nowMs) as Array<{
+      program: number;
+      zone: string;
+      speaker: string;
+      airing_start_ms: number;
+      airing_end_ms: number;
+    }>;
+    for (const row of strays) {
+      const key = `${row.program} ${row.airing_start_ms} ${row.speaker}`;
+      if (candidates.has(key)) continue;
+      candidates.set(key, {
+        program: Number(row.program),
+        airing: { startMs: Number(row.airing_start_ms), endMs: Number(row.airing_end_ms) },
+        zone: row.zone,
+        speaker: row.speaker,
+        held: undefined,
+        preemptedByHigher: false,
+      });
+    }
+    let open = false;
+    for (const candidate of candidates.values()) {
+      if (this.#playLog.has(candidate.program, candidate.airing.startMs, candidate.speaker)) continue;
+      const outcome = playOutcome(
+        { ...candidate.airing, durationMs: candidate.airing.endMs - candidate.airing.startMs },
+        this.#playsOf(candidate),
+        { held: candidate.held, preemptedByHigher: candidate.preemptedByHigher, nowMs },
+      );
+      if (outcome) this.#log(candidate, outcome, nowMs);
+      else open = true;
+    }
+    // Every outcome is known CLOSE_AFTER_MS after its slot; while none is open, now is closed.
+    const closedUntil = open ? nowMs - CLOSE_AFTER_MS : nowMs;
+    if (closedUntil > mark) {
+      statement(db, "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)").run(
+        String(Math.max(mark, closedUntil)),
+      );
+    }
+  }
+
+  /** Where the play log stands: everything that ended before it is logged. A first start begins now. */
+  #mark(nowMs: number): number {
+    const row = statement(
+      this.#deps.db,
+      "SELECT value FROM radio_state WHERE key = 'logged_until_ms'",
+    ).get() as { value: string } | undefined;
+    if (row) return Number(row.value);
+    statement(this.#deps.db, "INSERT INTO radio_state (key, value) VALUES ('logged_until_ms', ?)").run(
+      String(nowMs),
+    );
+    return nowMs;
+  }
+
+  /** The acks to each play sent for an airing to a speaker, in the order the plays start. */
+  #playsOf(c: Candidate): PlayAck[][] {
+    // A play withdrawn before it aired counts only if the speaker had begun it.
+    const plays = statement(
+      this.#deps.db,
+      `SELECT id FROM radio_plays p WHERE program = ? AND airing_start_ms = ? AND speaker = ?
+         AND (stopped = 0 OR EXISTS (SELECT 1 FROM radio_acks a WHERE a.play = p.id AND a.speaker = p.speaker AND a.status = 'playing'))
+         ORDER BY start_ms`,
+    ).all(c.program, c.airing.startMs, c.speaker) as Array<{ id: string }>;
+    return plays.map(({ id }) =>
+      (
+        statement(
+          this.#deps.db,
+          'SELECT status, at_ms, started_at_ms, error FROM radio_acks WHERE play = ? AND speaker = ? ORDER BY rowid',
+        ).all(id, c.speaker) as Array<{
+          status: Ack['status'];
+          at_ms: number;
+          started_at_ms: number | null;
+          error: string | null;
+        }>
+      ).map((row) => ({
+        status: row.status,
+        atMs: Number(row.at_ms),
+        ...(row.started_at_ms === null ? {} : { startedAtMs: Number(row.started_at_ms) }),
+        ...(row.error === null ? {} : { error: row.error }),
+      })),
+    );
+  }
+
+  #log(c: Candidate, outcome: PlayOutcome, nowMs: number): void {
+    const program = this.#deps.program(c.program);
+    this.#deps.commits.now(() => {
+      this.#playLog.record(
+        { ...c, title: program.title, tier: program.tier, airingStartMs: c.airing.startMs },
+        outcome,
+        new Date(nowMs),
+      );
+      this.#deps.outbox.add({
+        measurement: 'broadcast',
+        tags: {
+          site: this.#deps.site,
+          program: String(c.program),
+          speaker: c.speaker,
+          zone: c.zone,
+          priority: program.tier,
+        },
+        fields: {
+          status: outcome.status,
+          ...(outcome.offsetMs === null ? {} : { offset_ms: Math.round(outcome.offsetMs) }),
+          played_s: Math.round(outcome.playedS * 1000) / 1000,
+        },
+        timeMs: c.airing.startMs,
+      });
+    });
+  }
+
+  /** The play log, filtered (the API's list and CSV). */
+  playLog(filter: PlayLogFilter): PlayLogEntry[] {
+    return this.#playLog.list(filter);
+  }
+
+  /** Airings and minutes aired per zone and tier over local days `from`..`to`. */
+  summary(from: string, to: string): PlayLogSummary[] {
+    return this.#playLog.summary(from, to);
+  }
+
+  /**
+   * Every airing of the programs that are approved or on their way to it over local days
+   * `from`..`to`, in order: what the operators' calendar shows, with what the hub will hold.
+   */
+  calendar(from: string, to: string, programs: readonly Program[]): CalendarAiring[] {
+    const { timezone } = this.#deps.calendar;
+    const next = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const fromMs = atLocalTime(timezone, from, 0).getTime();
+    const toMs = atLocalTime(timezone, next, 0).getTime();
+    return programs
+      .filter((p) => p.state === 'approved' || p.state === 'submitted' || p.state === 'draft')
+      .flatMap((p) =>
+        occurrences(p.schedule, p.duration_s * 1000, timezone, fromMs, toMs)
+          .filter((a) => a.startMs >= fromMs)
+          .map((a) => ({
+            program: p.id,
+            title: p.title,
+            tier: p.tier,
+            state: p.state,
+            zones: p.zones,
+            start: new Date(a.startMs).toISOString(),
+            end: new Date(a.endMs).toISOString(),
+            held: heldBecause(p.tier, a, this.#deps.calendar) ?? null,
+          })),
+      )
+      .sort((a, b) => a.start.localeCompare(b.start) || a.program - b.program);
+  }
+}
+
+/** An airing as the calendar shows it. */
+export type CalendarAiring = {
+  program: number;
+  title: string;
+  tier: Tier;
+  state: Program['state'];
+  zones: string[];
+  start: string;
+  end: string;
+  held: HeldBecause | null;
+};
+
+type Candidate = {
+  program: number;
+  airing: { startMs: number; endMs: number };
+  zone: string;
+  speaker: string;
+  held: ReturnType<typeof zoneAirings>[number]['held'];
+  preemptedByHigher: boolean;
+};
+
+/** The live speakers of each zone. */
+function byZone(speakers: readonly DeviceRecord[]): Map<string, DeviceRecord[]> {
+  const zones = new Map<string, DeviceRecord[]>();
+  for (const speaker of speakers) {
+    if (speaker.kind !== 'speaker' || !speaker.zone || speaker.revokedAt) continue;
+    zones.set(speaker.zone, [...(zones.get(speaker.zone) ?? []), speaker]);
+  }
+  return zones;
+}

@@ -107,7 +107,10 @@ export class SimPresenceSensor extends SimDevice {
 
 type PlayCommand = Extract<Command, { type: 'play' }>;
 /** A play the node holds: waiting for its start_at (or its download), then on air. */
-type Play = { command: PlayCommand; started: boolean; timer?: NodeJS.Timeout };
+type Play = { command: PlayCommand; started: boolean; cancel?: () => void };
+
+/** Run `then` when the node's clock reads `atMs`; the answer cancels it. */
+export type SpeakerTimer = (atMs: number, then: () => void) => () => void;
 
 /** What can go wrong with a simulated speaker, for tests and demos. */
 export type SpeakerFaults = {
@@ -124,7 +127,7 @@ export type SpeakerFaults = {
 export class SimSpeaker extends SimDevice {
   volume = 70;
   readonly #clock: () => Date;
-  readonly #speed: number;
+  readonly #timer: SpeakerTimer;
   readonly #clockSynced: () => boolean;
   readonly #faults: SpeakerFaults;
   readonly #credentials: string;
@@ -135,15 +138,20 @@ export class SimSpeaker extends SimDevice {
   #onAir: Play | undefined;
 
   /**
-   * `speed`: how much faster than real time `clock` runs (a demo's or a test's compressed day);
-   * the node's timers divide by it.
+   * `speed`: how much faster than real time `clock` runs (a demo's compressed day), which the
+   * node's waits divide by; `timer`: how it waits instead (a test's clock that it moves itself).
    */
-  constructor(options: SimOptions & { speed?: number; faults?: SpeakerFaults }) {
-    const { speed, faults, ...link } = options;
+  constructor(options: SimOptions & { speed?: number; timer?: SpeakerTimer; faults?: SpeakerFaults }) {
+    const { speed = 1, timer, faults, ...link } = options;
     super('speaker', link);
     this.#clock = options.clock ?? (() => new Date());
     this.#clockSynced = options.clockSynced ?? (() => true);
-    this.#speed = speed ?? 1;
+    this.#timer =
+      timer ??
+      ((atMs, then) => {
+        const handle = setTimeout(then, Math.max(0, (atMs - this.#clock().getTime()) / speed));
+        return () => clearTimeout(handle);
+      });
     this.#faults = faults ?? {};
     this.#credentials = `Basic ${Buffer.from(`${options.id}:${options.secret}`).toString('base64')}`;
     this.link.onCommand((command) => this.#handle(command));
@@ -156,7 +164,7 @@ export class SimSpeaker extends SimDevice {
 
   /** A power cut: sound stops and what the node held is lost; it says nothing more. */
   override stop(): Promise<void> {
-    for (const play of this.#plays.values()) clearTimeout(play.timer);
+    for (const play of this.#plays.values()) play.cancel?.();
     this.#plays.clear();
     this.#onAir = undefined;
     return super.stop();
@@ -253,7 +261,8 @@ export class SimSpeaker extends SimDevice {
       this.link.ack({ id: command.id, status: 'rejected', error: 'too late: its time is over' });
       return;
     }
-    if (current) this.#end(current, 'stopped');
+    // One that reached its end_at now ends as done, not cut.
+    if (current) this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped');
     this.#onAir = play;
     play.started = true;
     this.volume = command.volume;
@@ -261,15 +270,13 @@ export class SimSpeaker extends SimDevice {
     this.#at(play, endMs, () => this.#end(play, 'done'));
   }
 
-  /** Run `then` when the node's clock reads `atMs`. */
   #at(play: Play, atMs: number, then: () => void): void {
-    clearTimeout(play.timer);
-    const waitMs = Math.max(0, (atMs - this.#clock().getTime()) / this.#speed);
-    play.timer = setTimeout(then, waitMs);
+    play.cancel?.();
+    play.cancel = this.#timer(atMs, then);
   }
 
   #end(play: Play, status: 'done' | 'stopped'): void {
-    clearTimeout(play.timer);
+    play.cancel?.();
     this.#plays.delete(play.command.id);
     if (this.#onAir === play) this.#onAir = undefined;
     this.link.ack({ id: play.command.id, status });

@@ -277,8 +277,10 @@ export class Radio {
     const { db } = this.#deps;
     const mark = this.#mark(nowMs);
     const candidates = new Map<string, Candidate>();
+    // Looking back one airing's length also finds what a higher tier did to the first candidates.
+    const longest = Math.max(0, ...programs.map((p) => p.durationMs));
     for (const [zone, inZone] of byZone(speakers)) {
-      for (const a of zoneAirings(programs, zone, this.#deps.calendar, mark, nowMs)) {
+      for (const a of zoneAirings(programs, zone, this.#deps.calendar, mark - longest, nowMs)) {
         if (a.airing.endMs <= mark || a.airing.endMs > nowMs) continue;
         for (const speaker of inZone) {
           if (Date.parse(speaker.createdAt) > a.airing.startMs) continue;

@@ -161,6 +161,7 @@ describe('parseSiteConfig', () => {
       quiet_hours: [],
       speech: ['espeak-ng', '-v', 'vi', '--stdin', '-w', '{out}'],
       max_upload_mb: 50,
+      late_ack_wait_s: 300,
     });
     const speech = (command: string) => `${BASE}broadcast:\n  speech: ${command}\n`;
     expect(parseSiteConfig(speech('[piper, --output_file, "{out}"]'), 'site.yaml').broadcast.speech).toEqual([

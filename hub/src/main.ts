@@ -232,6 +232,7 @@ function buildRadio(deps: {
     send: deps.send,
     now,
     clockSynced: () => clock.synced,
+    closeAfterMs: config.broadcast.late_ack_wait_s * 1000,
     log: log.child({ domain: 'radio' }),
   });
   const features: Feature[] = [

@@ -16,7 +16,10 @@ export type PlayOutcome = {
   error?: string;
 };
 
-/** A speaker's last acks may come late (it queues them while offline): an airing closes this long after its slot. */
+/**
+ * A speaker's last acks may come late (it queues them while offline): an airing closes this long
+ * after its slot unless told otherwise (the site config's broadcast.late_ack_wait_s).
+ */
 export const CLOSE_AFTER_MS = 5 * 60_000;
 /** Played to the end within this much: encoders and players round the length. */
 const END_TOLERANCE_MS = 1_000;
@@ -38,10 +41,11 @@ const END_TOLERANCE_MS = 1_000;
 export function playOutcome(
   airing: { startMs: number; endMs: number; durationMs: number },
   plays: ReadonlyArray<readonly PlayAck[]>,
-  context: { held?: HeldBecause; preemptedByHigher: boolean; nowMs: number },
+  context: { held?: HeldBecause; preemptedByHigher: boolean; nowMs: number; closeAfterMs?: number },
 ): PlayOutcome | undefined {
   if (context.held) return { status: 'held', offsetMs: null, playedS: 0 };
-  const closed = context.nowMs >= airing.endMs + CLOSE_AFTER_MS;
+  const closeAfterMs = context.closeAfterMs ?? CLOSE_AFTER_MS;
+  const closed = context.nowMs >= airing.endMs + closeAfterMs;
   const each = plays.map((acks) => {
     const playing = acks.find((a) => a.status === 'playing');
     const final = acks.find((a) => FINAL.has(a.status));
@@ -56,10 +60,7 @@ export function playOutcome(
         p.startedAtMs === undefined
           ? sum
           : sum +
-            Math.max(
-              0,
-              Math.min(p.final?.atMs ?? airing.endMs, airing.endMs + CLOSE_AFTER_MS) - p.startedAtMs,
-            ),
+            Math.max(0, Math.min(p.final?.atMs ?? airing.endMs, airing.endMs + closeAfterMs) - p.startedAtMs),
       0,
     ) / 1000;
   const failure = each.find(

@@ -53,6 +53,8 @@ export type RadioDeps = {
   log: Logger;
   horizonMs?: number;
   tickMs?: number;
+  /** How long after its slot an airing waits for a speaker's late acks before it closes. */
+  closeAfterMs?: number;
 };
 
 const OWNER = 'radio';
@@ -68,6 +70,7 @@ const OWNER = 'radio';
 export class Radio {
   readonly #deps: RadioDeps;
   readonly #horizonMs: number;
+  readonly #closeAfterMs: number;
   readonly #playLog: PlayLogStore;
   #timer: NodeJS.Timeout | undefined;
   /** Whether the clock allowed the engine to run at its last look; unknown before the first. */
@@ -79,6 +82,7 @@ export class Radio {
   constructor(deps: RadioDeps) {
     this.#deps = deps;
     this.#horizonMs = deps.horizonMs ?? DEFAULT_HORIZON_MS;
+    this.#closeAfterMs = deps.closeAfterMs ?? CLOSE_AFTER_MS;
     this.#playLog = new PlayLogStore(deps.db, deps.calendar.timezone);
   }
 
@@ -270,7 +274,7 @@ export class Radio {
 
   /**
    * Every airing that ended since the last one logged, on every speaker of its zone, ends in the
-   * play log once its outcome is known (at the latest CLOSE_AFTER_MS after its slot). The mark
+   * play log once its outcome is known (at the latest closeAfterMs after its slot). The mark
    * moves only past what is closed for good, so a restart logs what happened while it was down.
    */
   #close(programs: ScheduledProgram[], speakers: DeviceRecord[], nowMs: number): void {
@@ -325,13 +329,18 @@ export class Radio {
       const outcome = playOutcome(
         { ...candidate.airing, durationMs: candidate.airing.endMs - candidate.airing.startMs },
         this.#playsOf(candidate),
-        { held: candidate.held, preemptedByHigher: candidate.preemptedByHigher, nowMs },
+        {
+          held: candidate.held,
+          preemptedByHigher: candidate.preemptedByHigher,
+          nowMs,
+          closeAfterMs: this.#closeAfterMs,
+        },
       );
       if (outcome) this.#log(candidate, outcome, nowMs);
       else open = true;
     }
-    // Every outcome is known CLOSE_AFTER_MS after its slot; while none is open, now is closed.
-    const closedUntil = open ? nowMs - CLOSE_AFTER_MS : nowMs;
+    // Every outcome is known closeAfterMs after its slot; while none is open, now is closed.
+    const closedUntil = open ? nowMs - this.#closeAfterMs : nowMs;
     if (closedUntil > mark) {
       statement(db, "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)").run(
         String(Math.max(mark, closedUntil)),

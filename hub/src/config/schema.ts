@@ -141,6 +141,8 @@ const broadcast = z.strictObject({
     })
     .default([...ESPEAK_NG]),
   max_upload_mb: z.number().positive().max(500).default(50),
+  /** How long after its slot an airing waits for a speaker's late acks before it is logged missed. */
+  late_ack_wait_s: z.number().min(1).max(86_400).default(300),
 });
 
 const alerts = z.strictObject({

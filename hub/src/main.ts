@@ -319,6 +319,11 @@ async function composeHub(
         `InfluxDB unreachable since ${written.failing_since} (${written.last_error}): ${backlog} points wait in the outbox`,
       );
     }
+    if (!radio.armed) {
+      problems.push(
+        'the radio is not armed: the system clock is not known to be synchronised (TT_RADIO_CLOCK); no program airs',
+      );
+    }
     return {
       status: problems.length === 0 ? 'ok' : 'degraded',
       problems,
@@ -335,6 +340,7 @@ async function composeHub(
       refused: broker.refused(),
       rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
       event_loop: eventLoop.read(),
+      radio: { armed: radio.armed, on_air: radio.onAirNow().length },
     };
   };
 

@@ -90,11 +90,17 @@ export class Radio {
     this.#deps.steps.on('ack', OWNER, ({ device, ack, time }) => this.#onAck(device.id, ack, time));
     this.#timer = setInterval(() => this.tick(), this.#deps.tickMs ?? DEFAULT_TICK_MS);
     this.#timer.unref();
+    void this.tick();
   }
 
   stop(): void {
     clearInterval(this.#timer);
     this.#deps.steps.removeOwner(OWNER);
+  }
+
+  /** Whether the engine runs: the system clock was synchronised at its last look. */
+  get armed(): boolean {
+    return this.#armed === true;
   }
 
   /** A speaker connected: it gets its plays again (a node keeps the one it already holds). */

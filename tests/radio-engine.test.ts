@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { Programs, Radio } from '../hub/src/broadcasts/index.ts';
+import type { DeviceRecord } from '../hub/src/devices/index.ts';
+import { IngestSteps, Outbox } from '../hub/src/ingest/index.ts';
+import { createLogger } from '../hub/src/log.ts';
+import { GroupCommit, openStore } from '../hub/src/store/index.ts';
+import type { Command } from '../protocol/index.ts';
+
+// The on-air engine against a real store: nothing before the clock is synchronised, plays hours
+// ahead, the same command after a restart, and a stop for a play whose program was cancelled.
+
+const MIN = 60_000;
+const START = Date.parse('2026-11-24T05:00:00+07:00');
+const leader = { name: 'chu-tich', role: 'leader' };
+const operator = { name: 'phat-thanh-vien', role: 'operator' };
+const speaker: DeviceRecord = {
+  id: 'loa-1',
+  kind: 'speaker',
+  desk: null,
+  zone: 'thon-dong',
+  generation: 1,
+  revokedAt: null,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  online: true,
+  boot: 'b00t',
+  fw: '1.0.0',
+  lastSeenAt: null,
+  stateChangedAt: null,
+};
+
+function engine(db = openStore(':memory:')) {
+  let nowMs = START;
+  let synced = false;
+  const sent: Command[] = [];
+  const log = createLogger('silent');
+  const commits = new GroupCommit(db, log);
+  const programs = new Programs({
+    db,
+    commits,
+    contents: { resolve: async (c) => ({ content: c as never, durationMs: 10 * MIN }) },
+    timezone: 'Asia/Ho_Chi_Minh',
+    zones: ['thon-dong'],
+    now: () => new Date(nowMs),
+  });
+  const make = () =>
+    new Radio({
+      site: 'tan-lap',
+      db,
+      commits,
+      outbox: new Outbox(db, commits),
+      steps: new IngestSteps(),
+      calendar: { timezone: 'Asia/Ho_Chi_Minh', holidays: [], quietHours: [] },
+      approved: () => programs.approved(),
+      program: (id) => programs.get(id),
+      asset: () => undefined,
+      assetUrl: (sha) => `http://hub.local/${sha}`,
+      speakers: () => [speaker],
+      send: async (_device, command) => {
+        sent.push(command);
+      },
+      now: () => new Date(nowMs),
+      clockSynced: () => synced,
+      log,
+    });
+  return {
+    db,
+    programs,
+    sent,
+    make,
+    sync: () => {
+      synced = true;
+    },
+    at: (ms: number) => {
+      nowMs = ms;
+    },
+  };
+}
+
+async function approvedAt(e: ReturnType<typeof engine>, time: string) {
+  const program = await e.programs.create(
+    {
+      title: `Bản tin ${time}`,
+      tier: 'normal',
+      zones: ['thon-dong'],
+      content: { kind: 'stream', url: 'http://radio.local/vov1', duration_s: 600 },
+      schedule: { from: '2026-11-24', time, recurrence: { kind: 'daily' } },
+    },
+    operator,
+  );
+  e.programs.submit(program.id, operator);
+  e.programs.approve(program.id, leader);
+  return program.id;
+}
+
+describe('on-air engine', () => {
+  it('arms nothing until the clock is synchronised, then sends plays up to six hours ahead', async () => {
+    const e = engine();
+    await approvedAt(e, '06:00');
+    await approvedAt(e, '10:30');
+    await approvedAt(e, '11:30'); // beyond six hours from 05:00
+    const radio = e.make();
+    await radio.tick();
+    expect(radio.armed).toBe(false);
+    expect(e.sent).toEqual([]);
+    e.sync();
+    await radio.tick();
+    expect(radio.armed).toBe(true);
+    expect(e.sent.map((c) => c.type === 'play' && [c.start_at, c.end_at, c.offset_s])).toEqual([
+      ['2026-11-23T23:00:00.000Z', '2026-11-23T23:10:00.000Z', 0],
+      ['2026-11-24T03:30:00.000Z', '2026-11-24T03:40:00.000Z', 0],
+    ]);
+    await radio.tick();
+    expect(e.sent).toHaveLength(2); // sent once
+  });
+
+  it('names each play by its program, airing and start: a restarted hub sends nothing twice', async () => {
+    const e = engine();
+    await approvedAt(e, '06:00');
+    e.sync();
+    e.at(START + 65 * MIN); // 06:05, the hub's first look: the program is 5 minutes in
+    const first = e.make();
+    await first.tick();
+    expect(e.sent).toMatchObject([{ type: 'play', start_at: '2026-11-23T23:00:00.000Z', offset_s: 0 }]);
+    e.at(START + 66 * MIN);
+    await e.make().tick(); // a new engine on the same store: nothing to send again
+    expect(e.sent).toHaveLength(1);
+  });
+
+  it('withdraws a play whose program was cancelled, with a stop naming it', async () => {
+    const e = engine();
+    const id = await approvedAt(e, '06:00');
+    e.sync();
+    const radio = e.make();
+    await radio.tick();
+    const play = e.sent[0]!;
+    e.programs.cancel(id, operator);
+    await radio.tick();
+    expect(e.sent[1]).toEqual({ id: `${play.id}-s`, type: 'stop', play: play.id });
+  });
+});

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { silentWav } from './helpers/audio.ts';
-import { sessionCookies, startTestHub, type TestHub } from './helpers/hub.ts';
+import { sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
 // The radio's HTTP API as the web app and the speakers use it: roles on every route, uploads,
 // downloads with device credentials, speech, programs through their approval, emergency, the log.
@@ -204,5 +205,28 @@ describe('radio API', () => {
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().error).toMatchObject({ code: 'TT_REQUEST_INVALID', field: 'to' });
     expect((await call(undefined, 'GET', '/play-log?from=2026-11-23&to=2026-11-23')).statusCode).toBe(401);
+  });
+
+  it('pushes what is on air to a live screen when it changes', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${hub.httpPort}/api/v1/on-air/live`, {
+      headers: { cookie: `tt_session=${as['ky-thuat']!.tt_session}` },
+    });
+    const messages: Array<{ zones: Array<{ zone: string; tier: string }> }> = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    try {
+      await until(() => messages.length === 1, 'the first snapshot');
+      expect(messages[0]!.zones).toEqual([]);
+      const res = await call('chu-tich', 'POST', '/emergency', {
+        title: 'Cháy rừng',
+        content: { kind: 'stream', url: 'http://radio.local/canh-bao', duration_s: 120 },
+        zones: ['thon-dong'],
+        confirm: true,
+      });
+      expect(res.statusCode).toBe(201);
+      await until(() => messages.length === 2, 'a push after the emergency', 5000);
+      expect(messages[1]!.zones).toMatchObject([{ zone: 'thon-dong', tier: 'emergency' }]);
+    } finally {
+      socket.close();
+    }
   });
 });

@@ -21,7 +21,7 @@ import type { Settings } from './settings.ts';
 import { claimDataDir, dataVersion, GroupCommit, openStore, type Store } from './store/index.ts';
 import { Users } from './users/index.ts';
 import { VERSION } from './version.ts';
-import { DeskBoardLive, deskBoard } from './web/index.ts';
+import { deskBoard, LIVE_PATH, LiveFeed, ON_AIR_LIVE_PATH } from './web/index.ts';
 
 export type Hub = {
   config: SiteConfig;
@@ -370,12 +370,31 @@ async function composeHub(
     },
     log,
   );
-  const live = new DeskBoardLive({
+  const live = new LiveFeed({
+    path: LIVE_PATH,
     server: ports.http.server,
     bus,
     sessionUser: (token) => users.sessionUser(token),
     roles: BOARD_ROLES,
     snapshot: board,
+    triggers: ['desk.changed', 'event.accepted', 'device.online', 'device.offline'],
+    // Alerts handled elsewhere, a new minute, a new day.
+    refreshMs: 5_000,
+    // The clock alone is no change worth a push.
+    key: (snapshot) => ({ ...snapshot, server_time: null }),
+    log: log.child({ domain: 'web' }),
+  });
+  // What each zone airs: it changes at the edges of airings, which a look each second finds.
+  const onAirLive = new LiveFeed({
+    path: ON_AIR_LIVE_PATH,
+    server: ports.http.server,
+    bus,
+    sessionUser: (token) => users.sessionUser(token),
+    roles: ['admin', 'leader', 'operator', 'technician'],
+    snapshot: () => ({ at: now().toISOString(), zones: radio.onAirNow() }),
+    triggers: [],
+    refreshMs: 1_000,
+    key: ({ zones }) => zones.map(({ offset_s: _, ...zone }) => zone),
     log: log.child({ domain: 'web' }),
   });
   // The CLI revokes and rotates by writing to the store; the hub notices the commit and closes
@@ -415,6 +434,7 @@ async function composeHub(
       stop: () => http.close(),
     },
     { name: 'desk-board-live', start: () => live.start(), stop: () => live.stop() },
+    { name: 'on-air-live', start: () => onAirLive.start(), stop: () => onAirLive.stop() },
     credentialWatch,
     // After the broker: it sends commands as soon as it runs.
     ...radioParts.features,

@@ -5,44 +5,45 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { EventBus, HubEvents } from '../bus.ts';
 import { type Role, SESSION_COOKIE, type User } from '../users/index.ts';
-import type { DeskBoard } from './desk-board.ts';
 
+/** The desk board's live feed, and what is on air in each zone. */
 export const LIVE_PATH = '/api/v1/desks/live';
+export const ON_AIR_LIVE_PATH = '/api/v1/on-air/live';
 /** Close codes a page acts on: log in again, or this role may not watch. */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 
-export type DeskBoardLiveDeps = {
+export type LiveFeedDeps<T> = {
+  /** The WebSocket's path, also the feed's name in logs. */
+  path: string;
   server: HttpServer;
   bus: EventBus;
   sessionUser: (token: string) => User | undefined;
   roles: readonly Role[];
-  snapshot: () => DeskBoard;
+  snapshot: () => T;
+  /** Bus events after which the snapshot may look different. */
+  triggers: ReadonlyArray<keyof HubEvents>;
+  /** What changes without an event (a new minute, a program's end) is looked for this often. */
+  refreshMs: number;
+  /** The snapshot without what changes by itself (the clock): a change in it is worth a push. */
+  key: (snapshot: T) => unknown;
   log: Logger;
 };
 
-/** Bus events after which the board may look different. */
-const TRIGGERS: ReadonlyArray<keyof HubEvents> = [
-  'desk.changed',
-  'event.accepted',
-  'device.online',
-  'device.offline',
-];
 /** Changes that come in a burst go out as one push, still well inside the one second promised. */
 const COALESCE_MS = 50;
-/** Alerts handled elsewhere, a new minute, a new day: looked for this often. */
-const REFRESH_MS = 5_000;
 /** A screen whose network died is noticed and dropped within two of these. */
 const PING_MS = 30_000;
 
 type Viewer = { socket: WebSocket; token: string; alive: boolean };
 
 /**
- * The live desk board's WebSocket at /api/v1/desks/live: each signed-in leader's screen gets the
- * board at once and again whenever it changes. A session that ends closes its screens with 4401.
+ * A live view over a WebSocket (the desk board at /api/v1/desks/live, the radio's on-air at
+ * /api/v1/on-air/live): each signed-in screen of an allowed role gets the snapshot at once and
+ * again whenever it changes. A session that ends closes its screens with 4401.
  */
-export class DeskBoardLive {
-  readonly #deps: DeskBoardLiveDeps;
+export class LiveFeed<T> {
+  readonly #deps: LiveFeedDeps<T>;
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   readonly #viewers = new Set<Viewer>();
   #last = '';
@@ -52,20 +53,21 @@ export class DeskBoardLive {
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     this.#upgrade(req, socket, head);
 
-  constructor(deps: DeskBoardLiveDeps) {
+  constructor(deps: LiveFeedDeps<T>) {
     this.#deps = deps;
   }
 
   start(): void {
     this.#deps.server.on('upgrade', this.#onUpgrade);
-    for (const event of TRIGGERS) this.#deps.bus.on(event, 'desk-board', () => this.#schedule());
-    this.#refresh = setInterval(() => this.#push(), REFRESH_MS);
+    for (const event of this.#deps.triggers)
+      this.#deps.bus.on(event, this.#deps.path, () => this.#schedule());
+    this.#refresh = setInterval(() => this.#push(), this.#deps.refreshMs);
     this.#ping = setInterval(() => this.#pingAll(), PING_MS);
   }
 
   async stop(): Promise<void> {
     this.#deps.server.off('upgrade', this.#onUpgrade);
-    this.#deps.bus.removeOwner('desk-board');
+    this.#deps.bus.removeOwner(this.#deps.path);
     clearTimeout(this.#pending);
     clearInterval(this.#refresh);
     clearInterval(this.#ping);
@@ -78,7 +80,7 @@ export class DeskBoardLive {
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (new URL(req.url ?? '/', 'http://hub').pathname !== LIVE_PATH) return; // not ours
+    if (new URL(req.url ?? '/', 'http://hub').pathname !== this.#deps.path) return; // not ours
     // A page from another site must not ride on a leader's cookie (cross-site WebSocket hijacking).
     const origin = req.headers.origin;
     if (origin !== undefined && new URL(origin).host !== req.headers.host) {
@@ -96,8 +98,8 @@ export class DeskBoardLive {
       this.#viewers.add(viewer);
       ws.on('pong', () => (viewer.alive = true));
       ws.on('close', () => this.#viewers.delete(viewer));
-      ws.on('error', (err) => this.#deps.log.debug({ err }, 'desk board socket error'));
-      this.#send(viewer, this.#board().json);
+      ws.on('error', (err) => this.#deps.log.debug({ err, feed: this.#deps.path }, 'live socket error'));
+      this.#send(viewer, this.#snapshot().json);
     });
   }
 
@@ -109,7 +111,7 @@ export class DeskBoardLive {
     }, COALESCE_MS);
   }
 
-  /** Send the board to every screen if it changed since the last push. */
+  /** Send the snapshot to every screen if it changed since the last push. */
   #push(): void {
     for (const viewer of this.#viewers) {
       if (this.#deps.sessionUser(viewer.token)) continue;
@@ -117,19 +119,18 @@ export class DeskBoardLive {
       this.#viewers.delete(viewer);
     }
     if (this.#viewers.size === 0) return;
-    const board = this.#board();
-    if (board.key === this.#last) return;
-    this.#last = board.key;
-    for (const viewer of this.#viewers) this.#send(viewer, board.json);
+    const snapshot = this.#snapshot();
+    if (snapshot.key === this.#last) return;
+    this.#last = snapshot.key;
+    for (const viewer of this.#viewers) this.#send(viewer, snapshot.json);
   }
 
-  #board(): { json: string; key: string } {
+  #snapshot(): { json: string; key: string } {
     try {
-      const board = this.#deps.snapshot();
-      // The clock alone is no change worth a push.
-      return { json: JSON.stringify(board), key: JSON.stringify({ ...board, server_time: null }) };
+      const snapshot = this.#deps.snapshot();
+      return { json: JSON.stringify(snapshot), key: JSON.stringify(this.#deps.key(snapshot)) };
     } catch (err) {
-      this.#deps.log.error({ err }, 'desk board could not be built');
+      this.#deps.log.error({ err, feed: this.#deps.path }, 'live view could not be built');
       return { json: JSON.stringify({ error: 'internal' }), key: this.#last };
     }
   }

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { onAir, type ScheduledProgram, TIERS } from '../hub/src/broadcasts/on-air.ts';
 import { timeline, zoneAirings } from '../hub/src/broadcasts/timeline.ts';
+import { loadSiteConfig } from '../hub/src/config/index.ts';
+import { EXAMPLE_CONFIG } from './helpers/hub.ts';
 
 // A zone's air as segments, the commands the hub sends: each agrees with "on air at t".
 
@@ -66,6 +68,39 @@ describe('timeline', () => {
       ['uu-tien', null, false],
       ['trua', 'quiet-hours', false],
     ]);
+  });
+
+  it('holds a daily normal program over Tết as the site config has it, and airs a priority one', () => {
+    const site = loadSiteConfig(EXAMPLE_CONFIG);
+    const calendar = {
+      timezone: site.site.timezone,
+      holidays: site.holidays,
+      quietHours: site.broadcast.quiet_hours,
+    };
+    const daily = (id: string, tier: ScheduledProgram['tier'], time: string): ScheduledProgram => ({
+      id,
+      tier,
+      zones: ['thon-1'],
+      schedule: { from: '2027-01-01', time, recurrence: { kind: 'daily' } },
+      durationMs: 10 * MIN,
+    });
+    const airings = zoneAirings(
+      [daily('ban-tin', 'normal', '06:30'), daily('uu-tien', 'priority', '07:00')],
+      'thon-1',
+      calendar,
+      Date.parse('2027-02-02T00:00:00+07:00'),
+      Date.parse('2027-02-13T00:00:00+07:00'),
+    );
+    const held = (id: string) =>
+      airings.filter((a) => a.program.id === id).map((a) => [a.airing.date, a.held ?? 'airs']);
+    expect(held('ban-tin')).toEqual([
+      ['2027-02-02', 'airs'],
+      ['2027-02-03', 'airs'],
+      ...['04', '05', '06', '07', '08', '09', '10'].map((d) => [`2027-02-${d}`, 'holiday']),
+      ['2027-02-11', 'airs'],
+      ['2027-02-12', 'airs'],
+    ]);
+    expect(held('uu-tien').every(([, status]) => status === 'airs')).toBe(true);
   });
 
   it('agrees with "on air at t" for any programs and any t', () => {

@@ -126,6 +126,27 @@ describe('npm run demo', () => {
     expect(indicators.flagged).toBeLessThan(indicators.rated);
   }, 150_000);
 
+  it('airs a real schedule on the simulated speakers, and logs it', async () => {
+    expect(demo.output()).toMatch(/Radio: 4 approved programs air on the simulated speakers of 8 villages/);
+    const m = /\(now \d\d:\d\d \w+ (\d\d)\/(\d\d)\/(\d{4})\)/.exec(demo.output())!;
+    const day = `${m[3]}-${m[2]}-${m[1]}`;
+    const get = async (path: string) =>
+      (await (await fetch(`${base()}${path}`, { headers: { cookie } })).json()) as never;
+    const calendar: { airings: Array<{ title: string; held: string | null }> } = await get(
+      `/calendar?from=${day}&to=${day}`,
+    );
+    expect(calendar.airings.map((a) => a.title)).toContain('Bản tin sáng');
+    // The morning bulletin at 07:20 of demo time, on every village's speaker, played to the end.
+    const played = await poll('the morning bulletin in the play log', async () => {
+      const log: { entries: Array<{ title: string; status: string }> } = await get(
+        `/play-log?from=${day}&to=${day}`,
+      );
+      const bulletin = log.entries.filter((e) => e.title === 'Bản tin sáng');
+      return bulletin.length === 8 ? bulletin : undefined;
+    });
+    expect(played.every((e) => e.status === 'played')).toBe(true);
+  }, 150_000);
+
   it('starts again after what the first run stored, never before', async () => {
     await demo.stop();
     const stored = latestStoredMs(join(dataDir, 'hub.sqlite'));

@@ -35,6 +35,8 @@ export class SimulatedCommune {
     fw?: string;
     /** The devices' clock, for their `ts` (the demo plays an office day on its own); the wall clock unless told. */
     clock?: () => Date;
+    /** How much faster than real time that clock runs: the speakers' waits divide by it. */
+    speed?: number;
   }) {
     for (const spec of options.devices) {
       const link: DeviceLinkOptions = {
@@ -51,7 +53,7 @@ export class SimulatedCommune {
           ? new SimRatingButton(link)
           : spec.kind === 'presence-sensor'
             ? new SimPresenceSensor(link)
-            : new SimSpeaker(link);
+            : new SimSpeaker({ ...link, speed: options.speed });
       if (sim instanceof SimRatingButton) this.buttons.push(sim);
       else if (sim instanceof SimPresenceSensor) this.sensors.push(sim);
       else this.speakers.push(sim);

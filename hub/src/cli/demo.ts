@@ -13,6 +13,7 @@ import {
   Narrator,
   OfficeDayPlayer,
   reachableHosts,
+  writeDemoSchedule,
 } from '../demo/index.ts';
 import { HubError } from '../errors.ts';
 import { both } from '../i18n/index.ts';
@@ -23,6 +24,7 @@ import { bootHub, stopOnSignal } from './hub.ts';
 import { provisionSimulatedCommune } from './simulate.ts';
 
 const DEMO_LEADER = 'demo-lanh-dao';
+const DEFAULT_HTTP_PORT = 8080;
 /** One real second is one office minute: a working day in about ten minutes. */
 const DEFAULT_SPEED = 60;
 /** Often enough that each desk's presence follows its schedule to within a quarter of a demo minute. */
@@ -35,7 +37,15 @@ const TICK_MS = 250;
  */
 export async function demoCommand(): Promise<void> {
   // The demo's data carry demo-clock times: they live apart from a real hub's unless told.
-  const env = { ...process.env, TT_DATA_DIR: process.env.TT_DATA_DIR || join(PROJECT_ROOT, 'data-demo') };
+  // It runs on its own clock, its speakers beside the hub: the radio trusts that clock and they
+  // download over loopback.
+  const env = {
+    ...process.env,
+    TT_DATA_DIR: process.env.TT_DATA_DIR || join(PROJECT_ROOT, 'data-demo'),
+    TT_RADIO_CLOCK: process.env.TT_RADIO_CLOCK || 'trust',
+    TT_HTTP_PUBLIC_URL:
+      process.env.TT_HTTP_PUBLIC_URL || `http://127.0.0.1:${process.env.TT_HTTP_PORT || DEFAULT_HTTP_PORT}`,
+  };
   const settings = loadSettings(env);
   const config = loadSiteConfig(settings.configPath);
   // Start after whatever an earlier run stored: the hub keeps timelines in event time.
@@ -66,12 +76,22 @@ export async function demoCommand(): Promise<void> {
     })),
   );
   console.log(both('demo.scene'));
+  try {
+    const firstDay = localTime(timezone, new Date(clock.nowMs())).date;
+    const zones = hub.config.zones.map((z) => z.id);
+    const programs = await writeDemoSchedule(hub.programs, zones, firstDay);
+    console.log(both('demo.radio', { programs, zones: zones.length }));
+  } catch (err) {
+    // Speech needs espeak-ng (README); the counter plays on without the radio.
+    console.log(both('demo.radioFailed', { reason: (err as Error).message }));
+  }
 
   const commune = new SimulatedCommune({
     url: `mqtt://127.0.0.1:${hub.mqttPort}`,
     site: hub.config.site.code,
     devices,
     clock: now,
+    speed: clock.speed,
   });
   commune.start();
   const player = new OfficeDayPlayer({

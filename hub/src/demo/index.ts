@@ -3,4 +3,5 @@ export { advance, DemoClock, demoStart, shownDay, shownDayFrom } from './clock.t
 export { bilingual, type DemoStatus, momentText, Narrator } from './narrator.ts';
 export { deskDay, isStaffed, seededRandom } from './office-day.ts';
 export { OfficeDayPlayer } from './player.ts';
+export { writeDemoSchedule } from './radio.ts';
 export { latestStoredMs } from './resume.ts';

@@ -11,6 +11,9 @@ export const vi = {
   'demo.scene':
     'Cán bộ đến quầy, nghỉ trưa, thỉnh thoảng vắng mặt; người dân bấm nút đánh giá trong giờ làm việc, đôi khi không hài lòng (có cảnh báo).',
   'demo.day': 'Ngày làm việc {day}, giờ làm việc {hours}.',
+  'demo.radio':
+    'Phát thanh: {programs} chương trình đã duyệt phát tới loa mô phỏng ở {zones} thôn (bản tin sáng 07:20, thông báo, lịch cắt điện ưu tiên 11:00); xem /api/v1/calendar và /api/v1/play-log.',
+  'demo.radioFailed': 'Phát thanh chưa chạy được: {reason}',
   'demo.progress':
     '{time}: {staffed}/{desks} quầy có người; hôm nay {rated} lượt đánh giá được tính ({unsatisfied} không hài lòng), {flagged} lượt bị gắn cờ.',
   'demo.weekday.mon': 'Thứ Hai',
@@ -34,6 +37,9 @@ export const en = {
   'demo.scene':
     'Officials arrive, break for lunch and step away now and then; citizens rate in office hours, now and then unsatisfied (an alert).',
   'demo.day': 'Office day {day}, office hours {hours}.',
+  'demo.radio':
+    'Radio: {programs} approved programs air on the simulated speakers of {zones} villages (morning bulletin 07:20, notices, a priority power-cut notice 11:00); see /api/v1/calendar and /api/v1/play-log.',
+  'demo.radioFailed': 'The radio could not start: {reason}',
   'demo.progress':
     '{time}: {staffed}/{desks} desks staffed; today {rated} ratings counted ({unsatisfied} unsatisfied), {flagged} flagged.',
   'demo.weekday.mon': 'Monday',

@@ -149,21 +149,39 @@ describe('radio API', () => {
       content: { kind: 'stream', url: 'http://radio.local/vov1', duration_s: 300 },
       schedule: { from: '2026-11-24', time: '10:00', recurrence: { kind: 'once' } },
     };
-    const cases: Array<[object, RegExp]> = [
-      [{ zones: ['thon-xa'] }, /zones: "thon-xa" is not a zone/],
+    const cases: Array<[object, string, string, RegExp]> = [
+      [
+        { zones: ['thon-xa'] },
+        'TT_PROGRAM_INVALID',
+        'zones',
+        /zones: "thon-xa" is not a zone of the site config/,
+      ],
       [
         { schedule: { ...base.schedule, recurrence: { kind: 'weekly', days: ['thurs'] } } },
-        /schedule.recurrence.days.0/,
+        'TT_REQUEST_INVALID',
+        'schedule.recurrence.days.0',
+        /schedule.recurrence.days.0: must be one of sun, mon, tue, wed, thu, fri, sat/,
       ],
-      [{ schedule: { ...base.schedule, from: '2026-11-01' } }, /schedule: has no airing from now on/],
-      [{ content: { kind: 'audio', asset: 'b'.repeat(64) } }, /content.asset: no uploaded audio/],
-      [{ tier: 'khan' }, /tier: must be one of/],
+      [
+        { schedule: { ...base.schedule, from: '2026-11-01' } },
+        'TT_PROGRAM_INVALID',
+        'schedule',
+        /has no airing from now on/,
+      ],
+      [
+        { content: { kind: 'audio', asset: 'b'.repeat(64) } },
+        'TT_PROGRAM_INVALID',
+        'content.asset',
+        /no uploaded audio/,
+      ],
+      [{ tier: 'khan' }, 'TT_REQUEST_INVALID', 'tier', /tier: must be one of normal, priority, emergency/],
     ];
-    for (const [change, reason] of cases) {
+    for (const [change, code, field, reason] of cases) {
       const res = await call('phat-thanh-vien', 'POST', '/programs', { ...base, ...change });
       expect(res.statusCode).toBe(400);
-      expect(res.json().error.code).toBe('TT_PROGRAM_INVALID');
+      expect(res.json().error).toMatchObject({ code, field });
       expect(res.json().error.messages.en).toMatch(reason);
+      expect(res.json().error.messages.vi).not.toBe(res.json().error.messages.en);
     }
     expect((await call('chu-tich', 'GET', '/programs')).json().programs).toHaveLength(before);
   });

@@ -122,14 +122,17 @@ export class HubError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: Detail | undefined;
+  /** The one field of a request that is wrong, by its dotted path, when one is (the API answers it). */
+  readonly field: string | undefined;
 
   /** `detail` says what exactly is wrong, e.g. "site.yaml:14 desks[2].officer: required". */
-  constructor(code: ErrorCode, detail?: Detail, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: Detail, options?: { cause?: unknown; field?: string }) {
     super(describe(code, detail, 'en'), options);
     this.name = 'HubError';
     this.code = code;
     this.status = ERRORS[code].status;
     this.detail = detail;
+    this.field = options?.field;
   }
 
   /** The error in one language; `message` is the English one, for logs. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { text } from '../config/schema.ts';
 import { HubError } from '../errors.ts';
 import type { Asset, Assets } from './assets.ts';
+import { invalid } from './invalid.ts';
 import { type SpeechEngine, speak } from './speech.ts';
 
 /** The longest a stream is relayed for, and the longest a spoken bulletin may be written. */
@@ -57,11 +58,12 @@ export class Contents {
     switch (input.kind) {
       case 'audio': {
         const asset = this.#assets.get(input.asset);
-        if (!asset)
-          throw new HubError(
-            'TT_PROGRAM_INVALID',
-            `content.asset: no uploaded audio has sha256 ${input.asset}`,
-          );
+        if (!asset) {
+          throw invalid('content.asset', {
+            vi: `không có tệp âm thanh đã tải lên có sha256 ${input.asset}`,
+            en: `no uploaded audio has sha256 ${input.asset}`,
+          });
+        }
         return { content: input, durationMs: asset.durationMs };
       }
       case 'text': {

@@ -4,6 +4,7 @@ import { date, text, time, weekday } from '../config/schema.ts';
 import { HubError } from '../errors.ts';
 import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import { type Content, ContentInput, type Contents } from './content.ts';
+import { invalid } from './invalid.ts';
 import { type ScheduledProgram, TIERS, type Tier } from './on-air.ts';
 import { firstOverlap } from './overlaps.ts';
 import { occurrences, type Schedule } from './schedule.ts';
@@ -290,10 +291,10 @@ export class Programs {
     const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
     const { repeat } = parsed.schedule;
     if (repeat && repeat.count * durationMs + (repeat.count - 1) * repeat.gap_min * 60_000 >= 86_400_000) {
-      throw new HubError(
-        'TT_PROGRAM_INVALID',
-        "schedule.repeat: a day's airings must end within 24 hours of its first",
-      );
+      throw invalid('schedule.repeat', {
+        vi: 'các lượt phát trong ngày phải xong trong vòng 24 giờ kể từ lượt đầu',
+        en: "a day's airings must end within 24 hours of its first",
+      });
     }
     const program = { ...parsed, content, duration_s: durationMs / 1000 };
     // A program that can never air again is a mistake in its schedule, not a program.
@@ -304,14 +305,22 @@ export class Programs {
     const next = occurrences(program.schedule, durationMs, this.#deps.timezone, nowMs, horizonMs).find(
       (o) => o.startMs >= nowMs,
     );
-    if (!next) throw new HubError('TT_PROGRAM_INVALID', 'schedule: has no airing from now on');
+    if (!next)
+      throw invalid('schedule', {
+        vi: 'không còn lượt phát nào từ bây giờ',
+        en: 'has no airing from now on',
+      });
     return program;
   }
 
   #knownZones(zones: readonly string[]): void {
     const unknown = zones.find((zone) => !this.#deps.zones.includes(zone));
-    if (unknown)
-      throw new HubError('TT_PROGRAM_INVALID', `zones: "${unknown}" is not a zone of the site config`);
+    if (unknown) {
+      throw invalid('zones', {
+        vi: `"${unknown}" không phải cụm loa trong cấu hình xã (${this.#deps.zones.join(', ')})`,
+        en: `"${unknown}" is not a zone of the site config (${this.#deps.zones.join(', ')})`,
+      });
+    }
   }
 
   /**
@@ -448,12 +457,16 @@ const scheduled = (p: ScheduledLike): ScheduledProgram => ({
   overrides: p.overrides,
 });
 
-/** Input checked by a schema, or a coded error naming the first field that is wrong. */
+/**
+ * Input checked by a schema, or a coded error naming the first field that is wrong (the API
+ * checks the same schema first and answers in its own words; this guards every other caller).
+ */
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new HubError('TT_PROGRAM_INVALID', `${issue.path.join('.') || 'program'}: ${issue.message}`);
+  const field = issue.path.join('.') || 'program';
+  throw invalid(field, { vi: issue.message, en: issue.message });
 }
 
 const STATE_VI: Record<ProgramState, string> = {

@@ -25,7 +25,7 @@ function errorAnswer(err: HubError, lang: Lang): ErrorAnswer {
       message: err.text(lang),
       lang,
       messages: { vi: err.text('vi'), en: err.text('en') },
-      ...(err instanceof InvalidRequest ? { field: err.field } : {}),
+      ...(err.field === undefined ? {} : { field: err.field }),
     },
   };
 }

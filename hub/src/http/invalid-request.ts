@@ -6,12 +6,11 @@ import { aboutField, type Words } from './words.ts';
  * form or a script to point at (docs/api.md).
  */
 export class InvalidRequest extends HubError {
-  readonly field: string;
+  declare readonly field: string;
 
   constructor(field: string, detail: Words) {
-    super('TT_REQUEST_INVALID', detail);
+    super('TT_REQUEST_INVALID', detail, { field });
     this.name = 'InvalidRequest';
-    this.field = field;
   }
 }
 

@@ -1,7 +1,14 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Asset, PLAY_STATUSES, PROGRAM_STATES, TIERS } from '../broadcasts/index.ts';
+import {
+  type Asset,
+  EmergencyInput,
+  PLAY_STATUSES,
+  PROGRAM_STATES,
+  ProgramInput,
+  TIERS,
+} from '../broadcasts/index.ts';
 import { HubError } from '../errors.ts';
 import type { User } from '../users/index.ts';
 import { SiteDate } from './dates.ts';
@@ -118,7 +125,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
 
   api.post('/programs', async (request, reply) => {
     const user = requireRole(deps, request, WRITERS);
-    const program = await radio.programs.create(request.body as never, actor(user));
+    const program = await radio.programs.create(parseRequest(ProgramInput, request.body), actor(user));
     reply.code(201);
     return program;
   });
@@ -126,7 +133,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
   api.put('/programs/:id', async (request) => {
     const user = requireRole(deps, request, WRITERS);
     const { id } = parseRequest(Id, request.params);
-    return changed(await radio.programs.edit(id, request.body as never, actor(user)));
+    return changed(await radio.programs.edit(id, parseRequest(ProgramInput, request.body), actor(user)));
   });
 
   api.post('/programs/:id/submit', async (request) => {
@@ -164,7 +171,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
 
   api.post('/emergency', async (request, reply) => {
     const user = requireRole(deps, request, APPROVERS);
-    const program = await radio.programs.emergency(request.body as never, actor(user));
+    const program = await radio.programs.emergency(parseRequest(EmergencyInput, request.body), actor(user));
     request.log.warn({ user: user.name, program: program.id, zones: program.zones }, 'emergency on air');
     reply.code(201);
     return changed(program);

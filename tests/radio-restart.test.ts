@@ -13,6 +13,7 @@ import { Users } from '../hub/src/users/index.ts';
 import { SimSpeaker } from '../simulators/src/devices.ts';
 import { EXAMPLE_CONFIG, until } from './helpers/hub.ts';
 import { type HubProcess, hubProcess } from './helpers/hub-process.ts';
+import { type Influxd, startInfluxd } from './helpers/influxd.ts';
 import { freePort } from './helpers/net.ts';
 
 // The hub killed with SIGKILL in the middle of a program: the speakers keep airing what they were
@@ -26,10 +27,12 @@ describe('the radio through a SIGKILL of the hub', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tt-radio-restart-'));
   const speakers = new Map<string, SimSpeaker>();
   let hub: HubProcess | undefined;
+  let influxd: Influxd | undefined;
 
   afterAll(async () => {
     await Promise.all([...speakers.values()].map((s) => s.stop()));
     await hub?.stop();
+    await influxd?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -46,7 +49,9 @@ describe('the radio through a SIGKILL of the hub', () => {
     const site = loadSiteConfig(config);
     const dataDir = join(dir, 'data');
     const httpPort = await freePort();
+    influxd = await startInfluxd();
     const env = {
+      TT_INFLUX_URL: `${influxd.url}/thanthien`,
       TT_CONFIG: config,
       TT_DATA_DIR: dataDir,
       TT_HOST: '127.0.0.1',
@@ -190,5 +195,16 @@ describe('the radio through a SIGKILL of the hub', () => {
     // Aired while the hub was down: its acks came when the hub was back. Powered off: missed.
     expect(byId.get('loa-o1')).toMatchObject({ title: 'Lũ quét', status: 'played' });
     expect(byId.get('loa-o2')).toMatchObject({ title: 'Lũ quét', status: 'missed', offset_ms: null });
+
+    // The same six entries in InfluxDB's broadcast measurement, as Grafana reads them.
+    let points: Array<Record<string, unknown>> = [];
+    await until(
+      async () => (points = await influxd!.query('SELECT "speaker", "status" FROM "broadcast"')).length === 6,
+      'six broadcast points in InfluxDB',
+      30_000,
+    );
+    expect(points.map((p) => `${p.speaker} ${p.status}`).sort()).toEqual(
+      [...byId.values()].map((e) => `${e.speaker} ${e.status}`).sort(),
+    );
   }, 120_000);
 });

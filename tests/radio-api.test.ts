@@ -137,7 +137,7 @@ describe('radio API', () => {
       calendar.airings
         .filter((a: { program: number }) => a.program === id)
         .map((a: { start: string }) => a.start),
-    ).toEqual(['2026-11-23T23:30:00.000Z', '2026-11-25T23:30:00.000Z']);
+    ).toEqual(['2026-11-24T06:30:00+07:00', '2026-11-26T06:30:00+07:00']);
   });
 
   it('refuses bad programs with a coded error naming the field, and creates nothing', async () => {

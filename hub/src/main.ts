@@ -6,6 +6,7 @@ import { Alerts } from './alerts/index.ts';
 import { Assets, ClockSync, Contents, commandEngine, Programs, Radio } from './broadcasts/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
+import { siteIso } from './config/calendar.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
 import { Availability, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
@@ -391,7 +392,7 @@ async function composeHub(
     bus,
     sessionUser: (token) => users.sessionUser(token),
     roles: ['admin', 'leader', 'operator', 'technician'],
-    snapshot: () => ({ at: now().toISOString(), zones: radio.onAirNow() }),
+    snapshot: () => ({ at: siteIso(config.site.timezone, now().getTime()), zones: radio.onAirNow() }),
     triggers: [],
     refreshMs: 1_000,
     key: ({ zones }) => zones.map(({ offset_s: _, ...zone }) => zone),

@@ -1,4 +1,4 @@
-import { atLocalTime } from '../config/calendar.ts';
+import { atLocalTime, siteIso } from '../config/calendar.ts';
 import { type Store, statement } from '../store/index.ts';
 import type { Tier } from './on-air.ts';
 import type { PlayOutcome, PlayStatus } from './play-log.ts';
@@ -103,7 +103,7 @@ export class PlayLogStore {
       `SELECT * FROM play_log WHERE ${where.join(' AND ')} ORDER BY airing_start_ms, zone, speaker`,
     ).all(...values) as Array<Record<string, string | number | null>>;
     return rows.map((row) => ({
-      scheduled_at: new Date(Number(row.airing_start_ms)).toISOString(),
+      scheduled_at: siteIso(this.#timezone, Number(row.airing_start_ms)),
       program: Number(row.program),
       title: String(row.title),
       tier: row.tier as Tier,

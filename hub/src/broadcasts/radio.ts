@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Ack, Command } from '../../../protocol/index.ts';
-import { atLocalTime } from '../config/calendar.ts';
+import { atLocalTime, siteIso } from '../config/calendar.ts';
 import type { DeviceRecord } from '../devices/index.ts';
 import type { Outbox } from '../ingest/index.ts';
 import type { IngestSteps } from '../ingest/steps.ts';
@@ -122,7 +122,7 @@ export class Radio {
           program: Number(now.program),
           tier: now.tier,
           offset_s: now.offsetMs / 1000,
-          until: new Date(now.airing.endMs).toISOString(),
+          until: siteIso(this.#deps.calendar.timezone, now.airing.endMs),
         },
       ];
     });
@@ -453,8 +453,8 @@ export class Radio {
             tier: p.tier,
             state: p.state,
             zones: p.zones,
-            start: new Date(a.startMs).toISOString(),
-            end: new Date(a.endMs).toISOString(),
+            start: siteIso(timezone, a.startMs),
+            end: siteIso(timezone, a.endMs),
             held: heldBecause(p.tier, a, this.#deps.calendar) ?? null,
           })),
       )

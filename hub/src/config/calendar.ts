@@ -153,3 +153,13 @@ export function atLocalTime(timezone: string, date: string, minutes: number): Da
   const offsetMs = Date.parse(`${local.date}T00:00:00Z`) + local.minutes * 60_000 - guess;
   return new Date(guess - offsetMs);
 }
+
+/**
+ * An instant as the site's wall clock reads it, with the offset: "2026-11-20T08:00:00+07:00".
+ * Answers give instants this way so they read like the dates next to them (site time).
+ */
+export function siteIso(timezone: string, ms: number): string {
+  const part = wallClock(timezone, new Date(ms));
+  const millis = ms % 1000 === 0 ? '' : `.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${millis}${part.offset}`;
+}

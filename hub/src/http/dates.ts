@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { isRealDate, wallClock } from '../config/index.ts';
+import { isRealDate } from '../config/index.ts';
+
+export { siteIso } from '../config/calendar.ts';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -13,13 +15,3 @@ export const SiteDate = z.string().refine(isRealDate, { error: 'api.siteDate' })
 export const SiteDateOrInstant = z
   .string()
   .refine((value) => isRealDate(value) || isInstant(value), { error: 'api.siteDateOrInstant' });
-
-/**
- * An instant as the site's wall clock reads it, with the offset: "2026-11-20T08:00:00+07:00".
- * Answers give instants this way so they read like the dates next to them (site time).
- */
-export function siteIso(timezone: string, ms: number): string {
-  const part = wallClock(timezone, new Date(ms));
-  const millis = ms % 1000 === 0 ? '' : `.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
-  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${millis}${part.offset}`;
-}

@@ -11,7 +11,7 @@ import {
 } from '../broadcasts/index.ts';
 import { HubError } from '../errors.ts';
 import type { User } from '../users/index.ts';
-import { SiteDate } from './dates.ts';
+import { SiteDate, siteIso } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import { invalidField } from './invalid-request.ts';
 import type { HttpDeps } from './types.ts';
@@ -166,7 +166,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
 
   api.get('/on-air', async (request) => {
     requireRole(deps, request, READERS);
-    return { at: deps.now().toISOString(), zones: radio.engine.onAirNow() };
+    return { at: siteIso(deps.timezone, deps.now().getTime()), zones: radio.engine.onAirNow() };
   });
 
   api.post('/emergency', async (request, reply) => {

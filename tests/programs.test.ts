@@ -116,7 +116,7 @@ describe('programs', () => {
     );
     expect(clash.code).toBe('TT_PROGRAM_OVERLAP');
     expect(clash.message).toContain(
-      `overlaps program ${first.id} in thon-dong, its airing at 06:30 25/11/2026`,
+      `overlaps program ${first.id} "Bản tin sáng" in thon-dong, its airing at 06:30 25/11/2026`,
     );
     // Two drafts at the same time: the second is refused when it goes up for approval, so the
     // two can never both wait for an approval that each other's presence would refuse.
@@ -154,7 +154,7 @@ describe('programs', () => {
     const third = await store.create(news({ title: 'Nhạc', on_overlap: 'queue_after' }), operator);
     expect(third.schedule.time).toBe('06:50');
     expect(store.history(third.id)[0]!.comment).toBe(
-      `queued after program ${first.id}: 06:30 → 06:40; queued after program ${second.id}: 06:40 → 06:50`,
+      `queued after program ${first.id} "Bản tin sáng": 06:30 → 06:40; queued after program ${second.id} "Thông báo tiêm chủng": 06:40 → 06:50`,
     );
     const over = await store.create(news({ title: 'Lệnh của huyện', on_overlap: 'override' }), operator);
     expect(over).toMatchObject({ overrides: true, schedule: { time: '06:30' } });

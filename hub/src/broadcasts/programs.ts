@@ -344,7 +344,7 @@ export class Programs {
       const minutes = startMinutes + Math.ceil(moveMs / 60_000);
       if (minutes >= 24 * 60) break;
       const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-      moves.push(`queued after program ${overlap.other}: ${placed.schedule.time} → ${time}`);
+      moves.push(`queued after program ${this.#named(overlap.other)}: ${placed.schedule.time} → ${time}`);
       placed = { ...placed, schedule: { ...placed.schedule, time } };
     }
     this.#refuseOverlap(placed);
@@ -359,8 +359,8 @@ export class Programs {
     const at = wallClock(this.#deps.timezone, new Date(overlap.otherAiring.startMs));
     const slot = `${at.hour}:${at.minute} ${at.day}/${at.month}/${at.year}`;
     throw new HubError('TT_PROGRAM_OVERLAP', {
-      vi: `trùng với chương trình ${overlap.other} ở ${overlap.zone}, lượt phát lúc ${slot}; chọn on_overlap "queue_after" hoặc "override"`,
-      en: `overlaps program ${overlap.other} in ${overlap.zone}, its airing at ${slot}; choose on_overlap "queue_after" or "override"`,
+      vi: `trùng với chương trình ${this.#named(overlap.other)} ở ${overlap.zone}, lượt phát lúc ${slot}; chọn on_overlap "queue_after" hoặc "override"`,
+      en: `overlaps program ${this.#named(overlap.other)} in ${overlap.zone}, its airing at ${slot}; choose on_overlap "queue_after" or "override"`,
     });
   }
 
@@ -375,6 +375,11 @@ export class Programs {
       ).all(program.tier, program.id) as ProgramRow[]
     ).map((row) => scheduled(fromRow(row)));
     return firstOverlap(scheduled(program), others, this.#deps.timezone);
+  }
+
+  /** A program as a person recognises it: its id and title. */
+  #named(id: string): string {
+    return `${id} "${this.get(Number(id)).title}"`;
   }
 
   #log(id: number, by: Actor, action: string, comment?: string): void {

@@ -15,12 +15,21 @@ export const Timestamp = z.iso.datetime({ offset: true, precision: 3 });
 export const BootId = z.string().regex(/^[a-z0-9]{4,32}$/, 'must be 4–32 characters a–z, 0–9');
 export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** A speaker says whether its clock is synchronised, and how far off it is (NTP's estimate). */
+function clockState() {
+  return {
+    clock_synced: z.boolean().optional(),
+    clock_offset_ms: z.number().int().optional(),
+  };
+}
+
 export const Birth = z.object({
   online: z.literal(true),
   kind: DeviceKind,
   fw: z.string().min(1).max(32),
   boot: BootId,
   ts: Timestamp.optional(),
+  ...clockState(),
 });
 export const Will = z.object({ online: z.literal(false), boot: BootId });
 export const DeviceState = z.discriminatedUnion('online', [Birth, Will]);
@@ -63,6 +72,7 @@ export const Telemetry = z.object({
   queue_len: z.number().int().min(0).optional(),
   volume: z.number().int().min(0).max(100).optional(),
   audio: z.string().max(32).optional(),
+  ...clockState(),
 });
 export type Telemetry = z.infer<typeof Telemetry>;
 

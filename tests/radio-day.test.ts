@@ -26,7 +26,11 @@ const ZONES: Record<string, string[]> = {
 };
 const OFFLINE = 'loa-d8'; // powered off all day
 const BAD_DOWNLOAD = 'loa-o7'; // every download arrives corrupted
-const FAULTS: Record<string, SpeakerFaults> = { [BAD_DOWNLOAD]: { badDownload: true } };
+const DRIFTING = 'loa-t5'; // its clock runs 90 s fast: it knows, and refuses timed plays
+const FAULTS: Record<string, SpeakerFaults> = {
+  [BAD_DOWNLOAD]: { badDownload: true },
+  [DRIFTING]: { clockDriftMs: 90_000 },
+};
 
 describe('a day on the radio', () => {
   const clock = new VirtualClock(at('05:50'));
@@ -179,7 +183,7 @@ describe('a day on the radio', () => {
         for (const zone of zones) for (const s of ZONES[zone]!) expected.push([program, time, s, status(s)]);
     };
     const normally = (s: string): PlayStatus =>
-      s === OFFLINE ? 'missed' : s === BAD_DOWNLOAD ? 'failed' : 'played';
+      s === OFFLINE ? 'missed' : s === BAD_DOWNLOAD || s === DRIFTING ? 'failed' : 'played';
     add(ids.morning!, all, normally);
     add(ids.quiet!, ['thon-dong'], () => 'held', ['11:45']);
     // The stream needs no download; the emergency cuts into it.
@@ -200,7 +204,10 @@ describe('a day on the radio', () => {
       expect(entry.offset_ms).toBe(0);
     }
     expect(log.find((e) => e.program === ids.morning && e.status === 'played')!.played_s).toBe(180);
-    expect(log.find((e) => e.status === 'failed')!.error).toMatch(/sha256 [0-9a-f]{64} does not match/);
+    expect(log.find((e) => e.speaker === BAD_DOWNLOAD && e.status === 'failed')!.error).toMatch(
+      /sha256 [0-9a-f]{64} does not match/,
+    );
+    expect(log.find((e) => e.speaker === DRIFTING)!.error).toBe('clock not synchronised');
 
     // The emergency took the air from the stream at 09:03; it resumed where it was cut.
     const music = log.filter((e) => e.program === ids.music);
@@ -232,6 +239,7 @@ describe('a day on the radio', () => {
     expect(summary.find((s) => s.zone === 'thon-trung' && s.tier === 'normal')).toMatchObject({
       airings: 3,
       minutes_aired: 3 + 2 * 2,
+      statuses: { played: 3 * 4, failed: 3 },
     });
   }, 120_000);
 });

@@ -116,7 +116,15 @@ export type SpeakerTimer = (atMs: number, then: () => void) => () => void;
 export type SpeakerFaults = {
   /** Every download arrives with a byte flipped, as a corrupted transfer would, and fails its check. */
   badDownload?: boolean;
+  /**
+   * The node's clock runs this far from the true time. Beyond a second it knows it is not
+   * synchronised (as chrony would say) and refuses timed plays, as docs/protocol.md asks.
+   */
+  clockDriftMs?: number;
 };
+
+/** How far a node's clock may be off and still count as synchronised. */
+const SYNCED_WITHIN_MS = 1000;
 
 /**
  * A village loudspeaker node: answers every command with the acks of docs/protocol.md. It keeps
@@ -129,6 +137,7 @@ export class SimSpeaker extends SimDevice {
   readonly #clock: () => Date;
   readonly #timer: SpeakerTimer;
   readonly #clockSynced: () => boolean;
+  readonly #driftMs: number;
   readonly #faults: SpeakerFaults;
   readonly #credentials: string;
   /** sha256 of every asset downloaded and verified. */
@@ -143,9 +152,15 @@ export class SimSpeaker extends SimDevice {
    */
   constructor(options: SimOptions & { speed?: number; timer?: SpeakerTimer; faults?: SpeakerFaults }) {
     const { speed = 1, timer, faults, ...link } = options;
-    super('speaker', link);
-    this.#clock = options.clock ?? (() => new Date());
-    this.#clockSynced = options.clockSynced ?? (() => true);
+    const trueClock = options.clock ?? (() => new Date());
+    const driftMs = faults?.clockDriftMs ?? 0;
+    const clock = () => new Date(trueClock().getTime() + driftMs);
+    const synced = options.clockSynced ?? (() => true);
+    const clockSynced = () => synced() && Math.abs(driftMs) <= SYNCED_WITHIN_MS;
+    super('speaker', { ...link, clock, clockSynced });
+    this.#clock = clock;
+    this.#clockSynced = clockSynced;
+    this.#driftMs = driftMs;
     this.#timer =
       timer ??
       ((atMs, then) => {
@@ -171,7 +186,12 @@ export class SimSpeaker extends SimDevice {
   }
 
   protected override extraTelemetry(): Record<string, unknown> {
-    return { volume: this.volume, audio: this.#onAir ? this.#onAir.command.program.slice(0, 32) : 'idle' };
+    return {
+      volume: this.volume,
+      audio: this.#onAir ? this.#onAir.command.program.slice(0, 32) : 'idle',
+      clock_synced: this.#clockSynced(),
+      clock_offset_ms: this.#driftMs,
+    };
   }
 
   async #handle(command: Command): Promise<void> {

@@ -3,7 +3,7 @@ import { Programs, Radio } from '../hub/src/broadcasts/index.ts';
 import type { DeviceRecord } from '../hub/src/devices/index.ts';
 import { IngestSteps, Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
-import { GroupCommit, openStore } from '../hub/src/store/index.ts';
+import { GroupCommit, openStore, statement } from '../hub/src/store/index.ts';
 import type { Command } from '../protocol/index.ts';
 
 // The on-air engine against a real store: nothing before the clock is synchronised, plays hours
@@ -136,5 +136,29 @@ describe('on-air engine', () => {
     e.programs.cancel(id, operator);
     await radio.tick();
     expect(e.sent[1]).toEqual({ id: `${play.id}-s`, type: 'stop', play: play.id });
+  });
+
+  it('logs an airing no speaker answered as missed, and drops its plays a week later, keeping the log', async () => {
+    const e = engine();
+    await approvedAt(e, '06:00');
+    e.sync();
+    const radio = e.make();
+    await radio.tick(); // sends the 06:00 play; the speaker never answers
+    e.at(START + 80 * MIN); // 06:20: ten minutes after the slot, past the five the late acks get
+    await radio.tick();
+    const count = (table: string) =>
+      Number((statement(e.db, `SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);
+    expect(radio.playLog({ from: '2026-11-24', to: '2026-11-24' })).toMatchObject([
+      { speaker: 'loa-1', status: 'missed', offset_ms: null, played_s: 0 },
+    ]);
+    expect(count('radio_plays')).toBeGreaterThan(0);
+    e.at(START + 8 * 86_400_000);
+    await radio.tick();
+    expect(count('play_log')).toBeGreaterThan(1); // the days since were logged too
+    expect(
+      statement(e.db, 'SELECT COUNT(*) AS n FROM radio_plays WHERE airing_start_ms < ?').get(
+        START + 86_400_000,
+      ),
+    ).toEqual({ n: 0 });
   });
 });

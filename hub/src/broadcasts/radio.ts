@@ -30,6 +30,9 @@ import { type Segment, timeline, zoneAirings } from './timeline.ts';
 export const DEFAULT_HORIZON_MS = 6 * 3600_000;
 /** How often the engine looks at the time. */
 export const DEFAULT_TICK_MS = 1000;
+/** What the engine sent and heard is kept a week after an airing is logged, then dropped. */
+const KEEP_PLAYS_MS = 7 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export type RadioDeps = {
   site: string;
@@ -75,7 +78,9 @@ export class Radio {
   #timer: NodeJS.Timeout | undefined;
   /** Whether the clock allowed the engine to run at its last look; unknown before the first. */
   #armed: boolean | undefined;
-  #ticking = false;
+  #running: Promise<void> | undefined;
+  #next: Promise<void> | undefined;
+  #prunedAt = Number.NEGATIVE_INFINITY;
   /** Speakers that (re)connected: their plays go again, since a rebooted node holds none. */
   readonly #reconnected = new Set<string>();
 
@@ -128,9 +133,25 @@ export class Radio {
     });
   }
 
-  /** Send what is due, withdraw what no longer airs, close what ended. Safe to call at any time. */
-  async tick(): Promise<void> {
-    if (this.#ticking) return;
+  /**
+   * Send what is due, withdraw what no longer airs, close what ended. Safe to call at any time: a
+   * call while a look is under way gets one more look after it, which sees the change it came for.
+   */
+  tick(): Promise<void> {
+    if (this.#running) {
+      this.#next ??= this.#running.then(() => {
+        this.#next = undefined;
+        return this.tick();
+      });
+      return this.#next;
+    }
+    this.#running = this.#look().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #look(): Promise<void> {
     if (!this.#deps.clockSynced()) {
       if (this.#armed !== false) {
         this.#armed = false;
@@ -142,18 +163,34 @@ export class Radio {
       this.#armed = true;
       this.#deps.log.info('radio armed: the system clock is synchronised');
     }
-    this.#ticking = true;
     try {
       const nowMs = this.#deps.now().getTime();
       const programs = this.#deps.approved();
       const speakers = this.#deps.speakers();
       await this.#send(programs, speakers, nowMs);
       this.#close(programs, speakers, nowMs);
+      this.#prune(nowMs);
     } catch (err) {
       this.#deps.log.error({ err }, 'radio tick failed');
-    } finally {
-      this.#ticking = false;
     }
+  }
+
+  /**
+   * The plays and acks of airings logged long ago are dropped once an hour: the play log keeps the
+   * evidence, and they would only grow.
+   */
+  #prune(nowMs: number): void {
+    if (nowMs - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = nowMs;
+    const before = this.#mark(nowMs) - KEEP_PLAYS_MS;
+    this.#deps.commits.now(() => {
+      statement(
+        this.#deps.db,
+        `DELETE FROM radio_acks WHERE rowid IN (SELECT a.rowid FROM radio_acks a
+           JOIN radio_plays p ON p.id = a.play AND p.speaker = a.speaker WHERE p.airing_end_ms < ?)`,
+      ).run(before);
+      statement(this.#deps.db, 'DELETE FROM radio_plays WHERE airing_end_ms < ?').run(before);
+    });
   }
 
   async #send(programs: ScheduledProgram[], speakers: DeviceRecord[], nowMs: number): Promise<void> {

@@ -64,7 +64,8 @@ export function heldBecause(
   return quiet ? 'quiet-hours' : undefined;
 }
 
-type Airing = { program: ScheduledProgram; airing: Occurrence };
+/** An airing of a program: what competes for a zone's air. */
+export type Airing = { program: ScheduledProgram; airing: Occurrence };
 
 /**
  * Whether `a` holds the air over `b`: a higher tier; within a tier, the one written to override,
@@ -93,20 +94,41 @@ export function onAir(
   const inZone = programs.filter((p) => p.zones.includes(zone));
   const longest = Math.max(0, ...inZone.map((p) => p.durationMs));
   // Every airing that can matter at atMs: those in their slot, and those that held the air in it.
-  const airings: Airing[] = inZone.flatMap((program) =>
-    airingsOf(program, calendar.timezone, atMs - longest, atMs + 1)
+  return winnerAt(airedIn(inZone, calendar, atMs - longest, atMs + 1), atMs);
+}
+
+/** The airings of `programs` over [fromMs, toMs) that are not held: those that compete for the air. */
+export function airedIn(
+  programs: readonly ScheduledProgram[],
+  calendar: RadioCalendar,
+  fromMs: number,
+  toMs: number,
+): Airing[] {
+  return programs.flatMap((program) =>
+    airingsOf(program, calendar.timezone, fromMs, toMs)
       .filter((airing) => !heldBecause(program.tier, airing, calendar))
       .map((airing) => ({ program, airing })),
   );
-  const winner = airings
-    .filter(({ airing }) => airing.startMs <= atMs && atMs < airing.endMs)
-    .reduce<Airing | undefined>((best, a) => (!best || outranks(a, best) > 0 ? a : best), undefined);
+}
+
+/**
+ * Which of `airings` has the air at `atMs`, and how far into its content: `onAir` over airings
+ * already found, so that a timeline reads many moments of one list.
+ */
+export function winnerAt(airings: readonly Airing[], atMs: number): OnAir | undefined {
+  let winner: Airing | undefined;
+  for (const a of airings) {
+    if (a.airing.startMs <= atMs && atMs < a.airing.endMs && (!winner || outranks(a, winner) > 0)) winner = a;
+  }
   if (!winner) return undefined;
   const { program, airing } = winner;
-  const heldOff = airings
-    .filter((other) => outranks(other, winner) > 0)
-    .map(({ airing: a }) => [Math.max(a.startMs, airing.startMs), Math.min(a.endMs, atMs)] as const)
-    .filter(([from, to]) => from < to);
+  const heldOff: Array<readonly [number, number]> = [];
+  for (const other of airings) {
+    if (outranks(other, winner) <= 0) continue;
+    const from = Math.max(other.airing.startMs, airing.startMs);
+    const to = Math.min(other.airing.endMs, atMs);
+    if (from < to) heldOff.push([from, to]);
+  }
   return {
     program: program.id,
     tier: program.tier,

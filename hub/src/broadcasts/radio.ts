@@ -32,6 +32,8 @@ export const DEFAULT_HORIZON_MS = 6 * 3600_000;
 export const DEFAULT_TICK_MS = 1000;
 /** What the engine sent and heard is kept a week after an airing is logged, then dropped. */
 const KEEP_PLAYS_MS = 7 * 86_400_000;
+/** The longest the engine goes without a full look while nothing changes. */
+const REVIEW_EVERY_MS = 10_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
 export type RadioDeps = {
@@ -81,6 +83,8 @@ export class Radio {
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
   #prunedAt = Number.NEGATIVE_INFINITY;
+  #lastLookMs = Number.NEGATIVE_INFINITY;
+  #lastState = '';
   /** Speakers that (re)connected: their plays go again, since a rebooted node holds none. */
   readonly #reconnected = new Set<string>();
 
@@ -93,7 +97,7 @@ export class Radio {
 
   start(): void {
     this.#deps.steps.on('ack', OWNER, ({ device, ack, time }) => this.#onAck(device.id, ack, time));
-    this.#timer = setInterval(() => this.tick(), this.#deps.tickMs ?? DEFAULT_TICK_MS);
+    this.#timer = setInterval(() => void this.#routine(), this.#deps.tickMs ?? DEFAULT_TICK_MS);
     this.#timer.unref();
     void this.tick();
   }
@@ -151,6 +155,28 @@ export class Radio {
     return this.#running;
   }
 
+  /**
+   * The engine's own look each second: in full only when the programs, the speakers or the clock's
+   * arming changed, a speaker reconnected, or REVIEW_EVERY_MS passed (airings ending, the horizon
+   * moving on); otherwise a look costs two small queries.
+   */
+  #routine(): Promise<void> {
+    const nowMs = this.#deps.now().getTime();
+    const state = JSON.stringify([
+      this.#deps.clockSynced(),
+      this.#deps.approved(),
+      this.#deps.speakers().map((s) => [s.id, s.zone, s.online, s.revokedAt]),
+    ]);
+    if (
+      state === this.#lastState &&
+      this.#reconnected.size === 0 &&
+      nowMs - this.#lastLookMs < REVIEW_EVERY_MS
+    )
+      return Promise.resolve();
+    this.#lastState = state;
+    return this.tick();
+  }
+
   async #look(): Promise<void> {
     if (!this.#deps.clockSynced()) {
       if (this.#armed !== false) {
@@ -165,10 +191,11 @@ export class Radio {
     }
     try {
       const nowMs = this.#deps.now().getTime();
+      this.#lastLookMs = nowMs;
       const programs = this.#deps.approved();
       const speakers = this.#deps.speakers();
       await this.#send(programs, speakers, nowMs);
-      this.#close(programs, speakers, nowMs);
+      await this.#close(programs, speakers, nowMs);
       this.#prune(nowMs);
     } catch (err) {
       this.#deps.log.error({ err }, 'radio tick failed');
@@ -209,6 +236,7 @@ export class Radio {
     const resend = new Set(this.#reconnected);
     this.#reconnected.clear();
     for (const [zone, inZone] of byZone(speakers)) {
+      await nextTurn(); // a zone at a time: ratings keep flowing between them
       for (const segment of timeline(programs, zone, this.#deps.calendar, nowMs, nowMs + this.#horizonMs)) {
         const command = this.#play(segment);
         if (!command) continue;
@@ -320,13 +348,14 @@ export class Radio {
    * play log once its outcome is known (at the latest closeAfterMs after its slot). The mark
    * moves only past what is closed for good, so a restart logs what happened while it was down.
    */
-  #close(programs: ScheduledProgram[], speakers: DeviceRecord[], nowMs: number): void {
+  async #close(programs: ScheduledProgram[], speakers: DeviceRecord[], nowMs: number): Promise<void> {
     const { db } = this.#deps;
     const mark = this.#mark(nowMs);
     const candidates = new Map<string, Candidate>();
     // Looking back one airing's length also finds what a higher tier did to the first candidates.
     const longest = Math.max(0, ...programs.map((p) => p.durationMs));
     for (const [zone, inZone] of byZone(speakers)) {
+      await nextTurn();
       for (const a of zoneAirings(programs, zone, this.#deps.calendar, mark - longest, nowMs)) {
         if (a.airing.endMs <= mark || a.airing.endMs > nowMs) continue;
         for (const speaker of inZone) {
@@ -519,6 +548,9 @@ type Candidate = {
   held: ReturnType<typeof zoneAirings>[number]['held'];
   preemptedByHigher: boolean;
 };
+
+/** Let the event loop take what waits (messages, PUBACKs) before the next zone's work. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The live speakers of each zone. */
 function byZone(speakers: readonly DeviceRecord[]): Map<string, DeviceRecord[]> {

@@ -1,11 +1,12 @@
 import {
+  airedIn,
   airingsOf,
   heldBecause,
-  onAir,
   type RadioCalendar,
   type ScheduledProgram,
   TIERS,
   type Tier,
+  winnerAt,
 } from './on-air.ts';
 import type { Occurrence } from './schedule.ts';
 
@@ -79,15 +80,17 @@ export function timeline(
   fromMs: number,
   toMs: number,
 ): Segment[] {
+  const zonePrograms = inZone(programs, zone);
   // A segment on air at fromMs began at a moment within its airing, no longer than the longest ago.
-  const scanFrom = fromMs - Math.max(0, ...inZone(programs, zone).map((p) => p.durationMs));
-  const airings = zoneAirings(programs, zone, calendar, scanFrom, toMs).filter((a) => !a.held);
+  const scanFrom = fromMs - Math.max(0, ...zonePrograms.map((p) => p.durationMs));
+  // One airing can hold the air over another begun up to the longest before it: found once, read at every moment.
+  const airings = airedIn(zonePrograms, calendar, scanFrom - (fromMs - scanFrom), toMs);
   const moments = [...new Set([scanFrom, ...airings.flatMap(({ airing }) => [airing.startMs, airing.endMs])])]
     .filter((t) => t >= scanFrom && t < toMs)
     .sort((a, b) => a - b);
   const segments: Segment[] = [];
   for (const atMs of moments) {
-    const now = onAir(programs, zone, calendar, atMs);
+    const now = winnerAt(airings, atMs);
     const last = segments.at(-1);
     const runsOn =
       last &&

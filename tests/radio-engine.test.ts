@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Programs, Radio } from '../hub/src/broadcasts/index.ts';
+import { EventBus } from '../hub/src/bus.ts';
 import type { DeviceRecord } from '../hub/src/devices/index.ts';
 import { IngestSteps, Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
@@ -49,6 +50,7 @@ function engine(db = openStore(':memory:')) {
       commits,
       outbox: new Outbox(db, commits),
       steps: new IngestSteps(),
+      bus: new EventBus(log),
       calendar: { timezone: 'Asia/Ho_Chi_Minh', holidays: [], quietHours: [] },
       approved: () => programs.approved(),
       program: (id) => programs.get(id),

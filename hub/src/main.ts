@@ -220,6 +220,7 @@ function buildRadio(deps: {
     commits: domains.commits,
     outbox: domains.outbox,
     steps: domains.steps,
+    bus,
     calendar: {
       timezone: config.site.timezone,
       holidays: config.holidays,
@@ -238,19 +239,7 @@ function buildRadio(deps: {
   });
   const features: Feature[] = [
     { name: 'clock-sync', start: () => clock.start(), stop: () => clock.stop() },
-    {
-      name: 'radio',
-      start: () => {
-        bus.on('device.online', 'radio', ({ device, kind }) => {
-          if (kind === 'speaker') radio.speakerOnline(device);
-        });
-        radio.start();
-      },
-      stop: () => {
-        bus.removeOwner('radio');
-        radio.stop();
-      },
-    },
+    { name: 'radio', start: () => radio.start(), stop: () => radio.stop() },
   ];
   return { assets, contents, programs, radio, features };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Ack, Command } from '../../../protocol/index.ts';
+import type { EventBus } from '../bus.ts';
 import { atLocalTime, siteIso } from '../config/calendar.ts';
 import type { DeviceRecord } from '../devices/index.ts';
 import type { Outbox } from '../ingest/index.ts';
@@ -42,6 +43,7 @@ export type RadioDeps = {
   commits: GroupCommit;
   outbox: Outbox;
   steps: IngestSteps;
+  bus: EventBus;
   calendar: RadioCalendar;
   /** The approved programs, as the on-air engine reads them. */
   approved: () => ScheduledProgram[];
@@ -85,6 +87,7 @@ export class Radio {
   #prunedAt = Number.NEGATIVE_INFINITY;
   #lastLookMs = Number.NEGATIVE_INFINITY;
   #lastState = '';
+  #stopped = false;
   /** Speakers that (re)connected: their plays go again, since a rebooted node holds none. */
   readonly #reconnected = new Set<string>();
 
@@ -96,25 +99,29 @@ export class Radio {
   }
 
   start(): void {
+    this.#stopped = false;
     this.#deps.steps.on('ack', OWNER, ({ device, ack, time }) => this.#onAck(device.id, ack, time));
+    // A speaker that (re)connects gets its plays again: a rebooted node holds none.
+    this.#deps.bus.on('device.online', OWNER, ({ device, kind }) => {
+      if (kind === 'speaker') this.#reconnected.add(device);
+    });
     this.#timer = setInterval(() => void this.#routine(), this.#deps.tickMs ?? DEFAULT_TICK_MS);
     this.#timer.unref();
     void this.tick();
   }
 
-  stop(): void {
+  /** Stops looking; a look under way finishes first, so nothing writes to a closed store. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     this.#deps.steps.removeOwner(OWNER);
+    this.#deps.bus.removeOwner(OWNER);
+    await (this.#next ?? this.#running);
   }
 
   /** Whether the engine runs: the system clock was synchronised at its last look. */
   get armed(): boolean {
     return this.#armed === true;
-  }
-
-  /** A speaker connected: it gets its plays again (a node keeps the one it already holds). */
-  speakerOnline(device: string): void {
-    this.#reconnected.add(device);
   }
 
   /** What each zone airs now: the program and how far into it. */
@@ -142,6 +149,7 @@ export class Radio {
    * call while a look is under way gets one more look after it, which sees the change it came for.
    */
   tick(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     if (this.#running) {
       this.#next ??= this.#running.then(() => {
         this.#next = undefined;

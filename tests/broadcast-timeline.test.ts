@@ -4,6 +4,7 @@ import { onAir, type ScheduledProgram, TIERS } from '../hub/src/broadcasts/on-ai
 import { timeline, zoneAirings } from '../hub/src/broadcasts/timeline.ts';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
+import { morningPrograms } from './helpers/radio-programs.ts';
 
 // A zone's air as segments, the commands the hub sends: each agrees with "on air at t".
 
@@ -104,22 +105,7 @@ describe('timeline', () => {
   });
 
   it('agrees with "on air at t" for any programs and any t', () => {
-    const programs = fc.uniqueArray(
-      fc.record({
-        id: fc.constantFrom('p1', 'p2', 'p3', 'p4'),
-        tier: fc.constantFrom(...TIERS),
-        zones: fc.constant(['thon-1']),
-        schedule: fc.record({
-          from: fc.constant('2026-11-23'),
-          time: fc
-            .tuple(fc.integer({ min: 9, max: 11 }), fc.integer({ min: 0, max: 59 }))
-            .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
-          recurrence: fc.constant({ kind: 'once' as const }),
-        }),
-        durationMs: fc.integer({ min: 1, max: 60 }).map((m) => m * MIN),
-      }),
-      { maxLength: 5, selector: (p) => p.id },
-    );
+    const programs = morningPrograms(['thon-1'], 5);
     fc.assert(
       fc.property(programs, fc.integer({ min: at('09:00'), max: at('12:00') }), (list, t) => {
         const segments = timeline(list, 'thon-1', CALENDAR, at('08:30'), at('13:00'));

@@ -7,6 +7,7 @@ import {
   type ScheduledProgram,
   TIERS,
 } from '../hub/src/broadcasts/on-air.ts';
+import { morningPrograms } from './helpers/radio-programs.ts';
 
 // What a zone airs at a moment: the highest tier, preemption and resume at the offset where it was cut.
 
@@ -99,22 +100,7 @@ describe('on air', () => {
   });
 
   it('always airs one that is in its slot and outranked by none, at an offset within what has elapsed', () => {
-    const programs = fc.array(
-      fc.record({
-        id: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5'),
-        tier: fc.constantFrom(...TIERS),
-        zones: fc.subarray(['thon-1', 'thon-2'], { minLength: 1 }),
-        schedule: fc.record({
-          from: fc.constant('2026-11-23'),
-          time: fc
-            .tuple(fc.integer({ min: 9, max: 11 }), fc.integer({ min: 0, max: 59 }))
-            .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
-          recurrence: fc.constant({ kind: 'once' as const }),
-        }),
-        durationMs: fc.integer({ min: 1, max: 60 }).map((m) => m * MIN),
-      }),
-      { maxLength: 6 },
-    );
+    const programs = morningPrograms(['thon-1', 'thon-2'], 6);
     fc.assert(
       fc.property(programs, fc.integer({ min: at('08:30'), max: at('13:00') }), (list, t) => {
         const now = onAir(list, 'thon-1', CALENDAR, t);

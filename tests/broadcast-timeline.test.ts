@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { onAir, type ScheduledProgram, TIERS } from '../hub/src/broadcasts/on-air.ts';
+import { onAir, type ScheduledProgram } from '../hub/src/broadcasts/on-air.ts';
 import { timeline, zoneAirings } from '../hub/src/broadcasts/timeline.ts';
 import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';

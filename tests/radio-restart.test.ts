@@ -200,7 +200,10 @@ describe('the radio through a SIGKILL of the hub', () => {
     // The same six entries in InfluxDB's broadcast measurement, as Grafana reads them.
     let points: Array<Record<string, unknown>> = [];
     await until(
-      async () => (points = await influxd!.query('SELECT "speaker", "status" FROM "broadcast"')).length === 6,
+      async () => {
+        points = await influxd!.query('SELECT "speaker", "status" FROM "broadcast"');
+        return points.length === 6;
+      },
       'six broadcast points in InfluxDB',
       30_000,
     );

@@ -3,7 +3,30 @@ import { cpus, totalmem } from 'node:os';
 import { benchDeskBoard } from './desk-board.ts';
 import { benchIngest, type IngestResult } from './ingest.ts';
 import { benchPeer, type PeerResult } from './peer.ts';
+import { benchRadio } from './radio.ts';
 import { benchStartup } from './startup.ts';
+
+/** The radio's on-air engine, on its own: it needs no servers (BENCH_ONLY=radio runs just this). */
+async function radioSection(): Promise<void> {
+  const r = await benchRadio();
+  console.log(`\n## The radio's on-air engine — ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `Command: npm run bench (${r.programs} approved programs over ${r.zones} zones of ${r.speakers / r.zones} speakers, a store on disk; the first look, then ${process.env.BENCH_RADIO_LOOKS ?? 30} looks a simulated minute apart; BENCH_RADIO_PROGRAMS, BENCH_RADIO_LOOKS)\n`,
+  );
+  console.log('| measure | value |');
+  console.log('| --- | ---: |');
+  console.log(`| first look: commands sent (six hours of plays and prepares) | ${r.firstLookCommands} |`);
+  console.log(`| first look (ms) | ${r.firstLookMs.toFixed(1)} |`);
+  console.log(`| a full look, p50 / max (ms) | ${r.lookP50Ms.toFixed(1)} / ${r.lookMaxMs.toFixed(1)} |`);
+  console.log(
+    `| event loop held, max over all looks (ms, monitorEventLoopDelay) | ${r.eventLoopMaxMs.toFixed(1)} |`,
+  );
+}
+
+if (process.env.BENCH_ONLY === 'radio') {
+  await radioSection();
+  process.exit(0);
+}
 
 const startup = await benchStartup();
 console.log(`## Start-up and idle memory — ${new Date().toISOString().slice(0, 10)}`);
@@ -122,4 +145,5 @@ console.log(
 console.log(
   `| flip → card changed on every screen | ${board.screenP50Ms.toFixed(0)} | ${board.screenP99Ms.toFixed(0)} (max ${board.screenMaxMs.toFixed(0)}) |`,
 );
+await radioSection();
 process.exit(0);

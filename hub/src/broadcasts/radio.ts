@@ -66,6 +66,8 @@ export type RadioDeps = {
 
 const OWNER = 'radio';
 
+type PlayCommand = Extract<Command, { type: 'play' }>;
+
 /**
  * The on-air engine (bộ điều khiển phát): what each zone should air is a pure function of the
  * approved programs and the time (`timeline`); the engine turns it into `play` commands for every
@@ -245,37 +247,45 @@ export class Radio {
     this.#reconnected.clear();
     for (const [zone, inZone] of byZone(speakers)) {
       await nextTurn(); // a zone at a time: ratings keep flowing between them
+      const due: Array<{ speaker: string; command: PlayCommand; segment: Segment; known: boolean }> = [];
       for (const segment of timeline(programs, zone, this.#deps.calendar, nowMs, nowMs + this.#horizonMs)) {
         const command = this.#play(segment);
         if (!command) continue;
         for (const speaker of inZone) {
-          planned.add(`${command.id} ${speaker.id}`);
-          const known = sent.has(`${command.id} ${speaker.id}`);
-          if (!speaker.online || (known && !resend.has(speaker.id))) continue;
-          if (!known) this.#recordPlay(command.id, speaker.id, zone, segment, nowMs);
-          if (command.asset && segment.startMs > nowMs) {
-            await this.#deps.send(speaker.id, {
-              id: `${command.id}-p`,
-              type: 'prepare',
-              asset: command.asset,
-            });
-          }
-          await this.#deps.send(speaker.id, command);
+          const key = `${command.id} ${speaker.id}`;
+          planned.add(key);
+          const known = sent.has(key);
+          if (speaker.online && (!known || resend.has(speaker.id)))
+            due.push({ speaker: speaker.id, command, segment, known });
         }
+      }
+      // What the zone is sent is on disk first, in one commit, so a restarted hub knows it was sent.
+      this.#deps.commits.now(() => {
+        for (const { speaker, command, segment, known } of due)
+          if (!known) this.#recordPlay(command.id, speaker, zone, segment, nowMs);
+      });
+      for (const { speaker, command, segment } of due) {
+        if (command.asset && segment.startMs > nowMs)
+          await this.#deps.send(speaker, { id: `${command.id}-p`, type: 'prepare', asset: command.asset });
+        await this.#deps.send(speaker, command);
       }
     }
     // A play sent that is no longer in the plan (its program cancelled, edited or cut short) is withdrawn.
-    for (const key of sent) {
-      if (planned.has(key)) continue;
-      const [id, speaker] = key.split(' ') as [string, string];
-      statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
+    const withdrawn = [...sent]
+      .filter((key) => !planned.has(key))
+      .map((key) => key.split(' ') as [string, string]);
+    this.#deps.commits.now(() => {
+      for (const [id, speaker] of withdrawn)
+        statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
+    });
+    for (const [id, speaker] of withdrawn) {
       if (speakers.find((s) => s.id === speaker)?.online)
         await this.#deps.send(speaker, { id: `${id}-s`, type: 'stop', play: id });
     }
   }
 
   /** The `play` command of a segment, named by its program, airing and start, the same after a restart. */
-  #play(segment: Segment): Extract<Command, { type: 'play' }> | undefined {
+  #play(segment: Segment): PlayCommand | undefined {
     const program = this.#deps.program(Number(segment.program));
     const asset = this.#deps.asset(program.content);
     const id = `${segment.program}-${segment.airing.startMs.toString(36)}-${segment.startMs.toString(36)}`;
@@ -307,23 +317,21 @@ export class Radio {
   }
 
   #recordPlay(id: string, speaker: string, zone: string, segment: Segment, nowMs: number): void {
-    this.#deps.commits.now(() =>
-      statement(
-        this.#deps.db,
-        `INSERT OR IGNORE INTO radio_plays (id, speaker, program, zone, airing_start_ms, airing_end_ms, start_ms, end_ms, offset_ms, sent_at)
+    statement(
+      this.#deps.db,
+      `INSERT OR IGNORE INTO radio_plays (id, speaker, program, zone, airing_start_ms, airing_end_ms, start_ms, end_ms, offset_ms, sent_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        id,
-        speaker,
-        Number(segment.program),
-        zone,
-        segment.airing.startMs,
-        segment.airing.endMs,
-        segment.startMs,
-        segment.endMs,
-        segment.offsetMs,
-        new Date(nowMs).toISOString(),
-      ),
+    ).run(
+      id,
+      speaker,
+      Number(segment.program),
+      zone,
+      segment.airing.startMs,
+      segment.airing.endMs,
+      segment.startMs,
+      segment.endMs,
+      segment.offsetMs,
+      new Date(nowMs).toISOString(),
     );
   }
 
@@ -404,6 +412,7 @@ export class Radio {
       });
     }
     let open = false;
+    const ended: Array<[Candidate, PlayOutcome]> = [];
     for (const candidate of candidates.values()) {
       if (this.#playLog.has(candidate.program, candidate.airing.startMs, candidate.speaker)) continue;
       const outcome = playOutcome(
@@ -416,9 +425,13 @@ export class Radio {
           closeAfterMs: this.#closeAfterMs,
         },
       );
-      if (outcome) this.#log(candidate, outcome, nowMs);
+      if (outcome) ended.push([candidate, outcome]);
       else open = true;
     }
+    // Entries and their points in one commit: one sync of the disk for all that ended.
+    this.#deps.commits.now(() => {
+      for (const [candidate, outcome] of ended) this.#log(candidate, outcome, nowMs);
+    });
     // Every outcome is known closeAfterMs after its slot; while none is open, now is closed.
     const closedUntil = open ? nowMs - this.#closeAfterMs : nowMs;
     if (closedUntil > mark) {
@@ -470,30 +483,29 @@ export class Radio {
     );
   }
 
+  /** An airing's end on a speaker, in the play log and as a `broadcast` point (inside a commit). */
   #log(c: Candidate, outcome: PlayOutcome, nowMs: number): void {
     const program = this.#deps.program(c.program);
-    this.#deps.commits.now(() => {
-      this.#playLog.record(
-        { ...c, title: program.title, tier: program.tier, airingStartMs: c.airing.startMs },
-        outcome,
-        new Date(nowMs),
-      );
-      this.#deps.outbox.add({
-        measurement: 'broadcast',
-        tags: {
-          site: this.#deps.site,
-          program: String(c.program),
-          speaker: c.speaker,
-          zone: c.zone,
-          priority: program.tier,
-        },
-        fields: {
-          status: outcome.status,
-          ...(outcome.offsetMs === null ? {} : { offset_ms: Math.round(outcome.offsetMs) }),
-          played_s: Math.round(outcome.playedS * 1000) / 1000,
-        },
-        timeMs: c.airing.startMs,
-      });
+    this.#playLog.record(
+      { ...c, title: program.title, tier: program.tier, airingStartMs: c.airing.startMs },
+      outcome,
+      new Date(nowMs),
+    );
+    this.#deps.outbox.add({
+      measurement: 'broadcast',
+      tags: {
+        site: this.#deps.site,
+        program: String(c.program),
+        speaker: c.speaker,
+        zone: c.zone,
+        priority: program.tier,
+      },
+      fields: {
+        status: outcome.status,
+        ...(outcome.offsetMs === null ? {} : { offset_ms: Math.round(outcome.offsetMs) }),
+        played_s: Math.round(outcome.playedS * 1000) / 1000,
+      },
+      timeMs: c.airing.startMs,
     });
   }
 

@@ -72,6 +72,8 @@ export const Telemetry = z.object({
   queue_len: z.number().int().min(0).optional(),
   volume: z.number().int().min(0).max(100).optional(),
   audio: z.string().max(32).optional(),
+  /** A speaker's audio cache on its storage. */
+  cache_mb: z.number().min(0).optional(),
   ...clockState(),
 });
 export type Telemetry = z.infer<typeof Telemetry>;

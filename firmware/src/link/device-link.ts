@@ -37,6 +37,8 @@ export type DeviceLinkOptions = {
   clock?: () => Date;
   /** `ts` is sent only while the clock is synchronised (docs/protocol.md, time). */
   clockSynced?: () => boolean;
+  /** What the device adds to its birth (a speaker: its clock's state). */
+  birth?: () => Record<string, unknown>;
   /** The first wait before reconnecting; it doubles while the hub stays away, up to 30 s. */
   reconnectPeriodMs?: number;
   keepaliveS?: number;
@@ -91,9 +93,10 @@ const MAX_BACKOFF_MS = 30_000;
 const SILENT: LinkLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const BOOT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-type Settings = Required<Omit<DeviceLinkOptions, 'queue' | 'logger'>> & {
+type Settings = Required<Omit<DeviceLinkOptions, 'queue' | 'logger' | 'birth'>> & {
   queue: EventQueue;
   logger: LinkLogger;
+  birth?: () => Record<string, unknown>;
 };
 
 /**
@@ -417,6 +420,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       fw: this.#options.fw,
       boot: this.boot,
       ...this.#timestamp(),
+      ...this.#options.birth?.(),
     };
   }
 

@@ -77,7 +77,13 @@ function openSerial(path: string): SerialPort {
 /** The device link of a provisioned device, saying on stderr when it connects or has a problem. */
 export function openLink(
   device: { id: string; secret: string; kind: DeviceKind; site: string; mqtt_url: string },
-  options: { queue: string | undefined; clockUnsynced: boolean },
+  options: {
+    queue: string | undefined;
+    clockUnsynced?: boolean;
+    /** Asked each time: a speaker follows the system's synchronisation. */
+    clockSynced?: () => boolean;
+    birth?: () => Record<string, unknown>;
+  },
 ): DeviceLink {
   const link = new DeviceLink({
     url: device.mqtt_url,
@@ -87,7 +93,8 @@ export function openLink(
     kind: device.kind,
     fw: '1.0.0',
     queue: options.queue ? new FileQueue(options.queue) : undefined,
-    clockSynced: () => !options.clockUnsynced,
+    clockSynced: options.clockSynced ?? (() => !options.clockUnsynced),
+    birth: options.birth,
   });
   link.on('problem', (err) => console.error(`MQTT: ${err.message}`));
   link.on('connected', () => console.error(`Đã kết nối trạm / connected: ${device.mqtt_url}`));

@@ -31,6 +31,18 @@ export type MpvOptions = {
 
 type Pending = { resolve: (data: unknown) => void; reject: (err: Error) => void };
 
+/** The program loaded in the player, and what waits on its loading and on its sound starting. */
+type Loaded = {
+  ready: Pending;
+  started?: Pending;
+  playing: boolean;
+  offsetS: number;
+  durationS?: number;
+  positionS: number;
+  /** mpv's id for it in its playlist: an end before it is known belongs to an earlier load. */
+  entryId?: number;
+};
+
 const START_TIMEOUT_MS = 10_000;
 const LOAD_TIMEOUT_MS = 15_000;
 
@@ -46,17 +58,7 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
   #buffer = '';
   #nextRequest = 1;
   readonly #pending = new Map<number, Pending>();
-  /** The loaded program, and what waits on its loading and on its sound starting. */
-  #loaded:
-    | {
-        ready: Pending;
-        started?: Pending;
-        playing: boolean;
-        offsetS: number;
-        durationS?: number;
-        positionS: number;
-      }
-    | undefined;
+  #loaded: Loaded | undefined;
 
   constructor(options: MpvOptions = {}) {
     super();
@@ -210,6 +212,9 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
     }
     const loaded = this.#loaded;
     switch (message.event) {
+      case 'start-file':
+        if (loaded) loaded.entryId ??= message.playlist_entry_id as number;
+        break;
       // The file is open and decoded up to its offset: the player can sound at once.
       case 'playback-restart':
         loaded?.ready.resolve(undefined);
@@ -226,7 +231,8 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
           loaded.durationS = message.data;
         break;
       case 'end-file': {
-        if (!loaded) break;
+        // The end of what an earlier load replaced.
+        if (!loaded || loaded.entryId === undefined || message.playlist_entry_id !== loaded.entryId) break;
         this.#loaded = undefined;
         const reason: EndReason =
           message.reason === 'eof' ? 'eof' : message.reason === 'stop' ? 'stop' : 'error';

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import type { Logger } from 'pino';
 
 /** How the hub learns that the system clock is right (TT_RADIO_CLOCK). */
 export const CLOCK_MODES = ['ntp', 'trust'] as const;
@@ -7,20 +6,24 @@ export type ClockMode = (typeof CLOCK_MODES)[number];
 
 const CHECK_EVERY_MS = 30_000;
 
+/** Where a problem with the check is said: the hub's log, or a device program's. */
+type Warner = { warn(details: object, message: string): void };
+
 /**
  * Whether the system clock is synchronised, for the radio: nothing is armed before it is, since a
  * Pi without a real-time clock boots in the past. `ntp` asks systemd (`timedatectl`, as on
  * Raspberry Pi OS with systemd-timesyncd or chrony) every 30 s; `trust` takes the clock as right
- * (a container whose host keeps time, a test driving its own clock).
+ * (a container whose host keeps time, a test driving its own clock). The loudspeaker node asks the
+ * same way before it takes timed plays.
  */
 export class ClockSync {
   readonly #mode: ClockMode;
-  readonly #log: Logger;
+  readonly #log: Warner;
   #synced: boolean;
   #timer: NodeJS.Timeout | undefined;
   #lastProblem: string | undefined;
 
-  constructor(mode: ClockMode, log: Logger) {
+  constructor(mode: ClockMode, log: Warner) {
     this.#mode = mode;
     this.#log = log;
     this.#synced = mode === 'trust';

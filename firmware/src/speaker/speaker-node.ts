@@ -1,0 +1,387 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type Command, PRIORITIES, type Priority } from '../../../protocol/index.ts';
+import { type DeviceLink, isoWithOffset, type LinkLogger } from '../link/index.ts';
+import type { ContentCache } from './content-cache.ts';
+import type { EndReason, MpvPlayer } from './mpv.ts';
+
+type PlayCommand = Extract<Command, { type: 'play' }>;
+
+/** The amplifier's power: on before sound (it warms up), off after a quiet while. */
+export type Amplifier = { on(): void; off(): void; readonly isOn: boolean };
+
+export type SpeakerNodeOptions = {
+  link: DeviceLink;
+  cache: ContentCache;
+  /** Two players: one on air, the other loading what comes next. */
+  players: readonly [MpvPlayer, MpvPlayer];
+  amplifier: Amplifier;
+  /** Where the plays held on the node are kept across a reboot. */
+  playbookFile: string;
+  clock?: () => Date;
+  clockSynced?: () => boolean;
+  log?: LinkLogger;
+  /** Load a program this long before its start, so that its start is an unpause. */
+  leadMs?: number;
+  /** The amplifier is switched on this long before sound. */
+  warmUpMs?: number;
+  /** And off after this long without sound. */
+  holdMs?: number;
+};
+
+/** A play the node holds, and where it stands. */
+type Held = {
+  command: PlayCommand;
+  /** The player it is loaded in (paused at its offset), or sounding in. */
+  player?: MpvPlayer;
+  loadedOffsetS?: number;
+  startedAtMs?: number;
+  onAir: boolean;
+  timers: NodeJS.Timeout[];
+};
+
+/** A start this late is joined where the program is, not where it was to begin. */
+const REJOIN_AFTER_MS = 50;
+
+const rank = (priority: Priority) => PRIORITIES.indexOf(priority);
+
+/**
+ * The loudspeaker node (cụm loa): keeps every `play` it receives (on its storage too) and airs
+ * each at its `start_at` by its own clock, loaded ahead and started by an unpause; a higher tier
+ * stops a lower one at once. It answers with the acks of docs/protocol.md, and keeps its schedule
+ * while the hub or the network is away.
+ */
+export class SpeakerNode {
+  readonly #o: Required<Omit<SpeakerNodeOptions, 'log'>> & { log: LinkLogger | undefined };
+  readonly #held = new Map<string, Held>();
+  #offAt: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: SpeakerNodeOptions) {
+    this.#o = {
+      clock: () => new Date(),
+      clockSynced: () => true,
+      leadMs: 3000,
+      warmUpMs: 1500,
+      holdMs: 30_000,
+      log: undefined,
+      ...options,
+    };
+    for (const player of this.#o.players) {
+      player.on('ended', (reason, playedS) => this.#ended(player, reason, playedS));
+      player.on('exit', () => this.#playerDied(player));
+    }
+  }
+
+  /** Start the players, take back the plays held before a reboot, and listen for commands. */
+  async start(): Promise<void> {
+    await Promise.all(this.#o.players.map((p) => p.start()));
+    for (const command of this.#readPlaybook()) this.#hold(command, false);
+    this.#o.link.onCommand((command) => this.#handle(command));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const held of this.#held.values()) for (const timer of held.timers) clearTimeout(timer);
+    clearTimeout(this.#offAt);
+    await Promise.all(this.#o.players.map((p) => p.close()));
+    this.#o.amplifier.off();
+  }
+
+  /** What the node says of itself in its telemetry. */
+  health(): Record<string, unknown> {
+    const onAir = [...this.#held.values()].find((h) => h.onAir);
+    return {
+      audio: onAir ? onAir.command.program.slice(0, 32) : 'idle',
+      clock_synced: this.#o.clockSynced(),
+      cache_mb: Math.round((this.#o.cache.bytes / 1048576) * 10) / 10,
+      ...(onAir ? { volume: onAir.command.volume } : {}),
+    };
+  }
+
+  /** The plays held now, by id. */
+  get held(): readonly string[] {
+    return [...this.#held.keys()];
+  }
+
+  async #handle(command: Command): Promise<void> {
+    const ack = (a: Parameters<DeviceLink['ack']>[0]) => this.#o.link.ack(a);
+    switch (command.type) {
+      case 'ping':
+        return ack({ id: command.id, status: 'done' });
+      case 'rebirth':
+        this.#o.link.rebirth();
+        return ack({ id: command.id, status: 'done' });
+      case 'volume':
+        await Promise.all(this.#o.players.map((p) => p.setVolume(command.volume).catch(() => {})));
+        return ack({ id: command.id, status: 'done' });
+      case 'stop': {
+        for (const held of [...this.#held.values()]) {
+          const stops = command.play
+            ? held.command.id === command.play
+            : command.program
+              ? held.command.program === command.program
+              : held.onAir;
+          if (stops) await this.#end(held, 'stopped');
+        }
+        return ack({ id: command.id, status: 'done' });
+      }
+      case 'prepare': {
+        ack({ id: command.id, status: 'received' });
+        try {
+          await this.#o.cache.fetch(command.asset, this.#needed());
+          return ack({ id: command.id, status: 'ready' });
+        } catch (err) {
+          return ack({ id: command.id, status: 'failed', error: (err as Error).message.slice(0, 200) });
+        }
+      }
+      case 'play':
+        return this.#receive(command);
+    }
+  }
+
+  #receive(command: PlayCommand): void {
+    // The hub sends its plays again after a reconnect: one already held is kept as it is.
+    if (this.#held.has(command.id)) return;
+    if (!this.#o.clockSynced()) {
+      this.#o.link.ack({ id: command.id, status: 'rejected', error: 'clock not synchronised' });
+      return;
+    }
+    this.#o.link.ack({ id: command.id, status: 'received' });
+    this.#hold(command, true);
+  }
+
+  /** Keep a play and arm it: its content fetched, loaded ahead, started at its moment. */
+  #hold(command: PlayCommand, fresh: boolean): void {
+    const endMs = command.end_at ? Date.parse(command.end_at) : Number.POSITIVE_INFINITY;
+    if (endMs <= this.#now()) return; // its time went by while the node was off
+    const held: Held = { command, onAir: false, timers: [] };
+    this.#held.set(command.id, held);
+    if (fresh) this.#writePlaybook();
+    void this.#arm(held);
+  }
+
+  async #arm(held: Held): Promise<void> {
+    const { command } = held;
+    if (command.asset) {
+      try {
+        await this.#o.cache.fetch(command.asset, this.#needed());
+      } catch (err) {
+        this.#drop(held);
+        this.#o.link.ack({ id: command.id, status: 'failed', error: (err as Error).message.slice(0, 200) });
+        return;
+      }
+    }
+    if (!this.#held.has(command.id)) return; // stopped while downloading
+    const startMs = Date.parse(command.start_at);
+    held.timers.push(
+      this.#at(startMs - this.#o.leadMs, () => void this.#preload(held)),
+      this.#at(startMs - this.#o.warmUpMs, () => this.#amplifierOn()),
+      this.#at(startMs, () => void this.#start(held)),
+    );
+  }
+
+  /** Load the play paused at its offset in the player that is not on air, if that one is free. */
+  async #preload(held: Held): Promise<void> {
+    const player = this.#idlePlayer();
+    if (!player || held.player) return;
+    const loadedElsewhere = [...this.#held.values()].find((h) => h !== held && h.player === player);
+    if (loadedElsewhere) {
+      // The player holds a later one: this one comes first.
+      if (Date.parse(loadedElsewhere.command.start_at) <= Date.parse(held.command.start_at)) return;
+      loadedElsewhere.player = undefined;
+    }
+    await this.#load(held, player, held.command.offset_s);
+  }
+
+  async #load(held: Held, player: MpvPlayer, offsetS: number): Promise<void> {
+    held.player = player;
+    held.loadedOffsetS = offsetS;
+    await player.load(this.#source(held.command), offsetS);
+  }
+
+  /**
+   * At its start_at: a higher or equal tier takes the air from what plays; a lower one is refused
+   * while a higher one plays, unless that one ends by now. A late start joins where the program is.
+   */
+  async #start(held: Held): Promise<void> {
+    if (this.#stopped || !this.#held.has(held.command.id)) return;
+    const { command } = held;
+    const nowMs = this.#now();
+    const current = [...this.#held.values()].find((h) => h.onAir);
+    const currentEnd = current?.command.end_at
+      ? Date.parse(current.command.end_at)
+      : Number.POSITIVE_INFINITY;
+    if (current && rank(command.priority) < rank(current.command.priority) && currentEnd > nowMs) {
+      this.#drop(held);
+      this.#o.link.ack({
+        id: command.id,
+        status: 'rejected',
+        error: `playing ${current.command.priority} program ${current.command.program}`,
+      });
+      return;
+    }
+    const lateMs = Math.max(0, nowMs - Date.parse(command.start_at));
+    const offsetS = command.offset_s + lateMs / 1000;
+    const lengthS = (command.asset ?? command.stream)!.duration_s;
+    const endMs = Math.min(
+      Date.parse(command.end_at ?? '') || Number.POSITIVE_INFINITY,
+      nowMs + (lengthS - offsetS) * 1000,
+    );
+    if (endMs <= nowMs) {
+      this.#drop(held);
+      this.#o.link.ack({ id: command.id, status: 'rejected', error: 'too late: its time is over' });
+      return;
+    }
+    if (current) await this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped');
+    try {
+      const player = held.player ?? this.#idlePlayer() ?? this.#o.players[0];
+      if (held.player !== player || lateMs > REJOIN_AFTER_MS) await this.#load(held, player, offsetS);
+      this.#amplifierOn();
+      await player.setVolume(command.volume);
+      held.onAir = true;
+      held.startedAtMs = await player.play();
+    } catch (err) {
+      held.onAir = false;
+      this.#drop(held);
+      this.#o.link.ack({
+        id: command.id,
+        status: 'failed',
+        error: `player: ${(err as Error).message}`.slice(0, 200),
+      });
+      return;
+    }
+    this.#o.link.ack({
+      id: command.id,
+      status: 'playing',
+      started_at: isoWithOffset(new Date(held.startedAtMs)),
+    });
+    if (Number.isFinite(endMs)) held.timers.push(this.#at(endMs, () => void this.#end(held, 'done')));
+  }
+
+  /** End a play: the player stopped if it sounds, its final ack sent, the play let go. */
+  async #end(held: Held, status: 'done' | 'stopped'): Promise<void> {
+    if (!this.#held.has(held.command.id)) return;
+    const wasOnAir = held.onAir;
+    this.#drop(held);
+    // Sounding, or loaded and waiting: either way the player lets it go.
+    if (held.player && (wasOnAir || !this.#playing(held.player))) await held.player.stop().catch(() => {});
+    this.#o.link.ack({ id: held.command.id, status });
+    this.#amplifierOffLater();
+  }
+
+  /**
+   * The player says how a program ended: at its end (done), or it broke off (stopped). Done
+   * is said when the content has sounded by the player's own account, which an output that drains
+   * its last buffer after mpv says so (or not at all, the null one) would otherwise blur.
+   */
+  #ended(player: MpvPlayer, reason: EndReason, playedS: number): void {
+    const held = [...this.#held.values()].find((h) => h.onAir && h.player === player);
+    if (!held || reason === 'stop') return; // stopped by the node itself: already answered
+    this.#drop(held);
+    if (reason !== 'eof') {
+      // Dead air mid-program: it stopped with what it sounded (the hub logs it partial).
+      this.#o.link.ack({
+        id: held.command.id,
+        status: 'stopped',
+        error: `dead air after ${playedS.toFixed(1)} s`,
+      });
+      this.#amplifierOffLater();
+      return;
+    }
+    const soundedMs = (held.startedAtMs ?? this.#now()) + playedS * 1000;
+    setTimeout(
+      () => {
+        this.#o.link.ack({ id: held.command.id, status: 'done' });
+        this.#amplifierOffLater();
+      },
+      Math.max(0, soundedMs - this.#now()),
+    );
+  }
+
+  /** The player process died mid-program: the play stops with what it sounded; the player comes back. */
+  #playerDied(player: MpvPlayer): void {
+    if (this.#stopped) return;
+    for (const held of this.#held.values()) {
+      if (held.player !== player) continue;
+      held.player = undefined;
+      if (!held.onAir) continue;
+      this.#drop(held);
+      this.#o.link.ack({ id: held.command.id, status: 'stopped', error: 'player died' });
+    }
+    this.#o.log?.warn({}, 'player died; starting it again');
+    void player
+      .start()
+      .catch((err) => this.#o.log?.error({ err: (err as Error).message }, 'player did not start'));
+  }
+
+  #drop(held: Held): void {
+    for (const timer of held.timers) clearTimeout(timer);
+    held.onAir = false;
+    if (this.#held.delete(held.command.id)) this.#writePlaybook();
+  }
+
+  #playing(player: MpvPlayer): boolean {
+    return [...this.#held.values()].some((h) => h.onAir && h.player === player);
+  }
+
+  #idlePlayer(): MpvPlayer | undefined {
+    const onAir = [...this.#held.values()].find((h) => h.onAir)?.player;
+    return this.#o.players.find((p) => p !== onAir && p.running);
+  }
+
+  #source(command: PlayCommand): string {
+    return command.asset ? this.#o.cache.path(command.asset.sha256) : command.stream!.url;
+  }
+
+  /** The assets the held plays need: making room in the cache never drops them. */
+  #needed(): Set<string> {
+    return new Set(
+      [...this.#held.values()].flatMap((h) => (h.command.asset ? [h.command.asset.sha256] : [])),
+    );
+  }
+
+  #amplifierOn(): void {
+    clearTimeout(this.#offAt);
+    if (!this.#o.amplifier.isOn) this.#o.amplifier.on();
+  }
+
+  #amplifierOffLater(): void {
+    clearTimeout(this.#offAt);
+    this.#offAt = setTimeout(() => {
+      if (![...this.#held.values()].some((h) => h.onAir)) this.#o.amplifier.off();
+    }, this.#o.holdMs);
+    this.#offAt.unref();
+  }
+
+  /** Run `then` when the node's clock reads `atMs`: a timer to just before it, then to the moment. */
+  #at(atMs: number, then: () => void): NodeJS.Timeout {
+    const waitMs = atMs - this.#now();
+    const timer = setTimeout(
+      () => {
+        const spin = () => (this.#now() >= atMs ? then() : setImmediate(spin));
+        spin();
+      },
+      Math.max(0, waitMs - 15),
+    );
+    return timer;
+  }
+
+  #now(): number {
+    return this.#o.clock().getTime();
+  }
+
+  #readPlaybook(): PlayCommand[] {
+    try {
+      return JSON.parse(readFileSync(this.#o.playbookFile, 'utf8')) as PlayCommand[];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Written whole and renamed into place: a power cut leaves the old playbook or the new. */
+  #writePlaybook(): void {
+    const partial = `${this.#o.playbookFile}.partial`;
+    writeFileSync(partial, JSON.stringify([...this.#held.values()].map((h) => h.command)));
+    renameSync(partial, this.#o.playbookFile);
+  }
+}

@@ -10,8 +10,9 @@ export type ContentCacheOptions = {
   /** HTTP Basic credentials: the node's device id and secret. */
   id: string;
   secret: string;
-  /** Tries per download before it is reported failed, a second apart and growing. */
+  /** Tries per download before it is reported failed, `retryMs` apart and growing. */
   tries?: number;
+  retryMs?: number;
   timeoutMs?: number;
 };
 
@@ -32,7 +33,7 @@ export class ContentCache {
   readonly #downloads = new Map<string, Promise<void>>();
 
   constructor(options: ContentCacheOptions) {
-    this.#o = { tries: 3, timeoutMs: 60_000, ...options };
+    this.#o = { tries: 3, retryMs: 1000, timeoutMs: 60_000, ...options };
     this.#authorization = `Basic ${Buffer.from(`${options.id}:${options.secret}`).toString('base64')}`;
     mkdirSync(options.dir, { recursive: true });
     for (const name of readdirSync(options.dir)) {
@@ -90,7 +91,7 @@ export class ContentCache {
       if (!problem) return;
       // A checksum that does not match is the content, not the network: trying again will not help.
       if (problem.startsWith('sha256') || problem.startsWith('no room')) break;
-      if (attempt < this.#o.tries) await new Promise((r) => setTimeout(r, 1000 * attempt));
+      if (attempt < this.#o.tries) await new Promise((r) => setTimeout(r, this.#o.retryMs * attempt));
     }
     throw new Error(problem);
   }

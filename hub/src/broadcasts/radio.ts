@@ -36,6 +36,7 @@ const KEEP_PLAYS_MS = 7 * 86_400_000;
 /** The longest the engine goes without a full look while nothing changes. */
 const REVIEW_EVERY_MS = 10_000;
 const PRUNE_EVERY_MS = 3_600_000;
+const SAVE_MARK_EVERY_MS = 60_000;
 
 export type RadioDeps = {
   site: string;
@@ -90,6 +91,8 @@ export class Radio {
   #lastLookMs = Number.NEGATIVE_INFINITY;
   #lastState = '';
   #stopped = false;
+  #markMs: number | undefined;
+  #savedMarkMs = Number.NEGATIVE_INFINITY;
   /** Speakers that (re)connected: their plays go again, since a rebooted node holds none. */
   readonly #reconnected = new Set<string>();
 
@@ -119,6 +122,7 @@ export class Radio {
     this.#deps.steps.removeOwner(OWNER);
     this.#deps.bus.removeOwner(OWNER);
     await (this.#next ?? this.#running);
+    this.#saveMark();
   }
 
   /** Whether the engine runs: the system clock was synchronised at its last look. */
@@ -260,10 +264,13 @@ export class Radio {
         }
       }
       // What the zone is sent is on disk first, in one commit, so a restarted hub knows it was sent.
-      this.#deps.commits.now(() => {
-        for (const { speaker, command, segment, known } of due)
-          if (!known) this.#recordPlay(command.id, speaker, zone, segment, nowMs);
-      });
+      const unsent = due.filter(({ known }) => !known);
+      if (unsent.length > 0) {
+        this.#deps.commits.now(() => {
+          for (const { speaker, command, segment } of unsent)
+            this.#recordPlay(command.id, speaker, zone, segment, nowMs);
+        });
+      }
       for (const { speaker, command, segment } of due) {
         if (command.asset && segment.startMs > nowMs)
           await this.#deps.send(speaker, { id: `${command.id}-p`, type: 'prepare', asset: command.asset });
@@ -274,10 +281,12 @@ export class Radio {
     const withdrawn = [...sent]
       .filter((key) => !planned.has(key))
       .map((key) => key.split(' ') as [string, string]);
-    this.#deps.commits.now(() => {
-      for (const [id, speaker] of withdrawn)
-        statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
-    });
+    if (withdrawn.length > 0) {
+      this.#deps.commits.now(() => {
+        for (const [id, speaker] of withdrawn)
+          statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
+      });
+    }
     for (const [id, speaker] of withdrawn) {
       if (speakers.find((s) => s.id === speaker)?.online)
         await this.#deps.send(speaker, { id: `${id}-s`, type: 'stop', play: id });
@@ -429,29 +438,47 @@ export class Radio {
       else open = true;
     }
     // Entries and their points in one commit: one sync of the disk for all that ended.
-    this.#deps.commits.now(() => {
-      for (const [candidate, outcome] of ended) this.#log(candidate, outcome, nowMs);
-    });
-    // Every outcome is known closeAfterMs after its slot; while none is open, now is closed.
-    const closedUntil = open ? nowMs - this.#closeAfterMs : nowMs;
-    if (closedUntil > mark) {
-      statement(db, "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)").run(
-        String(Math.max(mark, closedUntil)),
-      );
+    if (ended.length > 0) {
+      this.#deps.commits.now(() => {
+        for (const [candidate, outcome] of ended) this.#log(candidate, outcome, nowMs);
+      });
     }
+    // Every outcome is known closeAfterMs after its slot; while none is open, now is closed.
+    this.#advanceMark(open ? nowMs - this.#closeAfterMs : nowMs);
   }
 
   /** Where the play log stands: everything that ended before it is logged. A first start begins now. */
   #mark(nowMs: number): number {
-    const row = statement(
+    if (this.#markMs === undefined) {
+      const row = statement(
+        this.#deps.db,
+        "SELECT value FROM radio_state WHERE key = 'logged_until_ms'",
+      ).get() as { value: string } | undefined;
+      this.#markMs = row ? Number(row.value) : nowMs;
+      if (row) this.#savedMarkMs = this.#markMs;
+      else this.#saveMark();
+    }
+    return this.#markMs;
+  }
+
+  /**
+   * The mark moves on in memory and reaches the store once a minute (and when the engine stops):
+   * after a crash the engine looks again at no more than a minute it had logged, which the play
+   * log's one row per airing and speaker makes harmless.
+   */
+  #advanceMark(toMs: number): void {
+    if (this.#markMs === undefined || toMs <= this.#markMs) return;
+    this.#markMs = toMs;
+    if (toMs - this.#savedMarkMs >= SAVE_MARK_EVERY_MS) this.#saveMark();
+  }
+
+  #saveMark(): void {
+    if (this.#markMs === undefined || this.#markMs === this.#savedMarkMs) return;
+    statement(
       this.#deps.db,
-      "SELECT value FROM radio_state WHERE key = 'logged_until_ms'",
-    ).get() as { value: string } | undefined;
-    if (row) return Number(row.value);
-    statement(this.#deps.db, "INSERT INTO radio_state (key, value) VALUES ('logged_until_ms', ?)").run(
-      String(nowMs),
-    );
-    return nowMs;
+      "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)",
+    ).run(String(this.#markMs));
+    this.#savedMarkMs = this.#markMs;
   }
 
   /** The acks to each play sent for an airing to a speaker, in the order the plays start. */

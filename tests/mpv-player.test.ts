@@ -138,6 +138,18 @@ describe('mpv player', () => {
     await normal.stop();
   });
 
+  it('takes a new load over one still loading, and the end of the first does not end the second', async () => {
+    const p = await player();
+    const first = p.load(files.long).catch((err: Error) => err.message);
+    await p.load(files.wav);
+    expect(await first).toBe('replaced by another load');
+    const end = ended(p);
+    await p.play();
+    const { reason, playedS } = await end;
+    expect(reason).toBe('eof');
+    expect(Math.abs(playedS - soxLength(files.wav))).toBeLessThanOrEqual(0.1);
+  });
+
   it('refuses what it cannot play, and says when the player itself is gone', async () => {
     const p = await player();
     await expect(p.load(join(dir, 'khong-co.mp3'))).rejects.toThrow();

@@ -59,6 +59,8 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
   #nextRequest = 1;
   readonly #pending = new Map<number, Pending>();
   #loaded: Loaded | undefined;
+  /** Ends that came before the answer to the load that names their entry. */
+  readonly #unclaimedEnds = new Map<number, { reason: EndReason; error: string | undefined }>();
 
   constructor(options: MpvOptions = {}) {
     super();
@@ -146,8 +148,16 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
       };
     });
     const options = [`pause=yes`, ...(offsetS > 0 ? [`start=${offsetS.toFixed(3)}`] : [])].join(',');
-    void this.#command(['loadfile', source, 'replace', options]).catch((err) =>
-      this.#loaded?.ready.reject(err),
+    const loaded = this.#loaded!;
+    this.#unclaimedEnds.clear();
+    void this.#command(['loadfile', source, 'replace', options]).then(
+      (data) => {
+        loaded.entryId = (data as { playlist_entry_id?: number } | undefined)?.playlist_entry_id;
+        const ended = loaded.entryId === undefined ? undefined : this.#unclaimedEnds.get(loaded.entryId);
+        this.#unclaimedEnds.clear();
+        if (ended && this.#loaded === loaded) this.#end(loaded, ended);
+      },
+      (err) => loaded.ready.reject(err),
     );
     return withTimeout(ready, LOAD_TIMEOUT_MS, `loading ${source}`);
   }
@@ -212,9 +222,6 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
     }
     const loaded = this.#loaded;
     switch (message.event) {
-      case 'start-file':
-        if (loaded) loaded.entryId ??= message.playlist_entry_id as number;
-        break;
       // The file is open and decoded up to its offset: the player can sound at once.
       case 'playback-restart':
         loaded?.ready.resolve(undefined);
@@ -231,22 +238,33 @@ export class MpvPlayer extends EventEmitter<MpvEvents> {
           loaded.durationS = message.data;
         break;
       case 'end-file': {
-        // The end of what an earlier load replaced.
-        if (!loaded || loaded.entryId === undefined || message.playlist_entry_id !== loaded.entryId) break;
-        this.#loaded = undefined;
-        const reason: EndReason =
-          message.reason === 'eof' ? 'eof' : message.reason === 'stop' ? 'stop' : 'error';
-        const error = reason === 'error' ? String(message.file_error ?? message.reason) : undefined;
-        loaded.ready.reject(new Error(error ?? `ended before it was ready (${reason})`));
-        loaded.started?.reject(new Error(error ?? `ended before it sounded (${reason})`));
-        // At its end a program has sounded to its length (an output's last buffer drains after mpv
-        // says so); stopped, to where the player's clock stood.
-        const reachedS =
-          reason === 'eof' && loaded.durationS !== undefined ? loaded.durationS : loaded.positionS;
-        this.emit('ended', reason, loaded.playing ? Math.max(0, reachedS - loaded.offsetS) : 0, error);
+        const entry = message.playlist_entry_id as number;
+        const end = {
+          reason: (message.reason === 'eof'
+            ? 'eof'
+            : message.reason === 'stop'
+              ? 'stop'
+              : 'error') as EndReason,
+          error: message.reason === 'error' ? String(message.file_error ?? message.reason) : undefined,
+        };
+        // Its load's answer (which names the entry) may come after: kept until then. An entry
+        // that is not the loaded one is what an earlier load replaced.
+        if (loaded && loaded.entryId === undefined) this.#unclaimedEnds.set(entry, end);
+        else if (loaded && entry === loaded.entryId) this.#end(loaded, end);
         break;
       }
     }
+  }
+
+  /** What is loaded ended: what waited on it fails, and `ended` says how far it sounded. */
+  #end(loaded: Loaded, { reason, error }: { reason: EndReason; error: string | undefined }): void {
+    if (this.#loaded === loaded) this.#loaded = undefined;
+    loaded.ready.reject(new Error(error ?? `ended before it was ready (${reason})`));
+    loaded.started?.reject(new Error(error ?? `ended before it sounded (${reason})`));
+    // At its end a program has sounded to its length (an output's last buffer drains after mpv
+    // says so); stopped, to where the player's clock stood.
+    const reachedS = reason === 'eof' && loaded.durationS !== undefined ? loaded.durationS : loaded.positionS;
+    this.emit('ended', reason, loaded.playing ? Math.max(0, reachedS - loaded.offsetS) : 0, error);
   }
 
   #failAll(err: Error): void {

@@ -173,30 +173,49 @@ export class SpeakerNode {
     }
     if (!this.#held.has(command.id)) return; // stopped while downloading
     const startMs = Date.parse(command.start_at);
+    const problem = (what: string) => (err: unknown) =>
+      this.#o.log?.warn({ play: command.id, err: (err as Error).message }, what);
     held.timers.push(
-      this.#at(startMs - this.#o.leadMs, () => void this.#preload(held)),
+      // A load that a later one replaced (the start came first) is no problem: the start loaded it.
+      this.#at(startMs - this.#o.leadMs, () => void this.#preload(held).catch(problem('preload failed'))),
       this.#at(startMs - this.#o.warmUpMs, () => this.#amplifierOn()),
-      this.#at(startMs, () => void this.#start(held)),
+      this.#at(startMs, () => void this.#start(held).catch(problem('start failed'))),
     );
   }
 
-  /** Load the play paused at its offset in the player that is not on air, if that one is free. */
+  /** Load the play paused at its offset in a player free for it, if there is one. */
   async #preload(held: Held): Promise<void> {
-    const player = this.#idlePlayer();
-    if (!player || held.player) return;
-    const loadedElsewhere = [...this.#held.values()].find((h) => h !== held && h.player === player);
-    if (loadedElsewhere) {
-      // The player holds a later one: this one comes first.
-      if (Date.parse(loadedElsewhere.command.start_at) <= Date.parse(held.command.start_at)) return;
-      loadedElsewhere.player = undefined;
-    }
-    await this.#load(held, player, held.command.offset_s);
+    if (held.player) return;
+    const player = this.#playerFor(held);
+    if (player) await this.#load(held, player, held.command.offset_s);
+  }
+
+  /**
+   * A player for `held`: not on air and not holding a play that starts before it. A player that
+   * holds a later play gives it up (that one loads again when its time nears).
+   */
+  #playerFor(held: Held): MpvPlayer | undefined {
+    const startOf = (h: Held) => Date.parse(h.command.start_at);
+    const holders = (p: MpvPlayer) => [...this.#held.values()].filter((h) => h !== held && h.player === p);
+    const free = this.#o.players.filter(
+      (p) => p.running && !holders(p).some((h) => h.onAir || startOf(h) <= startOf(held)),
+    );
+    // An empty player first; else one whose play comes later.
+    const player = free.find((p) => holders(p).length === 0) ?? free[0];
+    for (const later of player ? holders(player) : []) later.player = undefined;
+    return player;
   }
 
   async #load(held: Held, player: MpvPlayer, offsetS: number): Promise<void> {
     held.player = player;
     held.loadedOffsetS = offsetS;
-    await player.load(this.#source(held.command), offsetS);
+    try {
+      await player.load(this.#source(held.command), offsetS);
+    } catch (err) {
+      // Not loaded after all: the start loads it afresh, and says why if it cannot.
+      if (held.player === player) held.player = undefined;
+      throw err;
+    }
   }
 
   /**
@@ -232,9 +251,13 @@ export class SpeakerNode {
       this.#o.link.ack({ id: command.id, status: 'rejected', error: 'too late: its time is over' });
       return;
     }
-    if (current) await this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped');
+    // What plays ends as this one starts: in another player the two happen together, so the
+    // start does not wait for the stop; in the same player, the stop goes first.
+    const currentPlayer = current?.player;
+    const ending = current ? this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped') : undefined;
+    if (ending && (!held.player || held.player === currentPlayer)) await ending;
     try {
-      const player = held.player ?? this.#idlePlayer() ?? this.#o.players[0];
+      const player = held.player ?? this.#playerFor(held) ?? this.#o.players[0];
       if (held.player !== player || lateMs > REJOIN_AFTER_MS) await this.#load(held, player, offsetS);
       this.#amplifierOn();
       await player.setVolume(command.volume);
@@ -267,6 +290,19 @@ export class SpeakerNode {
     if (held.player && (wasOnAir || !this.#playing(held.player))) await held.player.stop().catch(() => {});
     this.#o.link.ack({ id: held.command.id, status });
     this.#amplifierOffLater();
+    this.#preloadWaiting();
+  }
+
+  /** A player came free: the next play due within the lead, not loaded yet, loads now. */
+  #preloadWaiting(): void {
+    const horizon = this.#now() + this.#o.leadMs;
+    const next = [...this.#held.values()]
+      .filter((h) => !h.onAir && !h.player && Date.parse(h.command.start_at) <= horizon)
+      .sort((a, b) => Date.parse(a.command.start_at) - Date.parse(b.command.start_at))[0];
+    if (next)
+      void this.#preload(next).catch((err) =>
+        this.#o.log?.warn({ play: next.command.id, err: (err as Error).message }, 'preload failed'),
+      );
   }
 
   /**
@@ -322,11 +358,6 @@ export class SpeakerNode {
 
   #playing(player: MpvPlayer): boolean {
     return [...this.#held.values()].some((h) => h.onAir && h.player === player);
-  }
-
-  #idlePlayer(): MpvPlayer | undefined {
-    const onAir = [...this.#held.values()].find((h) => h.onAir)?.player;
-    return this.#o.players.find((p) => p !== onAir && p.running);
   }
 
   #source(command: PlayCommand): string {

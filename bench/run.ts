@@ -4,6 +4,7 @@ import { benchDeskBoard } from './desk-board.ts';
 import { benchIngest, type IngestResult } from './ingest.ts';
 import { benchPeer, type PeerResult } from './peer.ts';
 import { benchRadio } from './radio.ts';
+import { benchSpeakers } from './speakers.ts';
 import { benchStartup } from './startup.ts';
 
 /** The radio's on-air engine, on its own: it needs no servers (BENCH_ONLY=radio runs just this). */
@@ -23,8 +24,35 @@ async function radioSection(): Promise<void> {
   );
 }
 
+/** The loudspeakers against the hub as its own process (BENCH_ONLY=speakers runs just this). */
+async function speakersSection(): Promise<void> {
+  const r = await benchSpeakers();
+  const row = (name: string, x: { p50Ms: number; p99Ms: number; maxMs: number }, n: string) =>
+    console.log(`| ${name} | ${n} | ${x.p50Ms.toFixed(0)} | ${x.p99Ms.toFixed(0)} | ${x.maxMs.toFixed(0)} |`);
+  console.log(`\n## Loudspeakers: on time, emergency, downloads — ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `Command: npm run bench (${r.simulated} simulated speakers and ${r.real} real nodes (each its own program, two mpv players, null output) on one hub process; BENCH_SPEAKERS, BENCH_REAL_NODES)\n`,
+  );
+  console.log('| measure | samples | p50 (ms) | p99 (ms) | max (ms) |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  row(
+    'start error \\|started_at − start_at\\|, simulated speakers (play log offset_ms)',
+    r.startSim,
+    String(r.startSim.samples),
+  );
+  row('start error, real nodes with mpv', r.startReal, String(r.startReal.samples));
+  row('emergency API call → `playing` on each simulated speaker', r.emergency, String(r.emergency.speakers));
+  console.log(
+    `\nOne ${r.asset.mb} MB asset to ${r.asset.nodes} nodes at once, each with its own credentials: all done in ${(r.asset.wallMs / 1000).toFixed(1)} s, each download p50 / p99 ${(r.asset.p50Ms / 1000).toFixed(1)} / ${(r.asset.p99Ms / 1000).toFixed(1)} s, hub RSS peak ${r.asset.hubRssPeakMb.toFixed(0)} MiB.`,
+  );
+}
+
 if (process.env.BENCH_ONLY === 'radio') {
   await radioSection();
+  process.exit(0);
+}
+if (process.env.BENCH_ONLY === 'speakers') {
+  await speakersSection();
   process.exit(0);
 }
 
@@ -146,4 +174,5 @@ console.log(
   `| flip → card changed on every screen | ${board.screenP50Ms.toFixed(0)} | ${board.screenP99Ms.toFixed(0)} (max ${board.screenMaxMs.toFixed(0)}) |`,
 );
 await radioSection();
+await speakersSection();
 process.exit(0);

@@ -3,6 +3,7 @@
  * speakers start on time (simulated ones and real nodes playing through mpv), how fast an
  * emergency reaches 500 of them, and the hub serving one asset to 100 nodes at once.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import { SimSpeaker } from '../simulators/src/devices.ts';
 import { silentWav } from '../tests/helpers/audio.ts';
 import { hubProcess } from '../tests/helpers/hub-process.ts';
 import { freePort } from '../tests/helpers/net.ts';
+import { stopChild } from '../tests/helpers/process.ts';
 import { percentile, rssMb } from './measure.ts';
 
 const SIMULATED = Number(process.env.BENCH_SPEAKERS ?? 500);
@@ -62,7 +64,12 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
     TT_HTTP_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
     TT_RADIO_CLOCK: 'trust',
   };
-  // The speakers and two leaders, written before the hub starts (the secrets hashed two at a time).
+  // The timed speakers (the first TIMED simulated ones and the real nodes) share two zones, where
+  // the timed program airs; the other simulated speakers fill the other six, for the emergency.
+  const timedZones = zones.slice(0, 2);
+  const zoneOf = (index: number) =>
+    index < TIMED || index >= SIMULATED ? timedZones[index % 2]! : zones[2 + (index % (zones.length - 2))]!;
+  // The speakers and two leaders, written before the hub starts (the secrets hashed eight at a time).
   const ids = [
     ...Array.from({ length: SIMULATED }, (_, i) => `loa-sim-${i}`),
     ...Array.from({ length: REAL }, (_, i) => `loa-mpv-${i}`),
@@ -76,7 +83,7 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
     for (let i = 0; i < ids.length; i += 8) {
       await Promise.all(
         ids.slice(i, i + 8).map(async (id, j) => {
-          const zone = zones[(i + j) % zones.length]!;
+          const zone = zoneOf(i + j);
           secrets.set(id, (await registry.add({ id, kind: 'speaker', zone }, placement)).secret);
         }),
       );
@@ -117,7 +124,7 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
   };
 
   const sims: SimSpeaker[] = [];
-  const nodes: Array<{ node: SpeakerNode; link: DeviceLink }> = [];
+  const nodes: ChildProcess[] = [];
   const played = new Map<string, Played[]>();
   const statuses = new Map<string, string[]>();
   const recordPlaying = (id: string) => (ack: Omit<Ack, 'ts'>, startAt: number | undefined) => {
@@ -187,49 +194,37 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
       sims.push(sim);
       sim.start();
     }
+    // Real nodes as they run in a village: each its own program (two mpv players, null output).
     for (const id of ids.slice(SIMULATED)) {
-      const link = new DeviceLink({
-        url: `mqtt://127.0.0.1:${mqttPort}`,
-        site: config.site.code,
-        id,
-        secret: secrets.get(id)!,
-        kind: 'speaker',
-        fw: '1.0.0',
-      });
-      const startAts = new Map<string, number>();
-      link.onCommand((c) => {
-        if (c.type === 'play') startAts.set(c.id, Date.parse(c.start_at));
-      });
-      const ack = link.ack.bind(link);
-      const record = recordPlaying(id);
-      link.ack = (a) => {
-        record(a, startAts.get(a.id));
-        ack(a);
-      };
-      const state = join(dir, id);
-      const node = new SpeakerNode({
-        link,
-        cache: new ContentCache({
-          dir: join(state, 'cache'),
-          maxBytes: 100_000_000,
+      const provision = join(dir, `${id}.thanthien.json`);
+      writeFileSync(
+        provision,
+        JSON.stringify({
           id,
-          secret: secrets.get(id)!,
+          secret: secrets.get(id),
+          kind: 'speaker',
+          site: config.site.code,
+          mqtt_url: `mqtt://127.0.0.1:${mqttPort}`,
         }),
-        players: [new MpvPlayer({ audioOutput: 'null' }), new MpvPlayer({ audioOutput: 'null' })],
-        amplifier: { on() {}, off() {}, isOn: true },
-        playbookFile: join(dir, `${id}.plays.json`),
-        log: process.env.BENCH_DEBUG
-          ? {
-              debug() {},
-              info() {},
-              warn: (d, m) => console.error(id, m, d),
-              error: (d, m) => console.error(id, m, d),
-            }
-          : undefined,
-      });
-      await node.start();
-      link.start();
-      nodes.push({ node, link });
+      );
+      const child = spawn(
+        process.execPath,
+        [
+          resolve('firmware/src/speaker/main.ts'),
+          '--provision',
+          provision,
+          '--io',
+          'none',
+          '--audio',
+          'null',
+          '--state',
+          join(dir, id),
+          '--clock',
+          'trust',
+        ],
+        { stdio: 'ignore' },
+      );
+      nodes.push(child);
     }
     const online = async () =>
       (
@@ -256,7 +251,7 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
     const program = await call(writer, 'POST', '/programs', {
       title: 'Đo độ đúng giờ',
       tier: 'priority',
-      zones,
+      zones: timedZones,
       content: { kind: 'audio', asset: short.sha256 },
       schedule: {
         from: local.date,
@@ -267,16 +262,35 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
     });
     await call(writer, 'POST', `/programs/${program.id}/submit`);
     await call(approver, 'POST', `/programs/${program.id}/approve`);
-    while (Date.now() < startMs + REPEATS * 10_000 + 3_000) await new Promise((r) => setTimeout(r, 250));
-    const errors = (ids: readonly string[]) =>
-      ids.flatMap((id) =>
-        (played.get(id) ?? [])
-          .filter((p) => p.startAt >= startMs)
-          .map((p) => Math.abs(p.startedAt - p.startAt)),
-      );
+    // The hub's play log has each airing's start on each speaker: offset_ms = started_at − start_at.
+    const timed = [...ids.slice(0, TIMED), ...ids.slice(SIMULATED)];
+    type Entry = { program: number; speaker: string; offset_ms: number | null; status: string };
+    let entries: Entry[] = [];
+    for (let waited = 0; waited < 120_000; waited += 1000) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (Date.now() < startMs + REPEATS * 10_000) continue;
+      const log = (await call(
+        writer,
+        'GET',
+        `/play-log?from=${local.date}&to=${local.date}&program=${program.id}`,
+      )) as {
+        entries: Entry[];
+      };
+      entries = log.entries;
+      if (entries.length >= timed.length * REPEATS) break;
+    }
+    const errors = (of: readonly string[]) =>
+      entries
+        .filter((e) => of.includes(e.speaker) && e.offset_ms !== null)
+        .map((e) => Math.abs(e.offset_ms!));
     const simErrors = errors(ids.slice(0, TIMED));
     const realErrors = errors(ids.slice(SIMULATED));
-    if (process.env.BENCH_DEBUG) for (const id of ids.slice(SIMULATED)) console.error(id, statuses.get(id));
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        entries.length,
+        entries.slice(0, 3),
+        entries.filter((e) => e.speaker.startsWith('loa-mpv')).slice(0, 4),
+      );
     await call(writer, 'POST', `/programs/${program.id}/cancel`);
 
     // An emergency to every zone: time from the API call to "playing" on each simulated speaker.
@@ -318,10 +332,7 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
   } finally {
     clearInterval(sampler);
     await Promise.all(sims.map((s) => s.stop()));
-    for (const { node, link } of nodes) {
-      await node.stop();
-      await link.stop();
-    }
+    await Promise.all(nodes.map((node) => stopChild(node, 10_000)));
     await hub.stop();
     rmSync(dir, { recursive: true, force: true });
   }

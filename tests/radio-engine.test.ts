@@ -164,3 +164,15 @@ describe('on-air engine', () => {
     ).toEqual({ n: 0 });
   });
 });
+
+describe('clock offset', () => {
+  it('reads the offset systemd-timesyncd measured, in milliseconds', async () => {
+    const { parseOffsetMs } = await import('../hub/src/broadcasts/clock-sync.ts');
+    expect(
+      parseOffsetMs('       Server: 10.0.0.1 (ntp.vn)\n       Offset: -1.234ms\n        Delay: 2ms'),
+    ).toBe(-1);
+    expect(parseOffsetMs('Offset: +250us')).toBe(0);
+    expect(parseOffsetMs('Offset: +1.5s')).toBe(1500);
+    expect(parseOffsetMs('no time server')).toBeUndefined();
+  });
+});

@@ -21,6 +21,7 @@ let node: SpeakerNode;
 let link: DeviceLink;
 const players = [new MpvPlayer({ audioOutput: 'null' }), new MpvPlayer({ audioOutput: 'null' })] as const;
 const acks: Array<Omit<Ack, 'ts'> & { atMs: number }> = [];
+let clockSynced = true;
 const amplifier: Array<[string, number]> = [];
 
 const tone = (name: string, seconds: number) => {
@@ -77,6 +78,7 @@ beforeAll(async () => {
       },
     },
     playbookFile: join(dir, 'plays.json'),
+    clockSynced: () => clockSynced,
     leadMs: 1000,
     warmUpMs: 500,
     holdMs: 300,
@@ -161,5 +163,49 @@ describe('tiers on the node', () => {
     expect(amplifier[0]![0]).toBe('on');
     expect(t0 - amplifier[0]![1]).toBeGreaterThanOrEqual(400);
     expect(amplifier.at(-1)![1] - ackOf('ban-tin-tiep', 'done').atMs).toBeGreaterThanOrEqual(250);
+  }, 40_000);
+
+  it('refuses timed plays while its clock is not synchronised, and stops with what it sounded when the player dies', async () => {
+    const a = await hub.assets.add('nhac.mp3', tone('nhac.mp3', 20), 'chu-tich');
+    const asset = {
+      url: `http://127.0.0.1:${hub.httpPort}/api/v1/assets/${a.sha256}/file`,
+      sha256: a.sha256,
+      bytes: a.bytes,
+      duration_s: a.durationMs / 1000,
+    };
+    const play = (id: string, startMs: number) =>
+      hub.sendCommand('loa-1', {
+        id,
+        type: 'play',
+        program: id,
+        asset,
+        start_at: new Date(startMs).toISOString(),
+        end_at: new Date(startMs + 20_000).toISOString(),
+        offset_s: 0,
+        volume: 80,
+        priority: 'normal',
+      } as Command);
+    clockSynced = false;
+    await play('khi-lech-gio', Date.now() + 1000);
+    await until(() => statuses('khi-lech-gio').length > 0, 'an answer');
+    expect(acks.find((x) => x.id === 'khi-lech-gio')).toMatchObject({
+      status: 'rejected',
+      error: 'clock not synchronised',
+    });
+    clockSynced = true;
+
+    await play('nhac', Date.now() + 1500);
+    await until(() => statuses('nhac').includes('playing'), 'the program on air', 10_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    // The player on air crashes: dead air. The play ends stopped; the player comes back.
+    const onAir = (
+      await Promise.all(players.map(async (p) => ((await p.position().catch(() => -1)) > 0 ? p : undefined)))
+    ).find(Boolean)!;
+    process.kill(onAir.pid!, 'SIGKILL');
+    await until(() => statuses('nhac').includes('stopped'), 'the play stopped', 10_000);
+    expect(acks.find((x) => x.id === 'nhac' && x.status === 'stopped')).toMatchObject({
+      error: 'player died',
+    });
+    await until(() => onAir.running, 'the player started again', 10_000);
   }, 40_000);
 });

@@ -79,10 +79,12 @@ async function amplifier(): Promise<Amplifier> {
   };
 }
 
+/** The clock's offset as the system measured it, when it says (docs/protocol.md). */
+const clockOffset = () => (clock.offsetMs === undefined ? {} : { clock_offset_ms: clock.offsetMs });
 const link = openLink(device, {
   queue: undefined,
   clockSynced: () => clock.synced,
-  birth: () => ({ clock_synced: clock.synced }),
+  birth: () => ({ clock_synced: clock.synced, ...clockOffset() }),
 });
 const audioArgs = values['audio-device'] ? [`--audio-device=${values['audio-device']}`] : [];
 const node = new SpeakerNode({
@@ -106,7 +108,12 @@ await node.start();
 link.start();
 const startedAt = Date.now();
 const telemetry = setInterval(
-  () => link.telemetry({ uptime_s: Math.floor((Date.now() - startedAt) / 1000), ...node.health() }),
+  () =>
+    link.telemetry({
+      uptime_s: Math.floor((Date.now() - startedAt) / 1000),
+      ...node.health(),
+      ...clockOffset(),
+    }),
   Number(values['telemetry-s']) * 1000,
 );
 stopOnSignal(() => {

@@ -20,6 +20,7 @@ export class ClockSync {
   readonly #mode: ClockMode;
   readonly #log: Warner;
   #synced: boolean;
+  #offsetMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #lastProblem: string | undefined;
 
@@ -31,6 +32,11 @@ export class ClockSync {
 
   get synced(): boolean {
     return this.#synced;
+  }
+
+  /** How far off the clock is as systemd-timesyncd last measured it, when it says. */
+  get offsetMs(): number | undefined {
+    return this.#offsetMs;
   }
 
   async start(): Promise<void> {
@@ -60,9 +66,22 @@ export class ClockSync {
             );
           }
           this.#lastProblem = problem;
-          resolve();
+          if (err) return resolve();
+          execFile('timedatectl', ['timesync-status'], { timeout: 5000 }, (_err, status) => {
+            this.#offsetMs = parseOffsetMs(status ?? '');
+            resolve();
+          });
         },
       );
     });
   }
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, min: 60_000 };
+
+/** The `Offset:` line of `timedatectl timesync-status` ("Offset: -1.234ms"), in milliseconds. */
+export function parseOffsetMs(status: string): number | undefined {
+  const match = /Offset:\s*([+-]?\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|min)\b/.exec(status);
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
 }

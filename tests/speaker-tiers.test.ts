@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,7 @@ beforeAll(async () => {
     leadMs: 1000,
     warmUpMs: 500,
     holdMs: 300,
+    stallMs: 2000,
   });
   await node.start();
   link.start();
@@ -207,5 +209,40 @@ describe('tiers on the node', () => {
       error: 'player died',
     });
     await until(() => onAir.running, 'the player started again', 10_000);
+  }, 40_000);
+
+  it('notices a stream that stopped coming (dead air) and stops with what it sounded', async () => {
+    // A relay that sends two seconds of audio and then nothing, its connection left open.
+    const audio = tone('tiep-song.mp3', 30);
+    const relay = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'audio/mpeg' });
+      res.write(audio.subarray(0, Math.floor(audio.length / 15)));
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const startMs = Date.now() + 1500;
+      await hub.sendCommand('loa-1', {
+        id: 'tiep-song',
+        type: 'play',
+        program: 'tiep-song',
+        stream: {
+          url: `http://127.0.0.1:${(relay.address() as { port: number }).port}/vov1`,
+          duration_s: 30,
+        },
+        start_at: new Date(startMs).toISOString(),
+        end_at: new Date(startMs + 30_000).toISOString(),
+        offset_s: 0,
+        volume: 80,
+        priority: 'normal',
+      } as Command);
+      await until(() => statuses('tiep-song').includes('stopped'), 'dead air noticed', 20_000);
+      expect(statuses('tiep-song')).toEqual(['received', 'playing', 'stopped']);
+      expect(acks.find((x) => x.id === 'tiep-song' && x.status === 'stopped')!.error).toMatch(
+        /^dead air: playback stalled at \d+\.\d s$/,
+      );
+    } finally {
+      relay.closeAllConnections();
+      await new Promise((resolve) => relay.close(resolve));
+    }
   }, 40_000);
 });

@@ -26,6 +26,8 @@ export type SpeakerNodeOptions = {
   warmUpMs?: number;
   /** And off after this long without sound. */
   holdMs?: number;
+  /** A position standing still this long while on air is dead air. */
+  stallMs?: number;
 };
 
 /** A play the node holds, and where it stands. */
@@ -38,6 +40,9 @@ type Held = {
   onAir: boolean;
   timers: NodeJS.Timeout[];
 };
+
+/** How often a node looks whether the program on air still moves. */
+const STALL_CHECK_MS = 1_000;
 
 /** A start this late is joined where the program is, not where it was to begin. */
 const REJOIN_AFTER_MS = 50;
@@ -63,6 +68,7 @@ export class SpeakerNode {
       leadMs: 3000,
       warmUpMs: 1500,
       holdMs: 30_000,
+      stallMs: 6_000,
       log: undefined,
       ...options,
     };
@@ -256,8 +262,8 @@ export class SpeakerNode {
     const currentPlayer = current?.player;
     const ending = current ? this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped') : undefined;
     if (ending && (!held.player || held.player === currentPlayer)) await ending;
+    const player = held.player ?? this.#playerFor(held) ?? this.#o.players[0];
     try {
-      const player = held.player ?? this.#playerFor(held) ?? this.#o.players[0];
       if (held.player !== player || lateMs > REJOIN_AFTER_MS) await this.#load(held, player, offsetS);
       this.#amplifierOn();
       await player.setVolume(command.volume);
@@ -273,22 +279,47 @@ export class SpeakerNode {
       });
       return;
     }
+    await ending;
     this.#o.link.ack({
       id: command.id,
       status: 'playing',
       started_at: isoWithOffset(new Date(held.startedAtMs)),
     });
     if (Number.isFinite(endMs)) held.timers.push(this.#at(endMs, () => void this.#end(held, 'done')));
+    held.timers.push(this.#watchForStall(held, player));
+  }
+
+  /**
+   * Dead air while the player lives (a stream that stopped coming, a stuck output): the position
+   * stands still. The play ends stopped with what it sounded, so the hub logs it partial.
+   */
+  #watchForStall(held: Held, player: MpvPlayer): NodeJS.Timeout {
+    let last = Number.NaN;
+    let stillSince = this.#now();
+    return setInterval(() => {
+      void player.position().then(
+        (position) => {
+          if (!held.onAir || !this.#held.has(held.command.id)) return;
+          if (position !== last) {
+            last = position;
+            stillSince = this.#now();
+          } else if (this.#now() - stillSince >= this.#o.stallMs) {
+            void this.#end(held, 'stopped', `dead air: playback stalled at ${position.toFixed(1)} s`);
+          }
+        },
+        () => {},
+      );
+    }, STALL_CHECK_MS);
   }
 
   /** End a play: the player stopped if it sounds, its final ack sent, the play let go. */
-  async #end(held: Held, status: 'done' | 'stopped'): Promise<void> {
+  async #end(held: Held, status: 'done' | 'stopped', error?: string): Promise<void> {
     if (!this.#held.has(held.command.id)) return;
     const wasOnAir = held.onAir;
     this.#drop(held);
     // Sounding, or loaded and waiting: either way the player lets it go.
     if (held.player && (wasOnAir || !this.#playing(held.player))) await held.player.stop().catch(() => {});
-    this.#o.link.ack({ id: held.command.id, status });
+    this.#o.link.ack({ id: held.command.id, status, ...(error ? { error } : {}) });
     this.#amplifierOffLater();
     this.#preloadWaiting();
   }

@@ -5,27 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EndReason, MpvPlayer } from '../firmware/src/speaker/mpv.ts';
+import { toneFile } from './helpers/audio.ts';
 
 // The loudspeaker node's player: Debian's mpv over its JSON IPC socket, on the null audio output
 // (it keeps real time, without a sound card). Real files in each format, a local HTTP stream,
 // an offset, a program stopped for a higher tier and resumed where it was.
 
 const dir = mkdtempSync(join(tmpdir(), 'tt-mpv-'));
-const tone = (name: string, seconds: number, codec: string[]) => {
-  const file = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    ...codec,
-    file,
-  ]);
-  return file;
-};
+const tone = (name: string, seconds: number, codec: string[]) => toneFile(dir, name, seconds, codec);
 const files = {
   mp3: tone('ban-tin.mp3', 2, ['-c:a', 'libmp3lame']),
   ogg: tone('ban-tin.ogg', 2, ['-c:a', 'libopus']),

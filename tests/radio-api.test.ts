@@ -85,7 +85,7 @@ describe('radio API', () => {
     const huge = await upload('phat-thanh-vien', 'dai.wav', silentWav(60 * 60, 16_000)); // 57.6 MB > 50 MB
     expect(huge.statusCode).toBe(413);
     expect(
-      await hub.http.inject({ url: '/api/v1/assets/' + 'a'.repeat(64), cookies: as['chu-tich'] }),
+      await hub.http.inject({ url: `/api/v1/assets/${'a'.repeat(64)}`, cookies: as['chu-tich'] }),
     ).toMatchObject({
       statusCode: 404,
     });

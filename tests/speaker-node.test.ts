@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { createLogger } from '../hub/src/log.ts';
 import { storePath } from '../hub/src/main.ts';
 import { GroupCommit, openStore } from '../hub/src/store/index.ts';
 import { Users } from '../hub/src/users/index.ts';
+import { toneFile } from './helpers/audio.ts';
 import { thanthien } from './helpers/cli.ts';
 import { EXAMPLE_CONFIG, until } from './helpers/hub.ts';
 import { type HubProcess, hubProcess } from './helpers/hub-process.ts';
@@ -34,20 +35,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const tone = (name: string, seconds: number) => {
-  const file = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=523:duration=${seconds}`,
-    file,
-  ]);
-  return readFileSync(file);
-};
+const tone = (name: string, seconds: number) => readFileSync(toneFile(dir, name, seconds));
 
 describe('the loudspeaker node', () => {
   it('airs the hub schedule, on through an outage of the hub, and refuses a corrupted download', async () => {

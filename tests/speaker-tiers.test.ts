@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { MpvPlayer } from '../firmware/src/speaker/mpv.ts';
 import { SpeakerNode } from '../firmware/src/speaker/speaker-node.ts';
 import { placementOf } from '../hub/src/devices/index.ts';
 import type { Ack, Command } from '../protocol/index.ts';
+import { toneFile } from './helpers/audio.ts';
 import { startTestHub, type TestHub, until } from './helpers/hub.ts';
 
 // Tiers on a real node: a bulletin plays, an emergency takes the air at its moment, and the rest
@@ -24,21 +24,6 @@ const players = [new MpvPlayer({ audioOutput: 'null' }), new MpvPlayer({ audioOu
 const acks: Array<Omit<Ack, 'ts'> & { atMs: number }> = [];
 let clockSynced = true;
 const amplifier: Array<[string, number]> = [];
-
-const tone = (name: string, seconds: number) => {
-  const file = join(dir, name);
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    file,
-  ]);
-  return readFileSync(file);
-};
 
 beforeAll(async () => {
   hub = await startTestHub({ TT_RADIO_CLOCK: 'trust' });
@@ -99,6 +84,8 @@ afterAll(async () => {
 
 const statuses = (id: string) => acks.filter((a) => a.id === id).map((a) => a.status);
 const ackOf = (id: string, status: string) => acks.find((a) => a.id === id && a.status === status)!;
+
+const tone = (name: string, seconds: number) => readFileSync(toneFile(dir, name, seconds));
 
 describe('tiers on the node', () => {
   it('lets an emergency take the air at its moment and resumes the bulletin at its offset', async () => {

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
 /**
  * A silent PCM WAV file `seconds` long, small enough to hand to twenty speakers: 1 kHz, 8-bit,
  * mono (1 kB a second). Its length is what any reader of the header computes.
@@ -20,4 +23,30 @@ export function silentWav(seconds: number, sampleRate = 1000): Buffer {
   header.writeUInt32LE(samples, 40);
   // 8-bit PCM is unsigned: 128 is silence.
   return Buffer.concat([header, Buffer.alloc(samples, 128)]);
+}
+
+/**
+ * A real recording made by ffmpeg: a tone `seconds` long at `frequency` Hz, written to `dir/name`
+ * in the format its ending says (mp3, ogg with `codec` ['-c:a', 'libopus'], wav); its path.
+ */
+export function toneFile(
+  dir: string,
+  name: string,
+  seconds: number,
+  codec: readonly string[] = [],
+  frequency = 440,
+): string {
+  const file = join(dir, name);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${frequency}:duration=${seconds}`,
+    ...codec,
+    file,
+  ]);
+  return file;
 }

@@ -8,6 +8,7 @@ import type { DeviceRecord } from '../hub/src/devices/index.ts';
 import { IngestSteps, Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
 import { GroupCommit, openStore } from '../hub/src/store/index.ts';
+import { onlineSpeaker } from '../tests/helpers/speaker-record.ts';
 import { percentile } from './measure.ts';
 
 export type RadioResult = {
@@ -86,20 +87,7 @@ export async function benchRadio(): Promise<RadioResult> {
     programs.approve(program.id, { name: 'chu-tich', role: 'leader' });
   }
   const speakers: DeviceRecord[] = ZONES.flatMap((zone) =>
-    Array.from({ length: SPEAKERS_PER_ZONE }, (_, i) => ({
-      id: `loa-${zone}-${i}`,
-      kind: 'speaker' as const,
-      desk: null,
-      zone,
-      generation: 1,
-      revokedAt: null,
-      createdAt: '2026-11-01T00:00:00.000Z',
-      online: true,
-      boot: 'b00t',
-      fw: '1.0.0',
-      lastSeenAt: null,
-      stateChangedAt: null,
-    })),
+    Array.from({ length: SPEAKERS_PER_ZONE }, (_, i) => onlineSpeaker(`loa-${zone}-${i}`, zone)),
   );
   let sent = 0;
   const radio = new Radio({

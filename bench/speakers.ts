@@ -122,10 +122,7 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
   const sims: SimSpeaker[] = [];
   const nodes: ChildProcess[] = [];
   const played = new Map<string, Played[]>();
-  const statuses = new Map<string, string[]>();
   const recordPlaying = (id: string) => (ack: Omit<Ack, 'ts'>, startAt: number | undefined) => {
-    if (process.env.BENCH_DEBUG)
-      statuses.set(id, [...(statuses.get(id) ?? []), `${ack.id}:${ack.status}:${ack.error ?? ''}`]);
     if (ack.status !== 'playing' || startAt === undefined) return;
     const list = played.get(id) ?? [];
     list.push({ startAt, startedAt: Date.parse(ack.started_at!), atMs: Date.now() });
@@ -281,12 +278,6 @@ export async function benchSpeakers(): Promise<SpeakersResult> {
         .map((e) => Math.abs(e.offset_ms!));
     const simErrors = errors(ids.slice(0, TIMED));
     const realErrors = errors(ids.slice(SIMULATED));
-    if (process.env.BENCH_DEBUG)
-      console.error(
-        entries.length,
-        entries.slice(0, 3),
-        entries.filter((e) => e.speaker.startsWith('loa-mpv')).slice(0, 4),
-      );
     await call(writer, 'POST', `/programs/${program.id}/cancel`);
 
     // An emergency to every zone: time from the API call to "playing" on each simulated speaker.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Programs, Radio } from '../hub/src/broadcasts/index.ts';
 import { EventBus } from '../hub/src/bus.ts';
-import type { DeviceRecord } from '../hub/src/devices/index.ts';
 import { IngestSteps, Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
 import { GroupCommit, openStore, statement } from '../hub/src/store/index.ts';
 import type { Command } from '../protocol/index.ts';
+import { onlineSpeaker } from './helpers/speaker-record.ts';
 
 // The on-air engine against a real store: nothing before the clock is synchronised, plays hours
 // ahead, the same command after a restart, and a stop for a play whose program was cancelled.
@@ -14,20 +14,7 @@ const MIN = 60_000;
 const START = Date.parse('2026-11-24T05:00:00+07:00');
 const leader = { name: 'chu-tich', role: 'leader' };
 const operator = { name: 'phat-thanh-vien', role: 'operator' };
-const speaker: DeviceRecord = {
-  id: 'loa-1',
-  kind: 'speaker',
-  desk: null,
-  zone: 'thon-dong',
-  generation: 1,
-  revokedAt: null,
-  createdAt: '2026-11-01T00:00:00.000Z',
-  online: true,
-  boot: 'b00t',
-  fw: '1.0.0',
-  lastSeenAt: null,
-  stateChangedAt: null,
-};
+const speaker = onlineSpeaker('loa-1', 'thon-dong');
 
 function engine(db = openStore(':memory:')) {
   let nowMs = START;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DeviceLink, type DeviceLinkOptions, isoWithOffset } from '../../firmware/src/link/index.ts';
+import { decideStart } from '../../firmware/src/speaker/start-rule.ts';
 import {
   type Asset,
   type Command,
@@ -256,38 +257,19 @@ export class SimSpeaker extends SimDevice {
    */
   #start(play: Play): void {
     const { command } = play;
-    const nowMs = this.#clock().getTime();
     const current = this.#onAir;
-    const currentEnd = current?.command.end_at
-      ? Date.parse(current.command.end_at)
-      : Number.POSITIVE_INFINITY;
-    if (current && rank(command.priority) < rank(current.command.priority) && currentEnd > nowMs) {
+    const decision = decideStart(command, current?.command, this.#clock().getTime());
+    if (!decision.start) {
       this.#plays.delete(command.id);
-      this.link.ack({
-        id: command.id,
-        status: 'rejected',
-        error: `playing ${current.command.priority} program ${current.command.program}`,
-      });
+      this.link.ack({ id: command.id, status: 'rejected', error: decision.error });
       return;
     }
-    const lengthS = (command.asset ?? command.stream)!.duration_s;
-    const positionMs = command.offset_s * 1000 + Math.max(0, nowMs - Date.parse(command.start_at));
-    const endMs = Math.min(
-      nowMs + lengthS * 1000 - positionMs,
-      command.end_at ? Date.parse(command.end_at) : Number.POSITIVE_INFINITY,
-    );
-    if (endMs <= nowMs) {
-      this.#plays.delete(command.id);
-      this.link.ack({ id: command.id, status: 'rejected', error: 'too late: its time is over' });
-      return;
-    }
-    // One that reached its end_at now ends as done, not cut.
-    if (current) this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped');
+    if (current) this.#end(current, decision.current!);
     this.#onAir = play;
     play.started = true;
     this.volume = command.volume;
     this.link.ack({ id: command.id, status: 'playing', started_at: isoWithOffset(this.#clock()) });
-    this.#at(play, endMs, () => this.#end(play, 'done'));
+    this.#at(play, decision.endMs, () => this.#end(play, 'done'));
   }
 
   #at(play: Play, atMs: number, then: () => void): void {
@@ -309,8 +291,6 @@ export class SimSpeaker extends SimDevice {
     return problem;
   }
 }
-
-const rank = (priority: Priority) => PRIORITIES.indexOf(priority);
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 

@@ -1,8 +1,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { type Command, PRIORITIES, type Priority } from '../../../protocol/index.ts';
+import type { Command } from '../../../protocol/index.ts';
 import { type DeviceLink, isoWithOffset, type LinkLogger } from '../link/index.ts';
 import type { ContentCache } from './content-cache.ts';
 import type { EndReason, MpvPlayer } from './mpv.ts';
+import { decideStart } from './start-rule.ts';
 
 type PlayCommand = Extract<Command, { type: 'play' }>;
 
@@ -35,7 +36,6 @@ type Held = {
   command: PlayCommand;
   /** The player it is loaded in (paused at its offset), or sounding in. */
   player?: MpvPlayer;
-  loadedOffsetS?: number;
   startedAtMs?: number;
   onAir: boolean;
   timers: NodeJS.Timeout[];
@@ -46,8 +46,6 @@ const STALL_CHECK_MS = 1_000;
 
 /** A start this late is joined where the program is, not where it was to begin. */
 const REJOIN_AFTER_MS = 50;
-
-const rank = (priority: Priority) => PRIORITIES.indexOf(priority);
 
 /**
  * The loudspeaker node (cụm loa): keeps every `play` it receives (on its storage too) and airs
@@ -214,7 +212,6 @@ export class SpeakerNode {
 
   async #load(held: Held, player: MpvPlayer, offsetS: number): Promise<void> {
     held.player = player;
-    held.loadedOffsetS = offsetS;
     try {
       await player.load(this.#source(held.command), offsetS);
     } catch (err) {
@@ -233,34 +230,18 @@ export class SpeakerNode {
     const { command } = held;
     const nowMs = this.#now();
     const current = [...this.#held.values()].find((h) => h.onAir);
-    const currentEnd = current?.command.end_at
-      ? Date.parse(current.command.end_at)
-      : Number.POSITIVE_INFINITY;
-    if (current && rank(command.priority) < rank(current.command.priority) && currentEnd > nowMs) {
+    const decision = decideStart(command, current?.command, nowMs);
+    if (!decision.start) {
       this.#drop(held);
-      this.#o.link.ack({
-        id: command.id,
-        status: 'rejected',
-        error: `playing ${current.command.priority} program ${current.command.program}`,
-      });
+      this.#o.link.ack({ id: command.id, status: 'rejected', error: decision.error });
       return;
     }
+    const { offsetS, endMs } = decision;
     const lateMs = Math.max(0, nowMs - Date.parse(command.start_at));
-    const offsetS = command.offset_s + lateMs / 1000;
-    const lengthS = (command.asset ?? command.stream)!.duration_s;
-    const endMs = Math.min(
-      Date.parse(command.end_at ?? '') || Number.POSITIVE_INFINITY,
-      nowMs + (lengthS - offsetS) * 1000,
-    );
-    if (endMs <= nowMs) {
-      this.#drop(held);
-      this.#o.link.ack({ id: command.id, status: 'rejected', error: 'too late: its time is over' });
-      return;
-    }
     // What plays ends as this one starts: in another player the two happen together, so the
     // start does not wait for the stop; in the same player, the stop goes first.
     const currentPlayer = current?.player;
-    const ending = current ? this.#end(current, currentEnd <= nowMs ? 'done' : 'stopped') : undefined;
+    const ending = current ? this.#end(current, decision.current!) : undefined;
     if (ending && (!held.player || held.player === currentPlayer)) await ending;
     const player = held.player ?? this.#playerFor(held) ?? this.#o.players[0];
     try {

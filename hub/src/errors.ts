@@ -29,6 +29,7 @@ export const ERRORS = {
   TT_DEVICE_REVOKED: { status: 409, vi: 'thiết bị đã bị thu hồi', en: 'device is revoked' },
   TT_USER_EXISTS: { status: 409, vi: 'người dùng đã có', en: 'user already exists' },
   TT_USER_UNKNOWN: { status: 404, vi: 'không có người dùng này', en: 'user does not exist' },
+  TT_USER_SELF: { status: 409, vi: 'không thể tự xoá tài khoản của mình', en: 'you cannot remove yourself' },
   TT_USER_INVALID: { status: 400, vi: 'thông tin người dùng không hợp lệ', en: 'user details are invalid' },
   TT_LOGIN_FAILED: {
     status: 401,

@@ -341,6 +341,8 @@ async function composeHub(
       config,
       users,
       devices,
+      mqttPublicUrl: settings.mqttPublicUrl,
+      credentialsChanged: () => broker.enforceCredentials(),
       throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeFailures: 30 }) },
       health,
       ratings,

@@ -15,5 +15,7 @@ export function onlineSpeaker(id: string, zone: string): DeviceRecord {
     fw: '1.0.0',
     lastSeenAt: null,
     stateChangedAt: null,
+    telemetry: null,
+    telemetryAt: null,
   };
 }

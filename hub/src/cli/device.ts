@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import QRCode from 'qrcode';
-import { PROTOCOL_VERSION } from '../../../protocol/index.ts';
-import { type DeviceRecord, placementOf } from '../devices/index.ts';
+import { type DeviceRecord, placementOf, provisioningOf } from '../devices/index.ts';
 import { both } from '../i18n/index.ts';
 import { missing, parse } from './args.ts';
 import { type AdminContext, openAdminContext, printTable, siteTime } from './context.ts';
@@ -70,18 +69,11 @@ async function handOver(
   json: boolean,
   out: string | undefined,
 ): Promise<void> {
-  const provisioning = {
-    id: device.id,
-    secret,
-    kind: device.kind,
-    site: ctx.config.site.code,
-    desk: device.desk ?? undefined,
-    zone: device.zone ?? undefined,
-    mqtt_url: ctx.settings.mqttPublicUrl,
-    // A rating box has as many buttons as the site's scale.
-    scale: device.kind === 'rating-button' ? ctx.config.rating.scale : undefined,
-    protocol: PROTOCOL_VERSION,
-  };
+  const provisioning = provisioningOf(device, secret, {
+    code: ctx.config.site.code,
+    mqttUrl: ctx.settings.mqttPublicUrl,
+    scale: ctx.config.rating.scale,
+  });
   if (json) {
     console.log(JSON.stringify(provisioning));
     return;

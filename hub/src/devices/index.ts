@@ -1,9 +1,11 @@
 export { type AuthResult, DeviceAuthenticator } from './authenticator.ts';
 export { Availability } from './availability.ts';
+export { type Provisioning, provisioningOf } from './provisioning.ts';
 export {
   type Credentials,
   type DeviceRecord,
   DeviceRegistry,
+  type DeviceTelemetry,
   type Placement,
   placementOf,
 } from './registry.ts';

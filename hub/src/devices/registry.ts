@@ -20,7 +20,13 @@ export type DeviceRecord = {
   fw: string | null;
   lastSeenAt: string | null;
   stateChangedAt: string | null;
+  /** The last telemetry the device sent (battery, signal, queue, …) and when, if any. */
+  telemetry: DeviceTelemetry | null;
+  telemetryAt: string | null;
 };
+
+/** What a device reports in its telemetry (docs/protocol.md), as the device page shows it. */
+export type DeviceTelemetry = Record<string, string | number | boolean>;
 
 export type Credentials = { secretHash: string; generation: number; revoked: boolean };
 
@@ -49,6 +55,8 @@ const toRecord = (row: Row): DeviceRecord => ({
   fw: (row.fw as string | null) ?? null,
   lastSeenAt: (row.last_seen_at as string | null) ?? null,
   stateChangedAt: (row.state_changed_at as string | null) ?? null,
+  telemetry: row.telemetry ? (JSON.parse(String(row.telemetry)) as DeviceTelemetry) : null,
+  telemetryAt: (row.telemetry_at as string | null) ?? null,
 });
 
 /** The device registry: who may connect, where each device stands, and whether it is online. */
@@ -167,6 +175,16 @@ export class DeviceRegistry {
       `UPDATE devices SET state_changed_at = CASE WHEN online = 1 THEN ? ELSE state_changed_at END,
            online = 0, last_seen_at = ? WHERE id = ?`,
     ).run(at, at, id);
+    this.#cache.delete(id);
+  }
+
+  /** Keep a device's last telemetry (once a minute or so per device). */
+  noteTelemetry(id: string, telemetry: DeviceTelemetry, at: Date): void {
+    statement(this.#db, 'UPDATE devices SET telemetry = ?, telemetry_at = ? WHERE id = ?').run(
+      JSON.stringify(telemetry),
+      at.toISOString(),
+      id,
+    );
     this.#cache.delete(id);
   }
 

@@ -1,24 +1,89 @@
-import type { FastifyInstance } from 'fastify';
-import { requireRole } from './guards.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { type DeviceRecord, placementOf, provisioningOf } from '../devices/index.ts';
+import { parseRequest, requireRole } from './guards.ts';
 import type { HttpDeps } from './types.ts';
 
-/** GET /api/v1/devices — the registry with each device's availability, for technicians. */
+const READERS = ['admin', 'technician', 'leader'] as const;
+const TECHNICIANS = ['admin', 'technician'] as const;
+
+const Id = z.object({ id: z.string().max(64) });
+const NewDevice = z.object({
+  id: z.string().max(64),
+  kind: z.string().max(32),
+  desk: z.string().max(64).optional(),
+  zone: z.string().max(64).optional(),
+});
+const Rotate = z.object({ reinstate: z.boolean().default(false) }).default({ reinstate: false });
+
+/** A device as the API shows it: where it stands, whether it is online, and what it last reported. */
+export const deviceView = (d: DeviceRecord) => ({
+  id: d.id,
+  kind: d.kind,
+  desk: d.desk,
+  zone: d.zone,
+  revoked: d.revokedAt !== null,
+  revoked_at: d.revokedAt,
+  online: d.online,
+  boot: d.boot,
+  fw: d.fw,
+  last_seen_at: d.lastSeenAt,
+  state_changed_at: d.stateChangedAt,
+  telemetry: d.telemetry,
+  telemetry_at: d.telemetryAt,
+});
+
+/**
+ * /api/v1/devices — the registry for technicians: every device with its availability and last
+ * telemetry; add a device, issue a new secret, revoke one. A secret is in one answer only (with
+ * its provisioning file and that file as a QR code) and is stored hashed.
+ */
 export function devicesRoutes(api: FastifyInstance, deps: HttpDeps): void {
   api.get('/devices', async (request) => {
-    requireRole(deps, request, ['admin', 'technician', 'leader']);
-    return {
-      devices: deps.devices.list().map((d) => ({
-        id: d.id,
-        kind: d.kind,
-        desk: d.desk,
-        zone: d.zone,
-        revoked: d.revokedAt !== null,
-        online: d.online,
-        boot: d.boot,
-        fw: d.fw,
-        last_seen_at: d.lastSeenAt,
-        state_changed_at: d.stateChangedAt,
-      })),
-    };
+    requireRole(deps, request, READERS);
+    return { devices: deps.devices.list().map(deviceView) };
   });
+
+  api.post('/devices', async (request, reply) => {
+    const user = requireRole(deps, request, TECHNICIANS);
+    const input = parseRequest(NewDevice, request.body);
+    const { device, secret } = await deps.devices.add(input, placementOf(deps.config));
+    request.log.info({ device: device.id, kind: device.kind, by: user.name }, 'device added');
+    return handOver(reply.status(201), deps, device, secret);
+  });
+
+  api.post('/devices/:id/rotate', async (request, reply) => {
+    const user = requireRole(deps, request, TECHNICIANS);
+    const { id } = parseRequest(Id, request.params);
+    const { reinstate } = parseRequest(Rotate, request.body ?? undefined);
+    const { device, secret } = await deps.devices.rotate(id, { reinstate });
+    deps.credentialsChanged();
+    request.log.info({ device: id, reinstate, by: user.name }, 'device secret rotated');
+    return handOver(reply, deps, device, secret);
+  });
+
+  api.post('/devices/:id/revoke', async (request) => {
+    const user = requireRole(deps, request, TECHNICIANS);
+    const device = deps.devices.revoke(parseRequest(Id, request.params).id);
+    deps.credentialsChanged();
+    request.log.info({ device: device.id, by: user.name }, 'device revoked');
+    return { device: deviceView(device) };
+  });
+}
+
+/** The one answer that holds a device's secret: never cached, never logged. */
+async function handOver(reply: FastifyReply, deps: HttpDeps, device: DeviceRecord, secret: string) {
+  const provisioning = provisioningOf(device, secret, {
+    code: deps.config.site.code,
+    mqttUrl: deps.mqttPublicUrl,
+    scale: deps.config.rating.scale,
+  });
+  reply.header('cache-control', 'no-store');
+  return {
+    device: deviceView(device),
+    secret,
+    provisioning,
+    qr_svg: await QRCode.toString(JSON.stringify(provisioning), { type: 'svg', margin: 2 }),
+  };
 }

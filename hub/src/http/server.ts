@@ -12,6 +12,7 @@ import { missingRoute } from './not-found.ts';
 import { radioRoutes } from './radio.ts';
 import { sessionRoutes } from './session.ts';
 import type { HttpDeps } from './types.ts';
+import { userRoutes } from './users.ts';
 
 export type { HealthSource, HttpDeps };
 
@@ -52,6 +53,7 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       alertRoutes(api, deps);
       desksRoutes(api, deps);
       radioRoutes(api, deps);
+      userRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -15,6 +15,10 @@ export type HttpDeps = {
   config: SiteConfig;
   users: Users;
   devices: DeviceRegistry;
+  /** Where boards reach the hub, written into their provisioning files (TT_MQTT_PUBLIC_URL). */
+  mqttPublicUrl: string;
+  /** Close live connections whose credentials a request just revoked or replaced. */
+  credentialsChanged: () => void;
   throttle: { user: LoginThrottle; address: LoginThrottle };
   health: HealthSource;
   ratings: Ratings;

@@ -218,8 +218,10 @@ export class Ingest {
   }
 
   #onTelemetry({ device, receivedAt }: Received, telemetry: Telemetry): string | undefined {
-    const { outbox, site } = this.#deps;
+    const { outbox, site, devices } = this.#deps;
     const time = this.#eventTime(telemetry.ts, receivedAt, device.id);
+    const { ts: _, ...reported } = telemetry;
+    devices.noteTelemetry(device.id, reported, time);
     const { uptime_s, battery_mv, rssi_dbm, queue_len } = telemetry;
     outbox.add(devicePoint(site, device, { uptime_s, battery_mv, rssi_dbm, queue_len }, time.getTime()));
     return undefined;

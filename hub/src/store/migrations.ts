@@ -314,4 +314,9 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   CREATE INDEX play_log_by_time ON play_log (airing_start_ms);
   CREATE TABLE radio_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // A device's last telemetry, for the technicians' device page.
+  `
+  ALTER TABLE devices ADD COLUMN telemetry TEXT;
+  ALTER TABLE devices ADD COLUMN telemetry_at TEXT;
+  `,
 ];

@@ -82,6 +82,12 @@ export class Users {
     return { user, password };
   }
 
+  /** End every open session of a user (a lost phone, a shared computer): how many there were. */
+  endSessions(name: string): number {
+    this.#require(name);
+    return Number(statement(this.#db, 'DELETE FROM sessions WHERE user_name = ?').run(name).changes);
+  }
+
   /** Remove a user; their sessions go with them. */
   remove(name: string): User {
     const user = this.#require(name);

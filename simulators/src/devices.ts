@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeviceLink, type DeviceLinkOptions, isoWithOffset } from '../../firmware/src/link/index.ts';
 import { decideStart } from '../../firmware/src/speaker/start-rule.ts';
-import {
-  type Asset,
-  type Command,
-  PRIORITIES,
-  type Priority,
-  type RATING_REASONS,
-  type RatingScale,
-} from '../../protocol/index.ts';
+import type { Asset, Command, RATING_REASONS, RatingScale } from '../../protocol/index.ts';
 
 export type { DeviceLinkOptions };
 

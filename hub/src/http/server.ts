@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { boardPages } from '../web/index.ts';
+import { appPages, boardPages } from '../web/index.ts';
 import { alertRoutes } from './alerts.ts';
 import { desksRoutes } from './desks.ts';
 import { devicesRoutes } from './devices.ts';
@@ -11,6 +11,7 @@ import { indicatorRoutes } from './indicators.ts';
 import { missingRoute } from './not-found.ts';
 import { radioRoutes } from './radio.ts';
 import { sessionRoutes } from './session.ts';
+import { siteRoutes } from './site.ts';
 import type { HttpDeps } from './types.ts';
 import { userRoutes } from './users.ts';
 
@@ -54,9 +55,11 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       desksRoutes(api, deps);
       radioRoutes(api, deps);
       userRoutes(api, deps);
+      siteRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
   boardPages(app);
+  appPages(app);
   return app;
 }

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../users/index.ts';
+import { requireRole } from './guards.ts';
+import type { HttpDeps } from './types.ts';
+
+/** GET /api/v1/site — the commune as every page names it: its desks, zones and time zone. */
+export function siteRoutes(api: FastifyInstance, deps: HttpDeps): void {
+  api.get('/site', async (request) => {
+    requireRole(deps, request, ROLES);
+    const { site, desks, zones, rating } = deps.config;
+    return {
+      code: site.code,
+      name: site.name,
+      timezone: site.timezone,
+      scale: rating.scale,
+      desks: desks.map((d) => ({ id: d.id, name: d.name })),
+      zones: zones.map((z) => ({ id: z.id, name: z.name })),
+    };
+  });
+}

@@ -1,0 +1,131 @@
+// What every page of the web app shares: templates, words, the API and the site's dates.
+import htm from 'htm';
+import { h } from 'preact';
+import { useState } from 'preact/hooks';
+
+export const html = htm.bind(h);
+
+const words = { messages: { vi: {}, en: {} }, lang: localStorage.getItem('tt.lang') === 'en' ? 'en' : 'vi' };
+
+export async function loadWords() {
+  words.messages = await (await fetch('/app/messages.json')).json();
+}
+
+export const lang = () => words.lang;
+
+export function setLang(next) {
+  words.lang = next;
+  localStorage.setItem('tt.lang', next);
+  document.documentElement.lang = next;
+}
+
+/** A message in the current language (Vietnamese when missing), `{name}` filled in. */
+export function t(key, params = {}) {
+  const text = words.messages[words.lang][key] ?? words.messages.vi[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''));
+}
+
+/** A refusal of the API, with its code, the field it names, and its words in both languages. */
+export class ApiError extends Error {
+  constructor(status, error = {}) {
+    super(error.messages?.[words.lang] ?? error.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = error.code;
+    this.field = error.field;
+  }
+}
+
+const listeners = new Set();
+/** Called with every 401: the session ended, the app shows the login. */
+export const onUnauthenticated = (listener) => listeners.add(listener);
+
+/** Call /api/v1: JSON in, JSON out (or the raw response for `raw`); refusals throw ApiError. */
+export async function api(method, path, body, { raw = false, type } = {}) {
+  const headers = { 'accept-language': words.lang === 'en' ? 'en, vi;q=0.5' : 'vi, en;q=0.5' };
+  let payload;
+  if (body instanceof Blob) {
+    payload = body;
+    headers['content-type'] = type || body.type || 'application/octet-stream';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(`/api/v1${path}`, { method, headers, body: payload });
+  if (!res.ok) {
+    const answer = await res.json().catch(() => ({}));
+    if (res.status === 401) for (const listener of listeners) listener();
+    throw new ApiError(res.status, answer.error);
+  }
+  if (raw) return res;
+  return res.status === 204 ? undefined : res.json();
+}
+
+let site = { timezone: 'Asia/Ho_Chi_Minh', desks: [], zones: [] };
+export const siteInfo = () => site;
+export async function loadSite() {
+  site = await api('GET', '/site');
+  return site;
+}
+
+const formats = new Map();
+function format(options) {
+  const key = `${words.lang}|${site.timezone}|${JSON.stringify(options)}`;
+  if (!formats.has(key)) {
+    formats.set(key, new Intl.DateTimeFormat('en-GB', { timeZone: site.timezone, ...options }));
+  }
+  return formats.get(key);
+}
+
+/** dd/mm/yyyy HH:mm in the site's time zone, in both languages (docs/architecture.md). */
+export function dateTime(iso) {
+  if (!iso) return '—';
+  return format({ day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+    .format(new Date(iso))
+    .replace(',', '');
+}
+
+export function date(iso) {
+  return format({ day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(iso));
+}
+
+export function time(iso) {
+  return format({ hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+export const deskName = (id) => site.desks.find((d) => d.id === id)?.name ?? id ?? '—';
+export const zoneName = (id) => site.zones.find((z) => z.id === id)?.name ?? id ?? '—';
+
+/** A message line under a form or a list: what happened, or the API's reason. */
+export function Notice({ notice }) {
+  if (!notice) return null;
+  const role = notice.error ? 'alert' : 'status';
+  return html`<p class=${`notice ${notice.error ? 'error' : 'ok'}`} role=${role}>${notice.text}</p>`;
+}
+
+/** Run an action; its outcome as a notice (`done` gives the words of success). */
+export async function attempt(setNotice, action, done) {
+  try {
+    const result = await action();
+    setNotice(done ? { text: done(result) } : undefined);
+    return result;
+  } catch (err) {
+    setNotice({ error: true, text: err.message });
+    return undefined;
+  }
+}
+
+/** A step that cannot be undone asks again, in the page: first click arms it, the second does it. */
+export function Confirmed({ label, question, className, onConfirm }) {
+  const [armed, setArmed] = useState(false);
+  if (!armed)
+    return html`<button type="button" class=${className} onClick=${() => setArmed(true)}>${label}</button>`;
+  return html`
+    <span role="group" aria-label=${question}>
+      <span class="hint">${question}</span>
+      <button type="button" class=${className} onClick=${() => {
+        setArmed(false);
+        onConfirm();
+      }}>${t('app.confirm')} — ${label}</button>
+      <button type="button" onClick=${() => setArmed(false)}>${t('app.cancel')}</button>
+    </span>`;
+}

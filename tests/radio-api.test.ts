@@ -202,7 +202,13 @@ describe('radio API', () => {
     expect(res.statusCode).toBe(201);
     const onAir = (await call('ky-thuat', 'GET', '/on-air')).json();
     expect(onAir.zones).toHaveLength(hub.config.zones.length);
-    expect(onAir.zones[0]).toMatchObject({ program: res.json().id, tier: 'emergency', offset_s: 0 });
+    expect(onAir.zones[0]).toMatchObject({
+      program: res.json().id,
+      title: 'Cảnh báo lũ',
+      tier: 'emergency',
+      offset_s: 0,
+      speakers: expect.any(Array),
+    });
     nowMs += 30_000; // half a minute on air, then a leader ends it
     const ended = await call('pho-chu-tich', 'POST', `/emergency/${res.json().id}/end`);
     expect(ended.json()).toMatchObject({ duration_s: 30 });

@@ -2,15 +2,29 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimRatingButton } from '../simulators/src/devices.ts';
-import { provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { placementOf } from '../hub/src/devices/index.ts';
+import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
+import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { freePort } from './helpers/net.ts';
 
 // The web app in Debian's chromium against a real hub: each role's journey, a role refused a page
 // in the page and in the API, phone and desktop layouts, and axe-core's accessibility check.
 
-// An office morning in Hà Nội whatever day the test runs, so ratings and alerts count.
+// An office morning in Hà Nội whatever day the test runs, so ratings and alerts count. The test
+// moves the hub's clock forward to the radio's airings; speakers wait on the same clock.
 const t0 = Date.now();
-const clock = () => new Date(Date.parse('2026-11-23T09:00:00+07:00') + (Date.now() - t0));
+let shiftMs = 0;
+const clock = () => new Date(Date.parse('2026-11-23T09:00:00+07:00') + (Date.now() - t0) + shiftMs);
+const onClock = (atMs: number, then: () => void) => {
+  const poller = setInterval(() => {
+    if (clock().getTime() < atMs) return;
+    clearInterval(poller);
+    then();
+  }, 20);
+  return () => clearInterval(poller);
+};
+/** HH:MM in Hà Nội (UTC+7, no summer time). */
+const hanoiTime = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(11, 16);
 
 const PEOPLE = {
   admin: { name: 'quan-tri', password: 'mat-khau-quan-tri-2026', role: 'admin' },
@@ -27,8 +41,18 @@ let hub: TestHub;
 let browser: Browser;
 let button: SimRatingButton;
 
+const speakers: SimSpeaker[] = [];
+
 beforeAll(async () => {
-  hub = await startTestHub({}, clock);
+  const httpPort = await freePort();
+  hub = await startTestHub(
+    {
+      TT_RADIO_CLOCK: 'trust',
+      TT_HTTP_PORT: String(httpPort),
+      TT_HTTP_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+    },
+    clock,
+  );
   for (const person of Object.values(PEOPLE)) await hub.users.add(person);
   button = new SimRatingButton({
     ...(await provisionSim(hub, { id: 'btn-quay-2', kind: 'rating-button', desk: 'quay-2' })),
@@ -45,6 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await button?.stop();
+  await Promise.all(speakers.map((speaker) => speaker.stop()));
   await hub?.close();
 });
 
@@ -58,6 +83,8 @@ async function signedIn(
 ): Promise<{ page: Page; context: BrowserContext }> {
   // axe-core is injected as a script; the app's CSP would rightly refuse it.
   const context = await browser.newContext({ viewport, bypassCSP: true });
+  // A step that cannot happen fails with the locator it waited for, well inside the test's time.
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   await page.goto(appUrl(path));
   await page.getByLabel('Tên đăng nhập').fill(person.name);
@@ -182,6 +209,156 @@ describe('the leader (lãnh đạo)', () => {
     });
     await context.close();
   });
+});
+
+describe('the radio (phát thanh)', () => {
+  const ZONE = 'thon-dong';
+  let slot: { ms: number; time: string };
+  let ours: number;
+
+  beforeAll(async () => {
+    for (const id of ['loa-dong-1', 'loa-dong-2']) {
+      const { secret } = await hub.devices.add({ id, kind: 'speaker', zone: ZONE }, placementOf(hub.config));
+      const speaker = new SimSpeaker({
+        url: hub.url,
+        site: hub.config.site.code,
+        id,
+        secret,
+        fw: 'sim-1.0.0',
+        clock,
+        timer: onClock,
+      });
+      speaker.start();
+      speakers.push(speaker);
+    }
+    await until(
+      () => ['loa-dong-1', 'loa-dong-2'].every((id) => hub.devices.get(id)?.online),
+      'the speakers online',
+    );
+    // The morning bulletin, approved, at a whole minute ten minutes ahead: the slot the operator's
+    // program will want too.
+    const next = Math.ceil((clock().getTime() + 10 * 60_000) / 60_000) * 60_000;
+    slot = { ms: next, time: hanoiTime(next) };
+    const admin = await sessionCookies(hub, PEOPLE.admin.name, PEOPLE.admin.password);
+    const leader = await sessionCookies(hub, PEOPLE.leader.name, PEOPLE.leader.password);
+    const call = (cookies: { tt_session: string }, url: string, payload?: object) =>
+      hub.http.inject({ method: 'POST', url: `/api/v1${url}`, cookies, payload });
+    const bulletin = (
+      await call(admin, '/programs', {
+        title: 'Bản tin sáng',
+        tier: 'normal',
+        zones: [ZONE],
+        content: { kind: 'text', text: 'Kính thưa bà con, sau đây là bản tin sáng của xã.' },
+        schedule: { from: '2026-11-23', time: slot.time, recurrence: { kind: 'weekly', days: ['mon'] } },
+      })
+    ).json();
+    await call(admin, `/programs/${bulletin.id}/submit`);
+    expect((await call(leader, `/programs/${bulletin.id}/approve`)).statusCode).toBe(200);
+  });
+
+  it('the operator drafts a weekly program with speech, sees the overlap and queues it after', async () => {
+    const { page, context } = await signedIn(PEOPLE.operator, 'lich');
+    await page.getByRole('button', { name: 'Soạn chương trình' }).click();
+    const editor = page.locator('form.editor');
+    await editor.getByLabel('Tiêu đề').fill('Thông báo tiêm chủng');
+    await editor.getByLabel('Thôn Đông').check();
+    await editor
+      .getByLabel('Văn bản cần đọc')
+      .fill(
+        'Kính thưa bà con, trạm y tế xã tổ chức tiêm chủng cho trẻ em vào sáng thứ bảy, ngày 28 tháng 11, ' +
+          'từ 7 giờ 30 đến 11 giờ, tại nhà văn hoá thôn Đông. Đề nghị các gia đình đưa các cháu đi tiêm đầy đủ, đúng giờ.',
+      );
+    await editor.getByRole('button', { name: 'Nghe thử' }).click();
+    await editor.getByTestId('speech').waitFor();
+    await editor.getByLabel('Thứ Tư').check();
+    await editor.getByLabel('Giờ phát').fill(slot.time);
+    await editor.getByLabel('Đến ngày (để trống: không hạn)').fill('2026-12-31');
+    await editor.getByLabel('Số lần mỗi ngày').fill('2');
+    await editor.getByLabel('Cách nhau (phút)').fill('0');
+    expect(await editor.getByTestId('schedule-words').textContent()).toBe(
+      `Thứ Hai, Thứ Tư hằng tuần lúc ${slot.time}, từ 23/11/2026 đến 31/12/2026, mỗi ngày 2 lần cách nhau 0 phút`,
+    );
+    await editor.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    const overlap = editor.getByRole('alert').filter({ hasText: 'Trùng lịch' });
+    await poll(() => overlap.textContent()).toContain('Bản tin sáng');
+    await overlap.getByRole('button', { name: 'Phát sau chương trình kia' }).click();
+    await poll(() => page.getByRole('status').first().textContent()).toMatch(
+      /Đã lưu chương trình #\d+ \(Nháp\)/,
+    );
+    ours = Number(/#(\d+)/.exec((await page.getByRole('status').first().textContent())!)![1]);
+    const row = page.locator(`tr[data-program="${ours}"]`);
+    await row.getByRole('button', { name: 'Gửi duyệt' }).click();
+    await poll(() => row.innerText()).toContain('Chờ duyệt');
+    // The week shows it, dashed until approved, after the bulletin it no longer overlaps.
+    await poll(() =>
+      page.locator(`.day-column[data-date="2026-11-23"] [data-program="${ours}"]`).count(),
+    ).toBe(2);
+    await context.close();
+  });
+
+  it('a leader approves it after listening', async () => {
+    const { page, context } = await signedIn(PEOPLE.leader, 'duyet');
+    const waiting = page.locator(`article[data-program="${ours}"]`);
+    await waiting.locator('audio').waitFor(); // what the leader listens to before approving
+    await waiting.getByRole('button', { name: 'Duyệt', exact: true }).click();
+    await poll(() => page.getByRole('status').first().textContent()).toBe('Đã duyệt: Thông báo tiêm chủng.');
+    await context.close();
+  });
+
+  it('it airs on the speakers, the play log shows it, and an emergency preempts its second airing', async () => {
+    const operator = await signedIn(PEOPLE.operator, 'nhat-ky');
+    const leader = await signedIn(PEOPLE.leader, 'khan-cap');
+    // Fill in the emergency while waiting; send it once the program's second airing is on air.
+    const form = leader.page.locator('form.emergency');
+    await form.getByLabel('Tiêu đề').fill('Cảnh báo lũ');
+    await form.getByLabel('Tất cả các thôn').check();
+    await form
+      .getByLabel('Văn bản cần đọc')
+      .fill(
+        'Khẩn cấp: nước sông đang lên nhanh. Bà con vùng trũng thôn Đông, thôn Đoài di chuyển ngay người ' +
+          'và tài sản lên chỗ cao, không qua ngầm tràn.',
+      );
+    const send = form.getByRole('button', { name: 'Phát khẩn cấp' });
+    expect(await send.isDisabled()).toBe(true);
+    await form.getByLabel('Tôi xác nhận phát khẩn cấp ngay bây giờ').check();
+
+    shiftMs += slot.ms - 2_000 - clock().getTime(); // two seconds before the slot
+    const played = () =>
+      hub.store
+        .prepare(
+          'SELECT speaker, status, airing_start_ms FROM play_log WHERE program = ? ORDER BY airing_start_ms',
+        )
+        .all(ours) as Array<{ speaker: string; status: string; airing_start_ms: number }>;
+    await until(() => played().length === 2, 'the first airing logged on both speakers', 90_000);
+    expect(played().map((e) => e.status)).toEqual(['played', 'played']);
+    await operator.page.reload();
+    const rows = operator.page.locator(`tr[data-program="${ours}"]`);
+    await poll(() => rows.count()).toBe(2);
+    expect(await rows.first().innerText()).toContain('Đã phát');
+
+    await send.click();
+    await poll(() => leader.page.getByRole('status').first().textContent()).toBe(
+      'Đã phát khẩn cấp: Cảnh báo lũ',
+    );
+    const zone = leader.page.locator(`section[data-zone="${ZONE}"]`);
+    await poll(() => zone.innerText()).toContain('Khẩn cấp');
+    await poll(() => zone.locator('[data-speaker="loa-dong-1"]').innerText()).toContain('Đang phát');
+    // Some seconds of it, then a leader ends it; the program it cut resumes, short of what it lost.
+    const heard = clock().getTime();
+    await until(() => clock().getTime() - heard > 3_000, 'three seconds of the emergency');
+    await leader.page.getByRole('button', { name: /Dừng phát khẩn cấp/ }).click();
+    await until(() => played().length === 4, 'the second airing logged', 90_000);
+    expect(
+      played()
+        .slice(2)
+        .map((e) => e.status),
+    ).toEqual(['preempted', 'preempted']);
+    await operator.page.reload();
+    await poll(() => rows.count()).toBe(4);
+    expect(await rows.last().innerText()).toContain('Bị chen');
+    await operator.context.close();
+    await leader.context.close();
+  }, 240_000);
 });
 
 describe('roles', () => {

@@ -130,24 +130,44 @@ export class Radio {
     return this.#armed === true;
   }
 
-  /** What each zone airs now: the program and how far into it. */
-  onAirNow(): Array<{ zone: string; program: number; tier: string; offset_s: number; until: string }> {
+  /**
+   * What each zone airs now: the program, how far into it, and each of the zone's speakers with
+   * what it last said of this airing (`playing`, `failed`, …; null: nothing yet, or offline).
+   */
+  onAirNow(): OnAirZone[] {
     const nowMs = this.#deps.now().getTime();
     const programs = this.#deps.approved();
     const zones = [...new Set(programs.flatMap((p) => p.zones))].sort();
+    const speakers = this.#deps.speakers();
     return zones.flatMap((zone) => {
       const now = onAir(programs, zone, this.#deps.calendar, nowMs);
       if (!now) return [];
+      const program = Number(now.program);
+      const said = this.#lastAcks(program, zone, now.airing.startMs);
       return [
         {
           zone,
-          program: Number(now.program),
+          program,
+          title: this.#deps.program(program).title,
           tier: now.tier,
           offset_s: now.offsetMs / 1000,
           until: siteIso(this.#deps.calendar.timezone, now.airing.endMs),
+          speakers: speakers
+            .filter((d) => d.zone === zone && d.revokedAt === null)
+            .map((d) => ({ id: d.id, online: d.online, status: said.get(d.id) ?? null })),
         },
       ];
     });
+  }
+
+  /** Each speaker's last ack to the plays of one airing in a zone. */
+  #lastAcks(program: number, zone: string, airingStartMs: number): Map<string, string> {
+    const rows = statement(
+      this.#deps.db,
+      `SELECT p.speaker, a.status FROM radio_plays p JOIN radio_acks a ON a.play = p.id AND a.speaker = p.speaker
+         WHERE p.program = ? AND p.zone = ? AND p.airing_start_ms = ? ORDER BY a.rowid`,
+    ).all(program, zone, airingStartMs) as Array<{ speaker: string; status: string }>;
+    return new Map(rows.map((r) => [r.speaker, r.status]));
   }
 
   /**
@@ -249,6 +269,7 @@ export class Radio {
     const planned = new Set<string>();
     const resend = new Set(this.#reconnected);
     this.#reconnected.clear();
+    const sends: Array<{ speaker: string; command: Command }> = [];
     for (const [zone, inZone] of byZone(speakers)) {
       await nextTurn(); // a zone at a time: ratings keep flowing between them
       const due: Array<{ speaker: string; command: PlayCommand; segment: Segment; known: boolean }> = [];
@@ -273,8 +294,8 @@ export class Radio {
       }
       for (const { speaker, command, segment } of due) {
         if (command.asset && segment.startMs > nowMs)
-          await this.#deps.send(speaker, { id: `${command.id}-p`, type: 'prepare', asset: command.asset });
-        await this.#deps.send(speaker, command);
+          sends.push({ speaker, command: { id: `${command.id}-p`, type: 'prepare', asset: command.asset } });
+        sends.push({ speaker, command });
       }
     }
     // A play sent that is no longer in the plan (its program cancelled, edited or cut short) is withdrawn.
@@ -287,10 +308,13 @@ export class Radio {
           statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
       });
     }
+    // Stops first: a speaker refuses a play while a higher tier plays, so an ended emergency must
+    // be stopped before the program it cut is sent again.
     for (const [id, speaker] of withdrawn) {
       if (speakers.find((s) => s.id === speaker)?.online)
         await this.#deps.send(speaker, { id: `${id}-s`, type: 'stop', play: id });
     }
+    for (const { speaker, command } of sends) await this.#deps.send(speaker, command);
   }
 
   /** The `play` command of a segment, named by its program, airing and start, the same after a restart. */
@@ -576,6 +600,16 @@ export class Radio {
 }
 
 /** An airing as the calendar shows it. */
+export type OnAirZone = {
+  zone: string;
+  program: number;
+  title: string;
+  tier: string;
+  offset_s: number;
+  until: string;
+  speakers: Array<{ id: string; online: boolean; status: string | null }>;
+};
+
 export type CalendarAiring = {
   program: number;
   title: string;

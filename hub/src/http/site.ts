@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../users/index.ts';
+import { siteIso } from './dates.ts';
 import { requireRole } from './guards.ts';
 import type { HttpDeps } from './types.ts';
 
-/** GET /api/v1/site — the commune as every page names it: its desks, zones and time zone. */
+/** GET /api/v1/site — the commune as every page names it: its desks, zones, time zone and clock. */
 export function siteRoutes(api: FastifyInstance, deps: HttpDeps): void {
   api.get('/site', async (request) => {
     requireRole(deps, request, ROLES);
@@ -12,6 +13,8 @@ export function siteRoutes(api: FastifyInstance, deps: HttpDeps): void {
       code: site.code,
       name: site.name,
       timezone: site.timezone,
+      // The hub's clock: pages count days and minutes from it, not from the screen's.
+      now: siteIso(site.timezone, deps.now().getTime()),
       scale: rating.scale,
       desks: desks.map((d) => ({ id: d.id, name: d.name })),
       zones: zones.map((z) => ({ id: z.id, name: z.name })),

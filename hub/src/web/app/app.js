@@ -4,10 +4,16 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, html, lang, loadSite, loadWords, onUnauthenticated, setLang, t } from './lib.js';
 
+const ALL = ['admin', 'leader', 'operator', 'technician'];
 const LEADERS = ['admin', 'leader'];
 
 /** Every page: its path after #/, its name, who may use it (as the API's routes say), its module. */
 export const PAGES = [
+  { path: 'lich', name: 'app.nav.calendar', roles: ALL, module: './pages/calendar.js' },
+  { path: 'duyet', name: 'app.nav.approvals', roles: LEADERS, module: './pages/approvals.js' },
+  { path: 'khan-cap', name: 'app.nav.emergency', roles: LEADERS, module: './pages/emergency.js' },
+  { path: 'dang-phat', name: 'app.nav.onAir', roles: ALL, module: './pages/on-air.js' },
+  { path: 'nhat-ky', name: 'app.nav.playLog', roles: ALL, module: './pages/play-log.js' },
   {
     path: 'thiet-bi',
     name: 'app.nav.devices',

@@ -1,7 +1,7 @@
 // What every page of the web app shares: templates, words, the API and the site's dates.
 import htm from 'htm';
 import { h } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 export const html = htm.bind(h);
 
@@ -62,8 +62,11 @@ export async function api(method, path, body, { raw = false, type } = {}) {
 
 let site = { timezone: 'Asia/Ho_Chi_Minh', desks: [], zones: [] };
 export const siteInfo = () => site;
+/** How far the hub's clock is ahead of this screen's: a screen with a wrong clock still shows today. */
+let skewMs = 0;
 export async function loadSite() {
   site = await api('GET', '/site');
+  skewMs = Date.parse(site.now) - Date.now();
   return site;
 }
 
@@ -102,11 +105,14 @@ export function Notice({ notice }) {
   return html`<p class=${`notice ${notice.error ? 'error' : 'ok'}`} role=${role}>${notice.text}</p>`;
 }
 
-/** Run an action; its outcome as a notice (`done` gives the words of success). */
+/**
+ * Run an action; its outcome as a notice: `done` gives the words of success. Without it a success
+ * clears an earlier error but keeps what the last step said (a reload after "saved").
+ */
 export async function attempt(setNotice, action, done) {
   try {
     const result = await action();
-    setNotice(done ? { text: done(result) } : undefined);
+    setNotice(done ? { text: done(result) } : (previous) => (previous?.error ? undefined : previous));
     return result;
   } catch (err) {
     setNotice({ error: true, text: err.message });
@@ -128,4 +134,55 @@ export function Confirmed({ label, question, className, onConfirm }) {
       }}>${t('app.confirm')} — ${label}</button>
       <button type="button" onClick=${() => setArmed(false)}>${t('app.cancel')}</button>
     </span>`;
+}
+
+/**
+ * A live view over a WebSocket of the hub (/api/v1/…/live): the latest snapshot, reconnecting by
+ * itself with a growing pause; a session that ended shows the login.
+ */
+export function useLive(path) {
+  const [snapshot, setSnapshot] = useState(null);
+  useEffect(() => {
+    let socket;
+    let retryMs = 500;
+    let timer;
+    let closed = false;
+    const open = () => {
+      socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
+      socket.onmessage = (message) => {
+        retryMs = 500;
+        setSnapshot(JSON.parse(message.data));
+      };
+      socket.onclose = (event) => {
+        if (closed) return;
+        if (event.code === 4401) {
+          for (const listener of listeners) listener();
+          return;
+        }
+        timer = setTimeout(open, retryMs);
+        retryMs = Math.min(retryMs * 2, 10_000);
+      };
+    };
+    open();
+    return () => {
+      closed = true;
+      clearTimeout(timer);
+      socket?.close();
+    };
+  }, [path]);
+  return snapshot;
+}
+
+/** Today as the site's local date, YYYY-MM-DD. */
+export function today() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: site.timezone }).format(new Date(Date.now() + skewMs));
+}
+
+/** The zones chosen in a group of checkboxes, with "every village" for all of them. */
+export function ZonePicker({ name = 'zones', legend }) {
+  return html`
+    <fieldset class="zones">
+      <legend>${legend}</legend>
+      ${site.zones.map((z) => html`<label class="check"><input type="checkbox" name=${name} value=${z.id} />${z.name}</label>`)}
+    </fieldset>`;
 }

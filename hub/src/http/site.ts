@@ -4,11 +4,11 @@ import { siteIso } from './dates.ts';
 import { requireRole } from './guards.ts';
 import type { HttpDeps } from './types.ts';
 
-/** GET /api/v1/site — the commune as every page names it: its desks, zones, time zone and clock. */
+/** GET /api/v1/site — the commune as every page names it: its desks, zones, officials, time zone and clock. */
 export function siteRoutes(api: FastifyInstance, deps: HttpDeps): void {
   api.get('/site', async (request) => {
     requireRole(deps, request, ROLES);
-    const { site, desks, zones, rating } = deps.config;
+    const { site, desks, zones, officials, rating } = deps.config;
     return {
       code: site.code,
       name: site.name,
@@ -18,6 +18,7 @@ export function siteRoutes(api: FastifyInstance, deps: HttpDeps): void {
       scale: rating.scale,
       desks: desks.map((d) => ({ id: d.id, name: d.name })),
       zones: zones.map((z) => ({ id: z.id, name: z.name })),
+      officials: officials.map((o) => ({ id: o.id, name: o.name })),
     };
   });
 }

@@ -21,6 +21,7 @@ export const PAGES = [
     module: './pages/devices.js',
   },
   { path: 'canh-bao', name: 'app.nav.alerts', roles: LEADERS, module: './pages/alerts.js' },
+  { path: 'chi-so', name: 'app.nav.indicators', roles: LEADERS, module: './pages/indicators.js' },
   { path: 'nguoi-dung', name: 'app.nav.users', roles: ['admin'], module: './pages/users.js' },
 ];
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ALERT_KINDS, ALERT_STATES } from '../alerts/index.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import { deskId } from './known-ids.ts';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 
 const LEADERS = ['admin', 'leader'] as const;
@@ -31,31 +32,51 @@ export function alertRoutes(api: FastifyInstance, deps: HttpDeps): void {
     limit: wholeNumber.pipe(z.number().max(ALERTS_PAGE.max)).default(ALERTS_PAGE.default),
   });
 
-  api.get('/alerts', async (request) => {
-    requireRole(deps, request, LEADERS);
-    const filter = parseRequest(List, request.query);
-    return { ...deps.alerts.list(filter), limit: filter.limit };
-  });
+  api.get(
+    '/alerts',
+    doc({ summary: 'A page of alerts with their history', who: LEADERS, query: List }),
+    async (request) => {
+      requireRole(deps, request, LEADERS);
+      const filter = parseRequest(List, request.query);
+      return { ...deps.alerts.list(filter), limit: filter.limit };
+    },
+  );
 
-  api.get('/alerts/:id', async (request) => {
-    requireRole(deps, request, LEADERS);
-    return deps.alerts.get(parseRequest(Id, request.params).id);
-  });
+  api.get(
+    '/alerts/:id',
+    doc({ summary: 'One alert with its history', who: LEADERS, params: Id }),
+    async (request) => {
+      requireRole(deps, request, LEADERS);
+      return deps.alerts.get(parseRequest(Id, request.params).id);
+    },
+  );
 
-  api.post('/alerts/:id/ack', async (request) => {
-    const user = requireRole(deps, request, LEADERS);
-    return deps.alerts.acknowledge(parseRequest(Id, request.params).id, user.name);
-  });
+  api.post(
+    '/alerts/:id/ack',
+    doc({ summary: 'Acknowledge an open alert', who: LEADERS, params: Id }),
+    async (request) => {
+      const user = requireRole(deps, request, LEADERS);
+      return deps.alerts.acknowledge(parseRequest(Id, request.params).id, user.name);
+    },
+  );
 
-  api.post('/alerts/:id/comment', async (request) => {
-    const user = requireRole(deps, request, LEADERS);
-    const { text } = parseRequest(Comment, request.body);
-    return deps.alerts.comment(parseRequest(Id, request.params).id, user.name, text);
-  });
+  api.post(
+    '/alerts/:id/comment',
+    doc({ summary: 'Comment on an alert', who: LEADERS, params: Id, body: Comment }),
+    async (request) => {
+      const user = requireRole(deps, request, LEADERS);
+      const { text } = parseRequest(Comment, request.body);
+      return deps.alerts.comment(parseRequest(Id, request.params).id, user.name, text);
+    },
+  );
 
-  api.post('/alerts/:id/resolve', async (request) => {
-    const user = requireRole(deps, request, LEADERS);
-    const body = parseRequest(Resolve, request.body);
-    return deps.alerts.resolve(parseRequest(Id, request.params).id, user.name, body?.text ?? null);
-  });
+  api.post(
+    '/alerts/:id/resolve',
+    doc({ summary: 'Resolve, with an optional note', who: LEADERS, params: Id, body: Resolve }),
+    async (request) => {
+      const user = requireRole(deps, request, LEADERS);
+      const body = parseRequest(Resolve, request.body);
+      return deps.alerts.resolve(parseRequest(Id, request.params).id, user.name, body?.text ?? null);
+    },
+  );
 }

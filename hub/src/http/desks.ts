@@ -5,6 +5,7 @@ import { nextDate } from '../presence/index.ts';
 import { SiteDate } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import { invalidField } from './invalid-request.ts';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 import { words } from './words.ts';
 
@@ -20,23 +21,31 @@ const AttendanceQuery = z.object({ from: SiteDate.optional(), to: SiteDate.optio
  * included; today without them): the weekly report's numbers.
  */
 export function desksRoutes(api: FastifyInstance, deps: HttpDeps): void {
-  api.get('/desks', async (request) => {
-    requireRole(deps, request, BOARD_ROLES);
-    return deps.deskBoard();
-  });
+  api.get(
+    '/desks',
+    doc({ summary: 'Every desk now, as the live board shows it', who: BOARD_ROLES }),
+    async (request) => {
+      requireRole(deps, request, BOARD_ROLES);
+      return deps.deskBoard();
+    },
+  );
 
-  api.get('/desks/attendance', async (request) => {
-    requireRole(deps, request, BOARD_ROLES);
-    const query = parseRequest(AttendanceQuery, request.query);
-    const today = localTime(deps.timezone, deps.now()).date;
-    const from = query.from ?? query.to ?? today;
-    const to = query.to ?? from;
-    if (to < from) throw invalidField('to', words('api.notBeforeFrom', { from }));
-    const days: string[] = [];
-    for (let date = from; date <= to; date = nextDate(date)) {
-      if (days.length === MAX_DAYS) throw invalidField('to', words('api.maxDays', { max: MAX_DAYS }));
-      days.push(date);
-    }
-    return { from, to, days: days.map((date) => ({ date, desks: deps.presence.attendance(date) })) };
-  });
+  api.get(
+    '/desks/attendance',
+    doc({ summary: 'Attendance per desk per day', who: BOARD_ROLES, query: AttendanceQuery }),
+    async (request) => {
+      requireRole(deps, request, BOARD_ROLES);
+      const query = parseRequest(AttendanceQuery, request.query);
+      const today = localTime(deps.timezone, deps.now()).date;
+      const from = query.from ?? query.to ?? today;
+      const to = query.to ?? from;
+      if (to < from) throw invalidField('to', words('api.notBeforeFrom', { from }));
+      const days: string[] = [];
+      for (let date = from; date <= to; date = nextDate(date)) {
+        if (days.length === MAX_DAYS) throw invalidField('to', words('api.maxDays', { max: MAX_DAYS }));
+        days.push(date);
+      }
+      return { from, to, days: days.map((date) => ({ date, desks: deps.presence.attendance(date) })) };
+    },
+  );
 }

@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { type DeviceRecord, placementOf, provisioningOf } from '../devices/index.ts';
 import { parseRequest, requireRole } from './guards.ts';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 
 const READERS = ['admin', 'technician', 'leader'] as const;
@@ -40,36 +41,57 @@ export const deviceView = (d: DeviceRecord) => ({
  * its provisioning file and that file as a QR code) and is stored hashed.
  */
 export function devicesRoutes(api: FastifyInstance, deps: HttpDeps): void {
-  api.get('/devices', async (request) => {
-    requireRole(deps, request, READERS);
-    return { devices: deps.devices.list().map(deviceView) };
-  });
+  api.get(
+    '/devices',
+    doc({ summary: 'Devices, availability and last telemetry', who: READERS }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      return { devices: deps.devices.list().map(deviceView) };
+    },
+  );
 
-  api.post('/devices', async (request, reply) => {
-    const user = requireRole(deps, request, TECHNICIANS);
-    const input = parseRequest(NewDevice, request.body);
-    const { device, secret } = await deps.devices.add(input, placementOf(deps.config));
-    request.log.info({ device: device.id, kind: device.kind, by: user.name }, 'device added');
-    return handOver(reply.status(201), deps, device, secret);
-  });
+  api.post(
+    '/devices',
+    doc({
+      summary: 'Add a device: its secret once, provisioning file and QR',
+      who: TECHNICIANS,
+      body: NewDevice,
+      status: 201,
+    }),
+    async (request, reply) => {
+      const user = requireRole(deps, request, TECHNICIANS);
+      const input = parseRequest(NewDevice, request.body);
+      const { device, secret } = await deps.devices.add(input, placementOf(deps.config));
+      request.log.info({ device: device.id, kind: device.kind, by: user.name }, 'device added');
+      return handOver(reply.status(201), deps, device, secret);
+    },
+  );
 
-  api.post('/devices/:id/rotate', async (request, reply) => {
-    const user = requireRole(deps, request, TECHNICIANS);
-    const { id } = parseRequest(Id, request.params);
-    const { reinstate } = parseRequest(Rotate, request.body ?? undefined);
-    const { device, secret } = await deps.devices.rotate(id, { reinstate });
-    deps.credentialsChanged();
-    request.log.info({ device: id, reinstate, by: user.name }, 'device secret rotated');
-    return handOver(reply, deps, device, secret);
-  });
+  api.post(
+    '/devices/:id/rotate',
+    doc({ summary: 'A new secret; the old one stops at once', who: TECHNICIANS, params: Id, body: Rotate }),
+    async (request, reply) => {
+      const user = requireRole(deps, request, TECHNICIANS);
+      const { id } = parseRequest(Id, request.params);
+      const { reinstate } = parseRequest(Rotate, request.body ?? undefined);
+      const { device, secret } = await deps.devices.rotate(id, { reinstate });
+      deps.credentialsChanged();
+      request.log.info({ device: id, reinstate, by: user.name }, 'device secret rotated');
+      return handOver(reply, deps, device, secret);
+    },
+  );
 
-  api.post('/devices/:id/revoke', async (request) => {
-    const user = requireRole(deps, request, TECHNICIANS);
-    const device = deps.devices.revoke(parseRequest(Id, request.params).id);
-    deps.credentialsChanged();
-    request.log.info({ device: device.id, by: user.name }, 'device revoked');
-    return { device: deviceView(device) };
-  });
+  api.post(
+    '/devices/:id/revoke',
+    doc({ summary: 'Revoke: refused from now on, disconnected', who: TECHNICIANS, params: Id }),
+    async (request) => {
+      const user = requireRole(deps, request, TECHNICIANS);
+      const device = deps.devices.revoke(parseRequest(Id, request.params).id);
+      deps.credentialsChanged();
+      request.log.info({ device: device.id, by: user.name }, 'device revoked');
+      return { device: deviceView(device) };
+    },
+  );
 }
 
 /** The one answer that holds a device's secret: never cached, never logged. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 
 export type Health = {
@@ -14,5 +15,12 @@ export type HealthSource = () => Health;
  * while the hub answers: `status` and `problems` say what needs a technician.
  */
 export function healthRoutes(api: FastifyInstance, deps: HttpDeps): void {
-  api.get('/health', async () => deps.health());
+  api.get(
+    '/health',
+    doc({
+      summary: 'Status, problems in words, broker, outbox, InfluxDB writer, rejections, radio',
+      who: 'anyone',
+    }),
+    async () => deps.health(),
+  );
 }

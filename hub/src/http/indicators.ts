@@ -6,6 +6,7 @@ import { SiteDateOrInstant, siteIso } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import { invalidField } from './invalid-request.ts';
 import { deskId, officerId } from './known-ids.ts';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 import { words } from './words.ts';
 
@@ -23,26 +24,35 @@ export function indicatorRoutes(api: FastifyInstance, deps: HttpDeps): void {
     officer: officerId(deps.config).optional(),
   });
 
-  api.get('/indicators', async (request) => {
-    requireRole(deps, request, ['admin', 'leader']);
-    const query = parseRequest(Query, request.query);
-    const today = localTime(deps.timezone, deps.now()).date;
-    const from = query.from ?? today;
-    const to = query.to ?? today;
-    const fromMs = boundMs(deps.timezone, from, 'from');
-    const toMs = boundMs(deps.timezone, to, 'to');
-    if (toMs <= fromMs) throw invalidField('to', words('api.afterFrom', { from: echo(deps.timezone, from) }));
-    return {
-      from: echo(deps.timezone, from),
-      to: echo(deps.timezone, to),
-      // The exact instants counted, [starts_at, ends_before), for scripts that need no calendar.
-      starts_at: siteIso(deps.timezone, fromMs),
-      ends_before: siteIso(deps.timezone, toMs),
-      desk: query.desk ?? null,
-      officer: query.officer ?? null,
-      ...deps.ratings.indicators({ fromMs, toMs, desk: query.desk, officer: query.officer }),
-    };
-  });
+  api.get(
+    '/indicators',
+    doc({
+      summary: 'Satisfaction indicators and rankings of a period',
+      who: ['admin', 'leader'],
+      query: Query,
+    }),
+    async (request) => {
+      requireRole(deps, request, ['admin', 'leader']);
+      const query = parseRequest(Query, request.query);
+      const today = localTime(deps.timezone, deps.now()).date;
+      const from = query.from ?? today;
+      const to = query.to ?? today;
+      const fromMs = boundMs(deps.timezone, from, 'from');
+      const toMs = boundMs(deps.timezone, to, 'to');
+      if (toMs <= fromMs)
+        throw invalidField('to', words('api.afterFrom', { from: echo(deps.timezone, from) }));
+      return {
+        from: echo(deps.timezone, from),
+        to: echo(deps.timezone, to),
+        // The exact instants counted, [starts_at, ends_before), for scripts that need no calendar.
+        starts_at: siteIso(deps.timezone, fromMs),
+        ends_before: siteIso(deps.timezone, toMs),
+        desk: query.desk ?? null,
+        officer: query.officer ?? null,
+        ...deps.ratings.indicators({ fromMs, toMs, desk: query.desk, officer: query.officer }),
+      };
+    },
+  );
 }
 
 /** A bound as the answer gives it: a date stays a date, an instant reads in site time. */

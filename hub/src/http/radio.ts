@@ -14,6 +14,7 @@ import type { User } from '../users/index.ts';
 import { SiteDate, siteIso } from './dates.ts';
 import { parseRequest, requireRole } from './guards.ts';
 import { invalidField } from './invalid-request.ts';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 import { words } from './words.ts';
 
@@ -32,6 +33,17 @@ const Comment = z.object({ comment: z.string().trim().min(1).max(2000).optional(
 const Rejection = z.object({ comment: z.string().trim().min(1).max(2000) });
 const Speech = z.object({ text: z.string().trim().min(1).max(5000) });
 const Upload = z.object({ name: z.string().trim().min(1).max(200) });
+const ProgramState = z.object({ state: z.enum(PROGRAM_STATES).optional() });
+/** What an upload's body may be: the audio itself. */
+const AUDIO_TYPES = [
+  'application/octet-stream',
+  'audio/mpeg',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/ogg',
+  'audio/mp4',
+  'audio/aac',
+] as const;
 /** A period is read two months at a time at most: what a screen shows, and what a Pi answers fast. */
 const MAX_DAYS = 62;
 
@@ -61,126 +73,206 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
 
   // Audio arrives as the request body itself (audio/* or application/octet-stream).
   api.addContentTypeParser(
-    [
-      'application/octet-stream',
-      'audio/mpeg',
-      'audio/wav',
-      'audio/x-wav',
-      'audio/ogg',
-      'audio/mp4',
-      'audio/aac',
-    ],
+    [...AUDIO_TYPES],
     { parseAs: 'buffer', bodyLimit: radio.maxUploadBytes + 1 },
     (_request, body, done) => done(null, body),
   );
 
-  api.post('/assets', { bodyLimit: radio.maxUploadBytes + 1 }, async (request, reply) => {
-    const user = requireRole(deps, request, WRITERS);
-    const { name } = parseRequest(Upload, request.query);
-    if (!Buffer.isBuffer(request.body))
-      throw new HubError('TT_MEDIA_TYPE_UNSUPPORTED', words('api.audioBody'));
-    const asset = await radio.assets.add(name, request.body, user.name);
-    reply.code(201);
-    return assetView(asset);
-  });
+  api.post(
+    '/assets',
+    doc(
+      {
+        summary: 'Upload audio: probed, kept by sha256',
+        who: WRITERS,
+        query: Upload,
+        upload: AUDIO_TYPES,
+        status: 201,
+      },
+      { bodyLimit: radio.maxUploadBytes + 1 },
+    ),
+    async (request, reply) => {
+      const user = requireRole(deps, request, WRITERS);
+      const { name } = parseRequest(Upload, request.query);
+      if (!Buffer.isBuffer(request.body))
+        throw new HubError('TT_MEDIA_TYPE_UNSUPPORTED', words('api.audioBody'));
+      const asset = await radio.assets.add(name, request.body, user.name);
+      reply.code(201);
+      return assetView(asset);
+    },
+  );
 
-  api.get('/assets/:sha256', async (request) => {
-    requireRole(deps, request, READERS);
-    return assetView(knownAsset(deps, parseRequest(Sha256, request.params).sha256));
-  });
+  api.get(
+    '/assets/:sha256',
+    doc({ summary: "An upload's details", who: READERS, params: Sha256 }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      return assetView(knownAsset(deps, parseRequest(Sha256, request.params).sha256));
+    },
+  );
 
   // Speakers download with their own device credentials; people with their session.
-  api.get('/assets/:sha256/file', async (request, reply) => {
-    await requireSpeakerOrUser(deps, request);
-    const asset = knownAsset(deps, parseRequest(Sha256, request.params).sha256);
-    reply.header('content-length', asset.bytes);
-    reply.header('cache-control', 'private, max-age=31536000, immutable');
-    reply.type(mediaType(asset.file));
-    return reply.send(createReadStream(radio.assets.path(asset)));
-  });
+  api.get(
+    '/assets/:sha256/file',
+    doc({
+      summary: 'The audio file (speakers with HTTP Basic device credentials)',
+      who: [...READERS, 'speaker'],
+      params: Sha256,
+      produces: 'audio/*',
+    }),
+    async (request, reply) => {
+      await requireSpeakerOrUser(deps, request);
+      const asset = knownAsset(deps, parseRequest(Sha256, request.params).sha256);
+      reply.header('content-length', asset.bytes);
+      reply.header('cache-control', 'private, max-age=31536000, immutable');
+      reply.type(mediaType(asset.file));
+      return reply.send(createReadStream(radio.assets.path(asset)));
+    },
+  );
 
   // Preview (nghe thử): the text as the speakers would say it, kept as an asset to air.
-  api.post('/speech', async (request, reply) => {
-    const user = requireRole(deps, request, WRITERS);
-    const { text } = parseRequest(Speech, request.body);
-    const asset = await radio.contents.speak(text, user.name);
-    reply.header('x-asset-sha256', asset.sha256);
-    reply.header('x-duration-ms', asset.durationMs);
-    reply.header('content-length', asset.bytes);
-    reply.type('audio/wav');
-    return reply.send(createReadStream(radio.assets.path(asset)));
-  });
+  api.post(
+    '/speech',
+    doc({
+      summary: 'The text spoken as the speakers would hear it',
+      who: WRITERS,
+      body: Speech,
+      produces: 'audio/wav',
+    }),
+    async (request, reply) => {
+      const user = requireRole(deps, request, WRITERS);
+      const { text } = parseRequest(Speech, request.body);
+      const asset = await radio.contents.speak(text, user.name);
+      reply.header('x-asset-sha256', asset.sha256);
+      reply.header('x-duration-ms', asset.durationMs);
+      reply.header('content-length', asset.bytes);
+      reply.type('audio/wav');
+      return reply.send(createReadStream(radio.assets.path(asset)));
+    },
+  );
 
-  api.get('/programs', async (request) => {
-    requireRole(deps, request, READERS);
-    const { state } = parseRequest(z.object({ state: z.enum(PROGRAM_STATES).optional() }), request.query);
-    return { programs: radio.programs.list().filter((program) => !state || program.state === state) };
-  });
+  api.get(
+    '/programs',
+    doc({ summary: 'Every program, newest first', who: READERS, query: ProgramState }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      const { state } = parseRequest(ProgramState, request.query);
+      return { programs: radio.programs.list().filter((program) => !state || program.state === state) };
+    },
+  );
 
-  api.get('/programs/:id', async (request) => {
-    requireRole(deps, request, READERS);
-    const { id } = parseRequest(Id, request.params);
-    return { ...radio.programs.get(id), history: radio.programs.history(id) };
-  });
+  api.get(
+    '/programs/:id',
+    doc({ summary: 'A program with its history', who: READERS, params: Id }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      const { id } = parseRequest(Id, request.params);
+      return { ...radio.programs.get(id), history: radio.programs.history(id) };
+    },
+  );
 
-  api.post('/programs', async (request, reply) => {
-    const user = requireRole(deps, request, WRITERS);
-    const program = await radio.programs.create(parseRequest(ProgramInput, request.body), actor(user));
-    reply.code(201);
-    return program;
-  });
+  api.post(
+    '/programs',
+    doc({ summary: 'A draft program', who: WRITERS, body: ProgramInput, status: 201 }),
+    async (request, reply) => {
+      const user = requireRole(deps, request, WRITERS);
+      const program = await radio.programs.create(parseRequest(ProgramInput, request.body), actor(user));
+      reply.code(201);
+      return program;
+    },
+  );
 
-  api.put('/programs/:id', async (request) => {
-    const user = requireRole(deps, request, WRITERS);
-    const { id } = parseRequest(Id, request.params);
-    return changed(await radio.programs.edit(id, parseRequest(ProgramInput, request.body), actor(user)));
-  });
+  api.put(
+    '/programs/:id',
+    doc({
+      summary: 'Edit; an approved program goes back for approval',
+      who: WRITERS,
+      params: Id,
+      body: ProgramInput,
+    }),
+    async (request) => {
+      const user = requireRole(deps, request, WRITERS);
+      const { id } = parseRequest(Id, request.params);
+      return changed(await radio.programs.edit(id, parseRequest(ProgramInput, request.body), actor(user)));
+    },
+  );
 
-  api.post('/programs/:id/submit', async (request) => {
-    const user = requireRole(deps, request, WRITERS);
-    return radio.programs.submit(parseRequest(Id, request.params).id, actor(user));
-  });
+  api.post(
+    '/programs/:id/submit',
+    doc({ summary: 'Up for approval', who: WRITERS, params: Id }),
+    async (request) => {
+      const user = requireRole(deps, request, WRITERS);
+      return radio.programs.submit(parseRequest(Id, request.params).id, actor(user));
+    },
+  );
 
-  api.post('/programs/:id/approve', async (request) => {
-    const user = requireRole(deps, request, APPROVERS);
-    const body = parseRequest(Comment, request.body);
-    return changed(radio.programs.approve(parseRequest(Id, request.params).id, actor(user), body?.comment));
-  });
+  api.post(
+    '/programs/:id/approve',
+    doc({ summary: 'Approve (not the author): it airs', who: APPROVERS, params: Id, body: Comment }),
+    async (request) => {
+      const user = requireRole(deps, request, APPROVERS);
+      const body = parseRequest(Comment, request.body);
+      return changed(radio.programs.approve(parseRequest(Id, request.params).id, actor(user), body?.comment));
+    },
+  );
 
-  api.post('/programs/:id/reject', async (request) => {
-    const user = requireRole(deps, request, APPROVERS);
-    const { comment } = parseRequest(Rejection, request.body);
-    return radio.programs.reject(parseRequest(Id, request.params).id, actor(user), comment);
-  });
+  api.post(
+    '/programs/:id/reject',
+    doc({ summary: 'Send back with the reason', who: APPROVERS, params: Id, body: Rejection }),
+    async (request) => {
+      const user = requireRole(deps, request, APPROVERS);
+      const { comment } = parseRequest(Rejection, request.body);
+      return radio.programs.reject(parseRequest(Id, request.params).id, actor(user), comment);
+    },
+  );
 
-  api.post('/programs/:id/cancel', async (request) => {
-    const user = requireRole(deps, request, WRITERS);
-    return changed(radio.programs.cancel(parseRequest(Id, request.params).id, actor(user)));
-  });
+  api.post(
+    '/programs/:id/cancel',
+    doc({ summary: 'End it for good', who: WRITERS, params: Id }),
+    async (request) => {
+      const user = requireRole(deps, request, WRITERS);
+      return changed(radio.programs.cancel(parseRequest(Id, request.params).id, actor(user)));
+    },
+  );
 
-  api.get('/calendar', async (request) => {
-    requireRole(deps, request, READERS);
-    const { from, to } = period(parseRequest(Period, request.query));
-    return { from, to, airings: radio.engine.calendar(from, to, radio.programs.list()) };
-  });
+  api.get(
+    '/calendar',
+    doc({ summary: 'Every airing over local days (at most 62)', who: READERS, query: Period }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      const { from, to } = period(parseRequest(Period, request.query));
+      return { from, to, airings: radio.engine.calendar(from, to, radio.programs.list()) };
+    },
+  );
 
-  api.get('/on-air', async (request) => {
-    requireRole(deps, request, READERS);
-    return { at: siteIso(deps.timezone, deps.now().getTime()), zones: radio.engine.onAirNow() };
-  });
+  api.get(
+    '/on-air',
+    doc({ summary: 'What each zone airs now, on which speakers', who: READERS }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      return { at: siteIso(deps.timezone, deps.now().getTime()), zones: radio.engine.onAirNow() };
+    },
+  );
 
-  api.post('/emergency', async (request, reply) => {
-    const user = requireRole(deps, request, APPROVERS);
-    const program = await radio.programs.emergency(parseRequest(EmergencyInput, request.body), actor(user));
-    request.log.warn({ user: user.name, program: program.id, zones: program.zones }, 'emergency on air');
-    reply.code(201);
-    return changed(program);
-  });
+  api.post(
+    '/emergency',
+    doc({ summary: 'On air at once, over everything', who: APPROVERS, body: EmergencyInput, status: 201 }),
+    async (request, reply) => {
+      const user = requireRole(deps, request, APPROVERS);
+      const program = await radio.programs.emergency(parseRequest(EmergencyInput, request.body), actor(user));
+      request.log.warn({ user: user.name, program: program.id, zones: program.zones }, 'emergency on air');
+      reply.code(201);
+      return changed(program);
+    },
+  );
 
-  api.post('/emergency/:id/end', async (request) => {
-    const user = requireRole(deps, request, APPROVERS);
-    return changed(radio.programs.endEmergency(parseRequest(Id, request.params).id, actor(user)));
-  });
+  api.post(
+    '/emergency/:id/end',
+    doc({ summary: 'End it now', who: APPROVERS, params: Id }),
+    async (request) => {
+      const user = requireRole(deps, request, APPROVERS);
+      return changed(radio.programs.endEmergency(parseRequest(Id, request.params).id, actor(user)));
+    },
+  );
 
   const LogFilter = z.object({
     from: SiteDate,
@@ -193,24 +285,32 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     format: z.enum(['json', 'csv']).default('json'),
   });
 
-  api.get('/play-log', async (request, reply) => {
-    requireRole(deps, request, READERS);
-    const { format, ...filter } = period(parseRequest(LogFilter, request.query));
-    const entries = radio.engine.playLog(filter);
-    if (format === 'json') return { ...filter, entries };
-    reply.type('text/csv; charset=utf-8');
-    reply.header(
-      'content-disposition',
-      `attachment; filename="nhat-ky-phat-${filter.from}-${filter.to}.csv"`,
-    );
-    return toCsv(entries);
-  });
+  api.get(
+    '/play-log',
+    doc({ summary: 'How every airing ended on every speaker (JSON or CSV)', who: READERS, query: LogFilter }),
+    async (request, reply) => {
+      requireRole(deps, request, READERS);
+      const { format, ...filter } = period(parseRequest(LogFilter, request.query));
+      const entries = radio.engine.playLog(filter);
+      if (format === 'json') return { ...filter, entries };
+      reply.type('text/csv; charset=utf-8');
+      reply.header(
+        'content-disposition',
+        `attachment; filename="nhat-ky-phat-${filter.from}-${filter.to}.csv"`,
+      );
+      return toCsv(entries);
+    },
+  );
 
-  api.get('/play-log/summary', async (request) => {
-    requireRole(deps, request, READERS);
-    const { from, to } = period(parseRequest(Period, request.query));
-    return { from, to, summary: radio.engine.summary(from, to) };
-  });
+  api.get(
+    '/play-log/summary',
+    doc({ summary: 'Per zone and tier: airings, minutes, statuses', who: READERS, query: Period }),
+    async (request) => {
+      requireRole(deps, request, READERS);
+      const { from, to } = period(parseRequest(Period, request.query));
+      return { from, to, summary: radio.engine.summary(from, to) };
+    },
+  );
 }
 
 /** A speaker with its device credentials (HTTP Basic), or a signed-in user; 401 otherwise. */

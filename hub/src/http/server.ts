@@ -9,6 +9,7 @@ import { asHubError, sendError } from './error-answer.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
 import { missingRoute } from './not-found.ts';
+import { ApiCatalogue, doc } from './openapi.ts';
 import { radioRoutes } from './radio.ts';
 import { sessionRoutes } from './session.ts';
 import { siteRoutes } from './site.ts';
@@ -45,8 +46,16 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
     return sendError(request, reply, error);
   });
 
+  // Every /api/v1 route is described from the schemas it validates with (GET /api/v1/openapi.json).
+  const catalogue = new ApiCatalogue();
+  catalogue.watch(app);
   app.register(
     async (api) => {
+      api.get(
+        '/openapi.json',
+        doc({ summary: 'This description of the API (OpenAPI 3.1)', who: 'anyone' }),
+        async () => catalogue.document(),
+      );
       healthRoutes(api, deps);
       sessionRoutes(api, deps);
       devicesRoutes(api, deps);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HubError } from '../errors.ts';
 import { parseRequest, requireRole } from './guards.ts';
+import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 
 const ADMINS = ['admin'] as const;
@@ -20,7 +21,7 @@ const NewPassword = z.object({ password: z.string().max(256).optional() }).defau
  * remove one. An admin cannot remove themself: a hub must keep someone who can let people in.
  */
 export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
-  api.get('/users', async (request) => {
+  api.get('/users', doc({ summary: 'Users, roles, open sessions', who: ADMINS }), async (request) => {
     requireRole(deps, request, ADMINS);
     return {
       users: deps.users.list().map((u) => ({
@@ -32,39 +33,55 @@ export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
     };
   });
 
-  api.post('/users', async (request, reply) => {
-    const admin = requireRole(deps, request, ADMINS);
-    const input = parseRequest(NewUser, request.body);
-    const { user, password } = await deps.users.add(input);
-    request.log.info({ user: user.name, role: user.role, by: admin.name }, 'user added');
-    reply.status(201).header('cache-control', 'no-store');
-    return { user, password: input.password === undefined ? password : undefined };
-  });
+  api.post(
+    '/users',
+    doc({ summary: 'Add a user (a generated password once)', who: ADMINS, body: NewUser, status: 201 }),
+    async (request, reply) => {
+      const admin = requireRole(deps, request, ADMINS);
+      const input = parseRequest(NewUser, request.body);
+      const { user, password } = await deps.users.add(input);
+      request.log.info({ user: user.name, role: user.role, by: admin.name }, 'user added');
+      reply.status(201).header('cache-control', 'no-store');
+      return { user, password: input.password === undefined ? password : undefined };
+    },
+  );
 
-  api.post('/users/:name/password', async (request, reply) => {
-    const admin = requireRole(deps, request, ADMINS);
-    const { name } = parseRequest(Name, request.params);
-    const given = parseRequest(NewPassword, request.body ?? undefined).password;
-    const { user, password } = await deps.users.setPassword(name, given);
-    request.log.info({ user: user.name, by: admin.name }, 'password set; sessions ended');
-    reply.header('cache-control', 'no-store');
-    return { user, password: given === undefined ? password : undefined };
-  });
+  api.post(
+    '/users/:name/password',
+    doc({ summary: 'Set a new password; sessions end', who: ADMINS, params: Name, body: NewPassword }),
+    async (request, reply) => {
+      const admin = requireRole(deps, request, ADMINS);
+      const { name } = parseRequest(Name, request.params);
+      const given = parseRequest(NewPassword, request.body ?? undefined).password;
+      const { user, password } = await deps.users.setPassword(name, given);
+      request.log.info({ user: user.name, by: admin.name }, 'password set; sessions ended');
+      reply.header('cache-control', 'no-store');
+      return { user, password: given === undefined ? password : undefined };
+    },
+  );
 
-  api.delete('/users/:name/sessions', async (request, reply) => {
-    const admin = requireRole(deps, request, ADMINS);
-    const { name } = parseRequest(Name, request.params);
-    const ended = deps.users.endSessions(name);
-    request.log.info({ user: name, ended, by: admin.name }, 'sessions ended');
-    return reply.status(200).send({ ended });
-  });
+  api.delete(
+    '/users/:name/sessions',
+    doc({ summary: 'End every session of a user', who: ADMINS, params: Name }),
+    async (request, reply) => {
+      const admin = requireRole(deps, request, ADMINS);
+      const { name } = parseRequest(Name, request.params);
+      const ended = deps.users.endSessions(name);
+      request.log.info({ user: name, ended, by: admin.name }, 'sessions ended');
+      return reply.status(200).send({ ended });
+    },
+  );
 
-  api.delete('/users/:name', async (request, reply) => {
-    const admin = requireRole(deps, request, ADMINS);
-    const { name } = parseRequest(Name, request.params);
-    if (name === admin.name) throw new HubError('TT_USER_SELF');
-    const user = deps.users.remove(name);
-    request.log.info({ user: user.name, by: admin.name }, 'user removed');
-    return reply.status(204).send();
-  });
+  api.delete(
+    '/users/:name',
+    doc({ summary: 'Remove a user (not oneself)', who: ADMINS, params: Name, status: 204 }),
+    async (request, reply) => {
+      const admin = requireRole(deps, request, ADMINS);
+      const { name } = parseRequest(Name, request.params);
+      if (name === admin.name) throw new HubError('TT_USER_SELF');
+      const user = deps.users.remove(name);
+      request.log.info({ user: user.name, by: admin.name }, 'user removed');
+      return reply.status(204).send();
+    },
+  );
 }

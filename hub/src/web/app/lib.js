@@ -97,6 +97,9 @@ export function time(iso) {
 
 export const deskName = (id) => site.desks.find((d) => d.id === id)?.name ?? id ?? '—';
 export const zoneName = (id) => site.zones.find((z) => z.id === id)?.name ?? id ?? '—';
+/** The villages a program airs in, or "every village" when it is all of them. */
+export const zonesText = (ids) =>
+  ids.length === site.zones.length ? t('app.allZones') : ids.map(zoneName).join(', ');
 export const officialName = (id) => site.officials?.find((o) => o.id === id)?.name ?? id ?? '—';
 
 /** A message line under a form or a list: what happened, or the API's reason. */

@@ -1,7 +1,7 @@
 // Duyệt (leader): programs waiting for approval — listen to them, read when and where they air,
 // approve or send back with a reason. A leader cannot approve what they wrote (the API says so).
 import { useEffect, useState } from 'preact/hooks';
-import { api, attempt, html, Notice, t, zoneName } from '../lib.js';
+import { api, attempt, html, Notice, t, zonesText } from '../lib.js';
 import { describeSchedule } from '../schedule-words.js';
 
 function Waiting({ program, onDone }) {
@@ -19,7 +19,7 @@ function Waiting({ program, onDone }) {
   return html`<article class="panel" data-program=${program.id} aria-labelledby=${`program-${program.id}`}>
     <h2 id=${`program-${program.id}`}>${program.title} <span class="tier">${t(`app.tier.${program.tier}`)}</span></h2>
     <p><strong>${describeSchedule(program.schedule, t)}</strong></p>
-    <p class="hint">${program.zones.map(zoneName).join(', ')} · ${t('app.program.author')}: ${program.author} · ${t('app.volume')} ${program.volume}</p>
+    <p class="hint">${zonesText(program.zones)} · ${t('app.program.author')}: ${program.author} · ${t('app.volume')} ${program.volume}</p>
     ${content.kind === 'text' && html`<blockquote>${content.text}</blockquote>`}
     ${content.kind === 'stream' && html`<p>${content.url}</p>`}
     ${content.asset && html`<audio controls preload="none" src=${`/api/v1/assets/${content.asset}/file`} aria-label=${`${t('app.listen')}: ${program.title}`}></audio>`}

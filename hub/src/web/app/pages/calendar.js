@@ -2,7 +2,7 @@
 // write and edit programs with a schedule builder that says in words what it will do, content by
 // speech (listen first), upload or stream; an overlap is shown with the choices the API offers.
 import { useEffect, useState } from 'preact/hooks';
-import { api, attempt, Confirmed, html, Notice, siteInfo, t, time, today, zoneName } from '../lib.js';
+import { api, attempt, Confirmed, html, Notice, siteInfo, t, time, today, zonesText } from '../lib.js';
 import { describeSchedule, dmy, WEEK } from '../schedule-words.js';
 import { ContentFields, contentOf } from './content.js';
 
@@ -17,9 +17,9 @@ const localDate = (iso) => iso.slice(0, 10);
 function Airing({ airing }) {
   return html`<li class=${`airing tier-${airing.tier} state-${airing.state}`} data-program=${airing.program}>
     <span class="when">${time(airing.start)}${time(airing.end) === time(airing.start) ? '' : `–${time(airing.end)}`}</span>
-    <span class="tier">${t(`app.tier.${airing.tier}`)}</span>
+    <span class="tier">${t(`app.tier.${airing.tier}`)}</span>${' '}
     <strong>${airing.title}</strong>
-    <span class="hint"> · ${t(`app.program.state.${airing.state}`)} · ${airing.zones.map(zoneName).join(', ')}</span>
+    <span class="hint"> · ${t(`app.program.state.${airing.state}`)} · ${zonesText(airing.zones)}</span>
     ${airing.held && html`<span class="state muted"> · ${t(`app.held.${airing.held}`)}</span>`}
   </li>`;
 }
@@ -238,7 +238,7 @@ function ProgramList({ programs, user, onEdit, onChanged }) {
         <td data-label=${t('app.program')}><strong>${p.title}</strong></td>
         <td data-label=${t('app.tier')}>${t(`app.tier.${p.tier}`)}</td>
         <td data-label=${t('app.sched.says')}>${p.tier === 'emergency' ? '—' : describeSchedule(p.schedule, t)}</td>
-        <td data-label=${t('app.zones')}>${p.zones.map(zoneName).join(', ')}</td>
+        <td data-label=${t('app.zones')}>${zonesText(p.zones)}</td>
         <td data-label=${t('app.status')}>${t(`app.program.state.${p.state}`)}</td>
         <td data-label=${t('app.program.author')}>${p.author}</td>
         ${

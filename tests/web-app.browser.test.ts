@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
+import { silentWav } from './helpers/audio.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -298,6 +299,28 @@ describe('the radio (phát thanh)', () => {
     await poll(() =>
       page.locator(`.day-column[data-date="2026-11-23"] [data-program="${ours}"]`).count(),
     ).toBe(2);
+    await context.close();
+  });
+
+  it('the operator uploads a recording, with its progress and length', async () => {
+    const { page, context } = await signedIn(PEOPLE.operator, 'lich');
+    await page.getByRole('button', { name: 'Soạn chương trình' }).click();
+    const editor = page.locator('form.editor');
+    await editor.getByLabel('Tệp âm thanh').check();
+    await editor
+      .getByLabel('Chọn tệp âm thanh (mp3, wav, ogg, m4a)')
+      .setInputFiles({ name: 'loa-moi.wav', mimeType: 'audio/wav', buffer: silentWav(4, 16_000) });
+    await poll(() => editor.getByRole('status').textContent()).toBe('Đã tải lên loa-moi.wav (4 giây)');
+    await editor.locator('audio').waitFor();
+    // Not audio: the API's reason, in the page, and nothing kept.
+    await editor
+      .getByLabel('Chọn tệp âm thanh (mp3, wav, ogg, m4a)')
+      .setInputFiles({
+        name: 'bao-cao.wav',
+        mimeType: 'audio/wav',
+        buffer: Buffer.from('không phải âm thanh'),
+      });
+    await poll(() => editor.getByRole('alert').first().textContent()).toMatch(/không phải|âm thanh/);
     await context.close();
   });
 

@@ -313,13 +313,11 @@ describe('the radio (phát thanh)', () => {
     await poll(() => editor.getByRole('status').textContent()).toBe('Đã tải lên loa-moi.wav (4 giây)');
     await editor.locator('audio').waitFor();
     // Not audio: the API's reason, in the page, and nothing kept.
-    await editor
-      .getByLabel('Chọn tệp âm thanh (mp3, wav, ogg, m4a)')
-      .setInputFiles({
-        name: 'bao-cao.wav',
-        mimeType: 'audio/wav',
-        buffer: Buffer.from('không phải âm thanh'),
-      });
+    await editor.getByLabel('Chọn tệp âm thanh (mp3, wav, ogg, m4a)').setInputFiles({
+      name: 'bao-cao.wav',
+      mimeType: 'audio/wav',
+      buffer: Buffer.from('không phải âm thanh'),
+    });
     await poll(() => editor.getByRole('alert').first().textContent()).toMatch(/không phải|âm thanh/);
     await context.close();
   });
@@ -387,6 +385,19 @@ describe('the radio (phát thanh)', () => {
     await operator.context.close();
     await leader.context.close();
   }, 240_000);
+
+  it('the operator edits the approved program: it goes back for approval', async () => {
+    const { page, context } = await signedIn(PEOPLE.operator, 'lich');
+    const row = page.locator(`tr[data-program="${ours}"]`);
+    await row.getByRole('button', { name: 'Sửa' }).click();
+    const editor = page.locator('form.editor');
+    expect(await editor.getByLabel('Tiêu đề').inputValue()).toBe('Thông báo tiêm chủng');
+    await editor.getByLabel('Tiêu đề').fill('Thông báo tiêm chủng (đổi giờ)');
+    await editor.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await poll(() => row.innerText()).toContain('Chờ duyệt');
+    expect(await row.innerText()).toContain('Thông báo tiêm chủng (đổi giờ)');
+    await context.close();
+  });
 });
 
 describe('roles', () => {

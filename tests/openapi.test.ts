@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from './helpers/hub.ts';
+import { sessionCookies, startTestHub, type TestHub } from './helpers/hub.ts';
 
 // GET /api/v1/openapi.json describes every route of the API from the schemas that validate it;
 // a route registered without its description, or left out of docs/api.md, fails here.
@@ -61,6 +61,26 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
     expect(document.paths['/alerts/{id}']!.get!.parameters).toContainEqual(
       expect.objectContaining({ name: 'id', in: 'path' }),
     );
+  });
+
+  it('is what the hub enforces: each route refuses anyone outside the roles it names', async () => {
+    const roles = ['admin', 'leader', 'operator', 'technician'] as const;
+    const cookies: Record<string, { tt_session: string }> = {};
+    for (const role of roles) {
+      await hub.users.add({ name: `nguoi-${role}`, role, password: `mat-khau-${role}-2026` });
+      cookies[role] = await sessionCookies(hub, `nguoi-${role}`, `mat-khau-${role}-2026`);
+    }
+    for (const { path, method, operation } of operations()) {
+      const who = /^Who: (.*)\.$/.exec((operation as unknown as { description: string }).description)![1]!;
+      if (who === 'anyone') continue;
+      const url = `/api/v1${path.replace(/\{\w+\}/g, '1')}`;
+      const call = (cookie?: { tt_session: string }) =>
+        hub.http.inject({ method: method as 'GET', url, ...(cookie ? { cookies: cookie } : {}) });
+      expect((await call()).statusCode, `${method} ${path} without a session`).toBe(401);
+      for (const role of roles.filter((r) => !who.split(', ').includes(r))) {
+        expect((await call(cookies[role])).statusCode, `${method} ${path} as ${role}`).toBe(403);
+      }
+    }
   });
 
   it('names only routes docs/api.md lists, and docs/api.md lists them all', () => {

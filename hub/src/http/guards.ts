@@ -27,3 +27,17 @@ export function requireRole(deps: HttpDeps, request: FastifyRequest, roles: read
   }
   return user;
 }
+
+const admitted = new WeakMap<FastifyRequest, User>();
+
+/** Let a request in if its user's role is among the route's `who` (before the handler runs). */
+export function admit(deps: HttpDeps, request: FastifyRequest, roles: readonly Role[]): void {
+  admitted.set(request, requireRole(deps, request, roles));
+}
+
+/** The signed-in user a route's `who` let in. */
+export function userOf(request: FastifyRequest): User {
+  const user = admitted.get(request);
+  if (!user) throw new Error(`${request.method} ${request.url} has no roles in its doc()`);
+  return user;
+}

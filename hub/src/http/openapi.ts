@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Role } from '../users/index.ts';
 import { VERSION } from '../version.ts';
 
 /**
@@ -8,8 +9,10 @@ import { VERSION } from '../version.ts';
  */
 export type RouteDoc = {
   summary: string;
-  /** The roles that may call it; `anyone` needs no session; `speakers` means device credentials too. */
-  who: readonly string[] | 'anyone';
+  /** The roles that may call it, checked before its handler runs; `anyone` needs no session. */
+  who: readonly Role[] | 'anyone';
+  /** The handler checks who may call it itself: loudspeakers come with device credentials. */
+  ownAuth?: { also: string };
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -38,11 +41,19 @@ const API_PREFIX = '/api/v1';
 export class ApiCatalogue {
   readonly #routes: Seen[] = [];
 
-  /** Watch the app's routes as they are registered; call before registering them. */
-  watch(app: FastifyInstance): void {
+  /**
+   * Watch the app's routes as they are registered (call before registering them), and let in only
+   * the roles each one's doc names: what the document says is what the hub enforces.
+   */
+  watch(app: FastifyInstance, admit: (request: FastifyRequest, roles: readonly Role[]) => void): void {
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith(`${API_PREFIX}/`)) return;
       const doc = (route.config as { doc?: RouteDoc } | undefined)?.doc;
+      const roles = doc?.who;
+      if (roles && roles !== 'anyone' && !doc.ownAuth) {
+        const check = async (request: FastifyRequest) => admit(request, roles);
+        route.preHandler = [check, ...[route.preHandler ?? []].flat()];
+      }
       for (const method of [route.method].flat()) {
         if (method !== 'HEAD') this.#routes.push({ method, url: route.url, doc });
       }
@@ -124,7 +135,8 @@ function parameters(where: 'path' | 'query', schema: z.ZodType | undefined) {
 }
 
 function operation(doc: RouteDoc): Record<string, unknown> {
-  const who = doc.who === 'anyone' ? 'anyone' : doc.who.join(', ');
+  const who =
+    doc.who === 'anyone' ? 'anyone' : [...doc.who, ...(doc.ownAuth ? [doc.ownAuth.also] : [])].join(', ');
   const success = String(doc.status ?? 200);
   const body = doc.body
     ? { content: { 'application/json': { schema: jsonSchema(doc.body) } } }

@@ -12,7 +12,7 @@ import {
 import { HubError } from '../errors.ts';
 import type { User } from '../users/index.ts';
 import { SiteDate, siteIso } from './dates.ts';
-import { parseRequest, requireRole } from './guards.ts';
+import { parseRequest, requireRole, userOf } from './guards.ts';
 import { invalidField } from './invalid-request.ts';
 import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
@@ -91,7 +91,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
       { bodyLimit: radio.maxUploadBytes + 1 },
     ),
     async (request, reply) => {
-      const user = requireRole(deps, request, WRITERS);
+      const user = userOf(request);
       const { name } = parseRequest(Upload, request.query);
       if (!Buffer.isBuffer(request.body))
         throw new HubError('TT_MEDIA_TYPE_UNSUPPORTED', words('api.audioBody'));
@@ -105,7 +105,6 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/assets/:sha256',
     doc({ summary: "An upload's details", who: READERS, params: Sha256 }),
     async (request) => {
-      requireRole(deps, request, READERS);
       return assetView(knownAsset(deps, parseRequest(Sha256, request.params).sha256));
     },
   );
@@ -115,7 +114,8 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/assets/:sha256/file',
     doc({
       summary: 'The audio file (speakers with HTTP Basic device credentials)',
-      who: [...READERS, 'speaker'],
+      who: READERS,
+      ownAuth: { also: 'speakers (HTTP Basic: device id and secret)' },
       params: Sha256,
       produces: 'audio/*',
     }),
@@ -139,7 +139,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
       produces: 'audio/wav',
     }),
     async (request, reply) => {
-      const user = requireRole(deps, request, WRITERS);
+      const user = userOf(request);
       const { text } = parseRequest(Speech, request.body);
       const asset = await radio.contents.speak(text, user.name);
       reply.header('x-asset-sha256', asset.sha256);
@@ -154,7 +154,6 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs',
     doc({ summary: 'Every program, newest first', who: READERS, query: ProgramState }),
     async (request) => {
-      requireRole(deps, request, READERS);
       const { state } = parseRequest(ProgramState, request.query);
       return { programs: radio.programs.list().filter((program) => !state || program.state === state) };
     },
@@ -164,7 +163,6 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs/:id',
     doc({ summary: 'A program with its history', who: READERS, params: Id }),
     async (request) => {
-      requireRole(deps, request, READERS);
       const { id } = parseRequest(Id, request.params);
       return { ...radio.programs.get(id), history: radio.programs.history(id) };
     },
@@ -174,7 +172,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs',
     doc({ summary: 'A draft program', who: WRITERS, body: ProgramInput, status: 201 }),
     async (request, reply) => {
-      const user = requireRole(deps, request, WRITERS);
+      const user = userOf(request);
       const program = await radio.programs.create(parseRequest(ProgramInput, request.body), actor(user));
       reply.code(201);
       return program;
@@ -190,7 +188,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
       body: ProgramInput,
     }),
     async (request) => {
-      const user = requireRole(deps, request, WRITERS);
+      const user = userOf(request);
       const { id } = parseRequest(Id, request.params);
       return changed(await radio.programs.edit(id, parseRequest(ProgramInput, request.body), actor(user)));
     },
@@ -200,7 +198,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs/:id/submit',
     doc({ summary: 'Up for approval', who: WRITERS, params: Id }),
     async (request) => {
-      const user = requireRole(deps, request, WRITERS);
+      const user = userOf(request);
       return radio.programs.submit(parseRequest(Id, request.params).id, actor(user));
     },
   );
@@ -209,7 +207,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs/:id/approve',
     doc({ summary: 'Approve (not the author): it airs', who: APPROVERS, params: Id, body: Comment }),
     async (request) => {
-      const user = requireRole(deps, request, APPROVERS);
+      const user = userOf(request);
       const body = parseRequest(Comment, request.body);
       return changed(radio.programs.approve(parseRequest(Id, request.params).id, actor(user), body?.comment));
     },
@@ -219,7 +217,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs/:id/reject',
     doc({ summary: 'Send back with the reason', who: APPROVERS, params: Id, body: Rejection }),
     async (request) => {
-      const user = requireRole(deps, request, APPROVERS);
+      const user = userOf(request);
       const { comment } = parseRequest(Rejection, request.body);
       return radio.programs.reject(parseRequest(Id, request.params).id, actor(user), comment);
     },
@@ -229,7 +227,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/programs/:id/cancel',
     doc({ summary: 'End it for good', who: WRITERS, params: Id }),
     async (request) => {
-      const user = requireRole(deps, request, WRITERS);
+      const user = userOf(request);
       return changed(radio.programs.cancel(parseRequest(Id, request.params).id, actor(user)));
     },
   );
@@ -238,7 +236,6 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/calendar',
     doc({ summary: 'Every airing over local days (at most 62)', who: READERS, query: Period }),
     async (request) => {
-      requireRole(deps, request, READERS);
       const { from, to } = period(parseRequest(Period, request.query));
       return { from, to, airings: radio.engine.calendar(from, to, radio.programs.list()) };
     },
@@ -247,8 +244,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
   api.get(
     '/on-air',
     doc({ summary: 'What each zone airs now, on which speakers', who: READERS }),
-    async (request) => {
-      requireRole(deps, request, READERS);
+    async () => {
       return { at: siteIso(deps.timezone, deps.now().getTime()), zones: radio.engine.onAirNow() };
     },
   );
@@ -257,7 +253,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/emergency',
     doc({ summary: 'On air at once, over everything', who: APPROVERS, body: EmergencyInput, status: 201 }),
     async (request, reply) => {
-      const user = requireRole(deps, request, APPROVERS);
+      const user = userOf(request);
       const program = await radio.programs.emergency(parseRequest(EmergencyInput, request.body), actor(user));
       request.log.warn({ user: user.name, program: program.id, zones: program.zones }, 'emergency on air');
       reply.code(201);
@@ -269,7 +265,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/emergency/:id/end',
     doc({ summary: 'End it now', who: APPROVERS, params: Id }),
     async (request) => {
-      const user = requireRole(deps, request, APPROVERS);
+      const user = userOf(request);
       return changed(radio.programs.endEmergency(parseRequest(Id, request.params).id, actor(user)));
     },
   );
@@ -289,7 +285,6 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/play-log',
     doc({ summary: 'How every airing ended on every speaker (JSON or CSV)', who: READERS, query: LogFilter }),
     async (request, reply) => {
-      requireRole(deps, request, READERS);
       const { format, ...filter } = period(parseRequest(LogFilter, request.query));
       const entries = radio.engine.playLog(filter);
       if (format === 'json') return { ...filter, entries };
@@ -306,7 +301,6 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/play-log/summary',
     doc({ summary: 'Per zone and tier: airings, minutes, statuses', who: READERS, query: Period }),
     async (request) => {
-      requireRole(deps, request, READERS);
       const { from, to } = period(parseRequest(Period, request.query));
       return { from, to, summary: radio.engine.summary(from, to) };
     },

@@ -6,6 +6,7 @@ import { alertRoutes } from './alerts.ts';
 import { desksRoutes } from './desks.ts';
 import { devicesRoutes } from './devices.ts';
 import { asHubError, sendError } from './error-answer.ts';
+import { admit } from './guards.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
 import { missingRoute } from './not-found.ts';
@@ -48,7 +49,7 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
 
   // Every /api/v1 route is described from the schemas it validates with (GET /api/v1/openapi.json).
   const catalogue = new ApiCatalogue();
-  catalogue.watch(app);
+  catalogue.watch(app, (request, roles) => admit(deps, request, roles));
   app.register(
     async (api) => {
       api.get(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HubError } from '../errors.ts';
-import { parseRequest, requireRole } from './guards.ts';
+import { parseRequest, userOf } from './guards.ts';
 import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
 
@@ -21,8 +21,7 @@ const NewPassword = z.object({ password: z.string().max(256).optional() }).defau
  * remove one. An admin cannot remove themself: a hub must keep someone who can let people in.
  */
 export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
-  api.get('/users', doc({ summary: 'Users, roles, open sessions', who: ADMINS }), async (request) => {
-    requireRole(deps, request, ADMINS);
+  api.get('/users', doc({ summary: 'Users, roles, open sessions', who: ADMINS }), async () => {
     return {
       users: deps.users.list().map((u) => ({
         name: u.name,
@@ -37,7 +36,7 @@ export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/users',
     doc({ summary: 'Add a user (a generated password once)', who: ADMINS, body: NewUser, status: 201 }),
     async (request, reply) => {
-      const admin = requireRole(deps, request, ADMINS);
+      const admin = userOf(request);
       const input = parseRequest(NewUser, request.body);
       const { user, password } = await deps.users.add(input);
       request.log.info({ user: user.name, role: user.role, by: admin.name }, 'user added');
@@ -50,7 +49,7 @@ export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/users/:name/password',
     doc({ summary: 'Set a new password; sessions end', who: ADMINS, params: Name, body: NewPassword }),
     async (request, reply) => {
-      const admin = requireRole(deps, request, ADMINS);
+      const admin = userOf(request);
       const { name } = parseRequest(Name, request.params);
       const given = parseRequest(NewPassword, request.body ?? undefined).password;
       const { user, password } = await deps.users.setPassword(name, given);
@@ -64,7 +63,7 @@ export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/users/:name/sessions',
     doc({ summary: 'End every session of a user', who: ADMINS, params: Name }),
     async (request, reply) => {
-      const admin = requireRole(deps, request, ADMINS);
+      const admin = userOf(request);
       const { name } = parseRequest(Name, request.params);
       const ended = deps.users.endSessions(name);
       request.log.info({ user: name, ended, by: admin.name }, 'sessions ended');
@@ -76,7 +75,7 @@ export function userRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/users/:name',
     doc({ summary: 'Remove a user (not oneself)', who: ADMINS, params: Name, status: 204 }),
     async (request, reply) => {
-      const admin = requireRole(deps, request, ADMINS);
+      const admin = userOf(request);
       const { name } = parseRequest(Name, request.params);
       if (name === admin.name) throw new HubError('TT_USER_SELF');
       const user = deps.users.remove(name);

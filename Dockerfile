@@ -16,8 +16,9 @@ ENV NODE_ENV=production TT_DATA_DIR=/data TT_CONFIG=/app/provisioning/site.examp
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The desk board's page, script and style are served as they are (no build step).
+# The desk board and the web app are served as they are written (no build step).
 COPY hub/src/web/assets ./hub/src/web/assets
+COPY hub/src/web/app ./hub/src/web/app
 COPY provisioning ./provisioning
 VOLUME ["/data"]
 EXPOSE 1883 8883 8080 1880

@@ -4,8 +4,7 @@ import { placementOf } from '../hub/src/devices/index.ts';
 import { statement } from '../hub/src/store/index.ts';
 import { SimSpeaker, type SpeakerFaults } from '../simulators/src/devices.ts';
 import { silentWav } from './helpers/audio.ts';
-import { startTestHub, type TestHub, until } from './helpers/hub.ts';
-import { freePort } from './helpers/net.ts';
+import { startRadioHub, type TestHub, until } from './helpers/hub.ts';
 import { outboxPoints } from './helpers/outbox-points.ts';
 import { VirtualClock } from './helpers/virtual-clock.ts';
 
@@ -39,15 +38,7 @@ describe('a day on the radio', () => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    const httpPort = await freePort();
-    hub = await startTestHub(
-      {
-        TT_RADIO_CLOCK: 'trust',
-        TT_HTTP_PORT: String(httpPort),
-        TT_HTTP_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
-      },
-      clock.now,
-    );
+    hub = await startRadioHub(clock.now);
     for (const [zone, list] of Object.entries(ZONES)) {
       for (const id of list) {
         const { secret } = await hub.devices.add({ id, kind: 'speaker', zone }, placementOf(hub.config));

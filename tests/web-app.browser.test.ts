@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
 import { silentWav } from './helpers/audio.ts';
-import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
-import { freePort } from './helpers/net.ts';
+import { provisionSim, sessionCookies, startRadioHub, type TestHub, until } from './helpers/hub.ts';
 
 // The web app in Debian's chromium against a real hub: each role's journey, a role refused a page
 // in the page and in the API, phone and desktop layouts, and axe-core's accessibility check.
@@ -45,15 +44,7 @@ let button: SimRatingButton;
 const speakers: SimSpeaker[] = [];
 
 beforeAll(async () => {
-  const httpPort = await freePort();
-  hub = await startTestHub(
-    {
-      TT_RADIO_CLOCK: 'trust',
-      TT_HTTP_PORT: String(httpPort),
-      TT_HTTP_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
-    },
-    clock,
-  );
+  hub = await startRadioHub(clock);
   for (const person of Object.values(PEOPLE)) await hub.users.add(person);
   button = new SimRatingButton({
     ...(await provisionSim(hub, { id: 'btn-quay-2', kind: 'rating-button', desk: 'quay-2' })),

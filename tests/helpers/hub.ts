@@ -7,6 +7,7 @@ import { createLogger } from '../../hub/src/log.ts';
 import { type Hub, startHub } from '../../hub/src/main.ts';
 import { loadSettings } from '../../hub/src/settings.ts';
 import { SESSION_COOKIE } from '../../hub/src/users/index.ts';
+import { freePort } from './net.ts';
 
 export const EXAMPLE_CONFIG = resolve('provisioning/site.example.yaml');
 
@@ -50,6 +51,22 @@ export async function startTestHub(env: Record<string, string> = {}, now?: () =>
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test hub whose loudspeakers can air: its HTTP port known in advance, so the asset URLs it
+ * sends them lead back to it, and the system clock trusted as synchronised.
+ */
+export async function startRadioHub(now?: () => Date): Promise<TestHub> {
+  const httpPort = await freePort();
+  return startTestHub(
+    {
+      TT_RADIO_CLOCK: 'trust',
+      TT_HTTP_PORT: String(httpPort),
+      TT_HTTP_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+    },
+    now,
+  );
 }
 
 /**

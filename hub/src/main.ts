@@ -6,7 +6,7 @@ import { Alerts } from './alerts/index.ts';
 import { Assets, ClockSync, Contents, commandEngine, Programs, Radio } from './broadcasts/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
-import { siteIso } from './config/calendar.ts';
+import { siteIso, utcOffsetMinutes } from './config/calendar.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
 import { Availability, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
@@ -284,6 +284,7 @@ async function composeHub(
     ? new InfluxWriter({
         outbox,
         influx: new InfluxHttp(influxTarget),
+        utcOffsetMin: utcOffsetMinutes(config.site.timezone, now()),
         log: log.child({ domain: 'influx' }),
       })
     : undefined;

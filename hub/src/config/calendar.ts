@@ -163,3 +163,10 @@ export function siteIso(timezone: string, ms: number): string {
   const millis = ms % 1000 === 0 ? '' : `.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
   return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${millis}${part.offset}`;
 }
+
+/** How far the site's clock is ahead of UTC at a moment, in minutes (+420 in Việt Nam). */
+export function utcOffsetMinutes(timezone: string, at: Date): number {
+  const { offset } = wallClock(timezone, at);
+  const [, sign, hours, minutes] = /^([+-])(\d{2}):(\d{2})$/.exec(offset) ?? ['', '+', '00', '00'];
+  return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
+}

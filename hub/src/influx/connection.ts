@@ -23,8 +23,8 @@ export function parseInfluxUrl(text: string): InfluxTarget {
 }
 
 /**
- * What the hub says to InfluxDB 1.x over its HTTP API: create the database, write line protocol.
- * Two requests need no client library; each write is one POST of up to a few thousand lines, on
+ * What the hub says to InfluxDB 1.x over its HTTP API: set up the database (keeping.ts), write line
+ * protocol. Two kinds of request need no client library; each write is one POST of up to a few thousand lines, on
  * a kept-alive connection. node:http rather than fetch: fetch loads undici at its first use, a
  * hold of the event loop the size of a GC pause, and more memory.
  */
@@ -47,22 +47,33 @@ export class InfluxHttp {
     this.#agent = new (url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 1 });
   }
 
-  /** CREATE DATABASE is idempotent in InfluxDB 1.x. */
-  async createDatabase(): Promise<void> {
-    const q = `CREATE DATABASE "${this.#database.replace(/["\\]/g, '\\$&')}"`;
-    await this.#post(`/query?${new URLSearchParams({ q })}`, '');
+  get database(): string {
+    return this.#database;
   }
 
-  /** Write points in line protocol with millisecond times. */
-  async write(lines: string): Promise<void> {
-    await this.#post(`/write?${new URLSearchParams({ db: this.#database, precision: 'ms' })}`, lines);
+  /**
+   * Run one InfluxQL statement that changes the database (CREATE, ALTER, DROP); InfluxDB's refusal
+   * of the statement itself (an answer of 200 with an `error`) is thrown like a failed request.
+   */
+  async command(q: string): Promise<void> {
+    const body = await this.#post(`/query?${new URLSearchParams({ q })}`, '');
+    const error = (JSON.parse(body || '{}') as { results?: Array<{ error?: string }> }).results?.[0]?.error;
+    if (error) throw new Error(`InfluxDB refused "${q.slice(0, 80)}": ${error}`);
+  }
+
+  /** Write points in line protocol with millisecond times, to a retention policy or the default. */
+  async write(lines: string, retentionPolicy?: string): Promise<void> {
+    const params = new URLSearchParams({ db: this.#database, precision: 'ms' });
+    if (retentionPolicy) params.set('rp', retentionPolicy);
+    await this.#post(`/write?${params}`, lines);
   }
 
   close(): void {
     this.#agent.destroy();
   }
 
-  #post(path: string, body: string): Promise<void> {
+  /** POST, resolving with the answer's body when InfluxDB says 2xx. */
+  #post(path: string, body: string): Promise<string> {
     const { hostname, port, protocol } = this.#url;
     return new Promise((resolve, reject) => {
       const request = (protocol === 'https:' ? https : http).request(
@@ -82,8 +93,8 @@ export class InfluxHttp {
           answer.on('error', reject);
           answer.on('end', () => {
             const status = answer.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve();
             const text = Buffer.concat(chunks).toString();
+            if (status >= 200 && status < 300) return resolve(text);
             const error = (() => {
               try {
                 return (JSON.parse(text) as { error?: string }).error;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Outbox } from '../ingest/index.ts';
 import type { InfluxHttp } from './connection.ts';
+import { applyKeeping, byPolicy, RECENT } from './keeping.ts';
 
 export type WriterState = 'starting' | 'writing' | 'retrying' | 'stopped';
 
@@ -17,6 +18,8 @@ export type WriterOptions = {
   outbox: Outbox;
   influx: InfluxHttp;
   log: Logger;
+  /** The site's offset from UTC in minutes: the continuous queries count its local days (keeping.ts). */
+  utcOffsetMin: number;
   /** docs/architecture.md: up to 1,000 points a batch (each a short hold of the event loop), every 250 ms. */
   batchSize?: number;
   intervalMs?: number;
@@ -91,12 +94,15 @@ export class InfluxWriter {
     const { outbox, influx, batchSize, intervalMs, log } = this.#o;
     try {
       if (!this.#databaseReady) {
-        await influx.createDatabase();
+        await applyKeeping(influx, this.#o.utcOffsetMin);
         this.#databaseReady = true;
       }
       const batch = outbox.oldest(batchSize);
       if (batch) {
-        await influx.write(batch.lines);
+        // Both parts of a batch land before it leaves the outbox; written again, a point overwrites itself.
+        const { kept, recent } = byPolicy(batch.lines);
+        if (kept) await influx.write(kept);
+        if (recent) await influx.write(recent, RECENT.name);
         outbox.removeThrough(batch.throughId);
         this.#status.written += batch.points;
         this.#status.last_write_at = this.#o.now().toISOString();

@@ -62,9 +62,7 @@ describe('how the hub is started', () => {
   it('passes the same Node flags and environment everywhere it is started', () => {
     const start = JSON.parse(read('package.json')).scripts.start as string;
     const docker = read('Dockerfile');
-    const unit = read('docs/operations.md')
-      .split('/etc/systemd/system/thanthien.service')[1]!
-      .split('```')[0]!;
+    const unit = read('deploy/systemd/thanthien.service');
     for (const flag of HUB_NODE_FLAGS) {
       expect(start, 'npm start').toContain(flag);
       expect(docker, 'Dockerfile CMD').toContain(`"${flag}"`);

@@ -21,8 +21,11 @@ import { freePort } from './helpers/net.ts';
 // only now connects, and logs what happened while it was down, missed airings included.
 
 const PASSWORD = 'mat-khau-thu-nghiem-2026';
-// Long enough for a speaker whose reconnect backoff grew while the hub was down; short enough for a test.
-const LATE_ACK_WAIT_S = 15;
+// Long enough for a speaker whose reconnect backoff grew while the hub was down: from 200 ms it
+// doubles, so its tries after the kill come ~12 s and ~25 s later; a hub slow to start on a loaded
+// machine misses the first, and the second comes ~15 s after the program ended. Short enough for a
+// test.
+const LATE_ACK_WAIT_S = 40;
 
 describe('the radio through a SIGKILL of the hub', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tt-radio-restart-'));

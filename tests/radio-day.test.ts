@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlayStatus } from '../hub/src/broadcasts/index.ts';
-import { placementOf } from '../hub/src/devices/index.ts';
 import { statement } from '../hub/src/store/index.ts';
 import { SimSpeaker, type SpeakerFaults } from '../simulators/src/devices.ts';
 import { silentWav } from './helpers/audio.ts';
-import { startRadioHub, type TestHub, until } from './helpers/hub.ts';
+import { provisionSim, startRadioHub, type TestHub, until } from './helpers/hub.ts';
 import { outboxPoints } from './helpers/outbox-points.ts';
 import { VirtualClock } from './helpers/virtual-clock.ts';
 
@@ -41,13 +40,8 @@ describe('a day on the radio', () => {
     hub = await startRadioHub(clock.now);
     for (const [zone, list] of Object.entries(ZONES)) {
       for (const id of list) {
-        const { secret } = await hub.devices.add({ id, kind: 'speaker', zone }, placementOf(hub.config));
         const speaker = new SimSpeaker({
-          url: hub.url,
-          site: hub.config.site.code,
-          id,
-          secret,
-          fw: 'sim-1.0.0',
+          ...(await provisionSim(hub, { id, kind: 'speaker', zone })),
           clock: clock.now,
           timer: clock.timer,
           faults: FAULTS[id],

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placementOf } from '../hub/src/devices/index.ts';
 import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
 import { silentWav } from './helpers/audio.ts';
 import { provisionSim, sessionCookies, startRadioHub, type TestHub, until } from './helpers/hub.ts';
@@ -215,13 +214,8 @@ describe('the radio (phát thanh)', () => {
 
   beforeAll(async () => {
     for (const id of ['loa-dong-1', 'loa-dong-2']) {
-      const { secret } = await hub.devices.add({ id, kind: 'speaker', zone: ZONE }, placementOf(hub.config));
       const speaker = new SimSpeaker({
-        url: hub.url,
-        site: hub.config.site.code,
-        id,
-        secret,
-        fw: 'sim-1.0.0',
+        ...(await provisionSim(hub, { id, kind: 'speaker', zone: ZONE })),
         clock,
         timer: onClock,
       });

@@ -75,7 +75,9 @@ export async function startRadioHub(now?: () => Date): Promise<TestHub> {
  */
 export async function provisionSim(
   hub: TestHub,
-  device: { id: string; kind: 'rating-button' | 'presence-sensor'; desk: string },
+  device:
+    | { id: string; kind: 'rating-button' | 'presence-sensor'; desk: string }
+    | { id: string; kind: 'speaker'; zone: string },
 ) {
   const { secret } = await hub.devices.add(device, placementOf(hub.config));
   return { url: hub.url, site: hub.config.site.code, id: device.id, secret, fw: 'sim-1.0.0' };

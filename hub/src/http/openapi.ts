@@ -40,6 +40,7 @@ const API_PREFIX = '/api/v1';
  */
 export class ApiCatalogue {
   readonly #routes: Seen[] = [];
+  #document: Record<string, unknown> | undefined;
 
   /**
    * Watch the app's routes as they are registered (call before registering them), and let in only
@@ -60,12 +61,13 @@ export class ApiCatalogue {
     });
   }
 
-  get routes(): ReadonlyArray<Seen> {
-    return this.#routes;
+  /** The OpenAPI 3.1 document of the API, built at its first request: the routes are all in by then. */
+  document(): Record<string, unknown> {
+    this.#document ??= this.#build();
+    return this.#document;
   }
 
-  /** The OpenAPI 3.1 document of the API. */
-  document(): Record<string, unknown> {
+  #build(): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const { method, url, doc } of this.#routes) {
       if (!doc) continue;

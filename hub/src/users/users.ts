@@ -78,7 +78,7 @@ export class Users {
     const password = checkedPassword(given);
     const hash = await hashSecret(password);
     statement(this.#db, 'UPDATE users SET password_hash = ? WHERE name = ?').run(hash, name);
-    statement(this.#db, 'DELETE FROM sessions WHERE user_name = ?').run(name);
+    this.endSessions(name);
     return { user, password };
   }
 

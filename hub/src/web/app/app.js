@@ -8,7 +8,7 @@ const ALL = ['admin', 'leader', 'operator', 'technician'];
 const LEADERS = ['admin', 'leader'];
 
 /** Every page: its path after #/, its name, who may use it (as the API's routes say), its module. */
-export const PAGES = [
+const PAGES = [
   { path: 'lich', name: 'app.nav.calendar', roles: ALL, module: './pages/calendar.js' },
   { path: 'duyet', name: 'app.nav.approvals', roles: LEADERS, module: './pages/approvals.js' },
   { path: 'khan-cap', name: 'app.nav.emergency', roles: LEADERS, module: './pages/emergency.js' },

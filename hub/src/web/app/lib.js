@@ -177,6 +177,10 @@ export function useLive(path) {
   return snapshot;
 }
 
+/** A local date YYYY-MM-DD moved by `n` days. */
+export const addDays = (date, n) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
 /** Today as the site's local date, YYYY-MM-DD. */
 export function today() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: site.timezone }).format(new Date(Date.now() + skewMs));

@@ -2,14 +2,23 @@
 // write and edit programs with a schedule builder that says in words what it will do, content by
 // speech (listen first), upload or stream; an overlap is shown with the choices the API offers.
 import { useEffect, useState } from 'preact/hooks';
-import { api, attempt, Confirmed, html, Notice, siteInfo, t, time, today, zonesText } from '../lib.js';
+import {
+  addDays,
+  api,
+  attempt,
+  Confirmed,
+  html,
+  Notice,
+  siteInfo,
+  t,
+  time,
+  today,
+  zonesText,
+} from '../lib.js';
 import { describeSchedule, dmy, WEEK } from '../schedule-words.js';
 import { ContentFields, contentOf } from './content.js';
 
 const WRITERS = ['admin', 'leader', 'operator'];
-const DAY_MS = 86_400_000;
-const addDays = (date, n) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 /** The Monday of a date's week. */
 const mondayOf = (date) => addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
 const localDate = (iso) => iso.slice(0, 10);

@@ -1,11 +1,8 @@
 // Chỉ số (leader): the satisfaction indicators of a period and the desks and officials ranked
 // (docs/indicators.md), as the commune reports them.
 import { useEffect, useState } from 'preact/hooks';
-import { api, attempt, deskName, html, Notice, officialName, t, today } from '../lib.js';
+import { addDays, api, attempt, deskName, html, Notice, officialName, t, today } from '../lib.js';
 
-const DAY_MS = 86_400_000;
-const addDays = (date, n) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const percent = (x) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const number = (x) => (x === null ? '—' : x.toFixed(1));
 

@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfLocalDay } from '../hub/src/config/index.ts';
 import { placementOf } from '../hub/src/devices/index.ts';
-import { indexQuery, perGroupQuery, totalsQuery, wilsonLowerBound } from '../hub/src/ratings/index.ts';
+import { indexQuery, rankingQuery, totalsQuery, wilsonLowerBound } from '../hub/src/ratings/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
 import { startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { type Influxd, startInfluxd } from './helpers/influxd.ts';
@@ -75,13 +75,20 @@ describe('indicators as InfluxQL', () => {
     expect(index!.index).toBeCloseTo(hubFigures.index!, 10);
   });
 
-  it('per-desk counts give the same small-sample ranking', async () => {
-    const rows = await influxd.query(perGroupQuery(scope, 'desk'));
-    const ranked = rows
-      .map((r) => ({ id: String(r.desk), score: wilsonLowerBound(Number(r.satisfied), Number(r.rated)) }))
-      .sort((a, b) => b.score - a.score);
-    const hubRanking = hub.ratings.indicators(scope).ranking.desks;
-    expect(ranked.map((r) => r.id)).toEqual(hubRanking.map((d) => d.id));
-    for (const [i, r] of ranked.entries()) expect(r.score).toBeCloseTo(hubRanking[i]!.ranking_score!, 10);
+  it('per desk and per official, the same small-sample ranking', async () => {
+    for (const by of ['desk', 'officer'] as const) {
+      const rows = await influxd.query(rankingQuery(scope, by));
+      const ranked = rows
+        .map((r) => ({ id: String(r[by]), rated: r.rated, score: Number(r.ranking_score) }))
+        .sort((a, b) => b.score - a.score);
+      const report = hub.ratings.indicators(scope).ranking;
+      const hubRanking = by === 'desk' ? report.desks : report.officers;
+      expect(ranked.map((r) => r.id)).toEqual(hubRanking.map((d) => d.id));
+      for (const [i, r] of ranked.entries()) {
+        expect(r.rated).toBe(hubRanking[i]!.rated);
+        expect(r.score).toBeCloseTo(hubRanking[i]!.ranking_score!, 10);
+        expect(r.score).toBeCloseTo(wilsonLowerBound(hubRanking[i]!.satisfied, hubRanking[i]!.rated), 10);
+      }
+    }
   });
 });

@@ -42,6 +42,8 @@ export type Hub = {
   mqttTlsPort: number | undefined;
   httpPort: number;
   health: () => Health;
+  /** Queue the hub's own health point (the `hub` measurement) now, as it does once a minute. */
+  sampleHealth: () => void;
   /** Send a command to a device's cmd topic (QoS 1). */
   sendCommand: (device: string, command: Command) => Promise<void>;
   stop: () => Promise<void>;
@@ -294,6 +296,7 @@ async function composeHub(
     outbox,
     accepted: () => ingest.stats().accepted,
     rejected: () => rejections.counts().total,
+    now: () => now().getTime(),
   });
 
   const eventLoop = new EventLoopDelay();
@@ -454,6 +457,7 @@ async function composeHub(
     mqttTlsPort: ports.mqttTls?.port,
     httpPort: ports.http.port,
     health,
+    sampleHealth: () => metrics.sample(),
     sendCommand,
     stopFeatures,
   };

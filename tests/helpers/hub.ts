@@ -57,13 +57,14 @@ export async function startTestHub(env: Record<string, string> = {}, now?: () =>
  * A test hub whose loudspeakers can air: its HTTP port known in advance, so the asset URLs it
  * sends them lead back to it, and the system clock trusted as synchronised.
  */
-export async function startRadioHub(now?: () => Date): Promise<TestHub> {
+export async function startRadioHub(now?: () => Date, env: Record<string, string> = {}): Promise<TestHub> {
   const httpPort = await freePort();
   return startTestHub(
     {
       TT_RADIO_CLOCK: 'trust',
       TT_HTTP_PORT: String(httpPort),
       TT_HTTP_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+      ...env,
     },
     now,
   );

@@ -1,13 +1,18 @@
 // The measurements of docs/influxdb.md, with the type of every field, so that integers are written as
 // integers (`score=4i`) and a point the hub builds wrong fails loudly instead of landing as a float.
 export type FieldType = 'integer' | 'float' | 'string';
-export type MeasurementSchema = { measurement: string; tags: string[]; fields: Record<string, FieldType> };
+export type MeasurementSchema = {
+  measurement: string;
+  tags: readonly string[];
+  fields: Readonly<Record<string, FieldType>>;
+};
 
 const i = 'integer';
 const f = 'float';
 const s = 'string';
 
-export const SCHEMA: MeasurementSchema[] = [
+// `as const`: the InfluxQL builder (influxql.ts) checks measurement, tag and field names against it.
+export const SCHEMA = [
   {
     measurement: 'rating',
     tags: ['site', 'desk', 'device', 'officer', 'misuse'],
@@ -30,4 +35,4 @@ export const SCHEMA: MeasurementSchema[] = [
     tags: ['site'],
     fields: { outbox_backlog: i, events_per_s: f, rss_mb: f, rejected: i },
   },
-];
+] as const satisfies readonly MeasurementSchema[];

@@ -1,5 +1,14 @@
 export { type Indicators, summarize, wilsonLowerBound } from './indicators.ts';
-export { indexQuery, perGroupQuery, type Scope, totalsQuery } from './influxql.ts';
+export {
+  index,
+  indexQuery,
+  type RatingCondition,
+  ranking,
+  rankingQuery,
+  type Scope,
+  totals,
+  totalsQuery,
+} from './influxql.ts';
 export type { MisuseReason } from './misuse.ts';
 export {
   type IndicatorQuery,

@@ -45,7 +45,7 @@ export function summarize(rows: readonly RatingRow[]): Indicators {
   };
 }
 
-const Z_95 = 1.959963984540054;
+export const Z_95 = 1.959963984540054;
 
 /**
  * The lower bound of the Wilson score interval for a proportion: 3 of 3 satisfied ranks below

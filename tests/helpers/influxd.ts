@@ -8,6 +8,8 @@ import { freePort } from './net.ts';
 export type Influxd = {
   url: string;
   port: number;
+  /** The backup and restore service (`influxd backup -host`). */
+  rpc: string;
   /** InfluxQL over the HTTP API, as Grafana asks it. */
   query: (q: string, db?: string) => Promise<Array<Record<string, unknown>>>;
   /** Stop the server, keeping its data (an outage). */
@@ -96,6 +98,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   return {
     url,
     port,
+    rpc: `127.0.0.1:${rpcPort}`,
     query,
     stop,
     start,

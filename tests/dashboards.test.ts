@@ -280,6 +280,9 @@ beforeAll(async () => {
     await action.run();
   }
   await clock.advanceTo(NOW, 10 * 60_000, settle);
+  hub.presence.tick(); // the attendance of the day so far, as the hub's own 10-second check writes it
+  const backlog = () => (hub.health().store as { outbox_backlog: number }).outbox_backlog;
+  await until(() => backlog() === 0, 'the outbox written to InfluxDB', 60_000);
 
   // Everything in InfluxDB: every rating, every airing on every speaker, the last online point.
   const airings = AIRINGS.reduce((n, a) => n + a.zones.reduce((m, z) => m + ZONES[z].length, 0), 0);
@@ -466,15 +469,30 @@ const PANELS: Record<string, (answers: Answers, c: Context) => void> = {
       );
     }
   },
-  'Có mặt hôm nay (phút) / Staffed today (minutes)': (a, c) => {
-    const minutes = (desk: Desk) => {
-      let n = 0;
-      for (let t = c.from; t <= c.to; t += 60_000) if (presentAt(desk, t)) n += 1;
-      return n;
+  'Chấm công hôm nay / Attendance today': (a, c) => {
+    // Office minutes so far today (07:30–11:30, 13:30–17:00), each by the desk's state.
+    const sessions = [
+      [at('2026-11-24T07:30'), at('2026-11-24T11:30')],
+      [at('2026-11-24T13:30'), at('2026-11-24T17:00')],
+    ];
+    const expected = (desk: Desk) => {
+      const minutes = { office_min: 0, staffed_min: 0, absent_min: 0, unknown_min: 0 };
+      for (const [from, to] of sessions)
+        for (let t = from!; t < Math.min(to!, c.to); t += 60_000) {
+          const state = presentAt(desk, t);
+          minutes.office_min += 1;
+          minutes[state === undefined ? 'unknown_min' : state ? 'staffed_min' : 'absent_min'] += 1;
+        }
+      return minutes;
     };
-    expect(Object.fromEntries(a.A!.map((r) => [r.desk, r.minutes]))).toEqual(
-      Object.fromEntries(DESKS.map((d) => [d, minutes(d)])),
-    );
+    expect(
+      Object.fromEntries(
+        a.A!.map(({ desk, office_min, staffed_min, absent_min, unknown_min }) => [
+          desk,
+          { office_min, staffed_min, absent_min, unknown_min },
+        ]),
+      ),
+    ).toEqual(Object.fromEntries(DESKS.map((d) => [d, expected(d)])));
   },
   'Cảm biến trực tuyến / Sensors online': (a) =>
     expect(Object.fromEntries(a.A!.map((r) => [r.device, r.online]))).toEqual({

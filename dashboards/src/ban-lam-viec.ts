@@ -1,10 +1,10 @@
-import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
-import { from, fromQuery } from '../../hub/src/influx/influxql.ts';
-import { ourDashboard, series, tagVariable, words } from './common.ts';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import { from } from '../../hub/src/influx/influxql.ts';
+import { named, ourDashboard, series, table as tableTarget, tagVariable, words } from './common.ts';
 
 /** Live desks (Bàn làm việc trực tiếp): who is at which desk now, and how long today. */
 
@@ -12,14 +12,6 @@ const atDesk = [{ tag: 'desk', matches: '$desk' }] as const;
 const PRESENT = words({
   '1': { text: 'Có mặt / Present', color: 'green' },
   '0': { text: 'Vắng / Away', color: 'red' },
-});
-
-/** A desk's state minute by minute, carried forward from its last report. */
-const byMinute = from('presence', {
-  select: [{ expr: 'last(present)', as: 'present' }],
-  where: atDesk,
-  groupBy: [{ time: '1m' }, 'desk'],
-  fill: 'previous',
 });
 
 export function banLamViec(): dashboard.DashboardBuilder {
@@ -80,25 +72,42 @@ export function banLamViec(): dashboard.DashboardBuilder {
         .height(10),
     )
     .withPanel(
-      new bargauge.PanelBuilder()
-        .title('Có mặt hôm nay (phút) / Staffed today (minutes)')
-        .description(
-          'Hôm nay mỗi quầy có người bao nhiêu phút, kể từ báo cáo đầu tiên trong ngày? — How many minutes was each desk staffed today, since its first report?',
-        )
-        .withTarget(
-          series(
-            fromQuery(byMinute, { select: [{ expr: 'sum(present)', as: 'minutes' }], groupBy: ['desk'] }),
-            'desk',
-          ),
-        )
-        .timeFrom('now/d')
-        .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']))
-        .displayMode(common.BarGaugeDisplayMode.Basic)
-        .orientation(common.VizOrientation.Horizontal)
-        .unit('suffix: phút')
-        .min(0)
-        .span(12)
-        .height(8),
+      named(
+        new table.PanelBuilder()
+          .title('Chấm công hôm nay / Attendance today')
+          .description(
+            'Trong giờ làm việc hôm nay, mỗi quầy có người bao nhiêu phút, vắng bao nhiêu (như trong ứng dụng của trạm)? — In today’s office hours, how many minutes was each desk staffed or empty (as the hub’s web app counts)?',
+          )
+          .withTarget(
+            tableTarget(
+              from('attendance', {
+                select: [
+                  { expr: 'last(office_min)', as: 'office_min' },
+                  { expr: 'last(staffed_min)', as: 'staffed_min' },
+                  { expr: 'last(absent_min)', as: 'absent_min' },
+                  { expr: 'last(unknown_min)', as: 'unknown_min' },
+                ],
+                where: atDesk,
+                groupBy: ['desk'],
+              }),
+            ),
+          )
+          .timeFrom('now/d')
+          .withTransformation({ id: 'organize', options: { excludeByName: { Time: true } } })
+          .unit('suffix: phút')
+          .overrideByName('staffed_min', [
+            { id: 'custom.cellOptions', value: { type: 'gauge', mode: 'basic' } },
+          ])
+          .span(12)
+          .height(8),
+        {
+          desk: 'Quầy / Desk',
+          office_min: 'Giờ làm việc / Office time',
+          staffed_min: 'Có người / Staffed',
+          absent_min: 'Vắng / Empty',
+          unknown_min: 'Chưa rõ / Unknown',
+        },
+      ),
     )
     .withPanel(
       new stat.PanelBuilder()

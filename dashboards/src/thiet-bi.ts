@@ -3,6 +3,9 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+
+type PanelBuilder = timeseries.PanelBuilder;
+
 import { type Field, from, fromQuery } from '../../hub/src/influx/influxql.ts';
 import { named, ourDashboard, series, table as tableTarget, words } from './common.ts';
 
@@ -17,61 +20,52 @@ const lastOnline = from(
   'recent',
 );
 
-/** A device's telemetry field over time, one line per device. */
-function telemetry(
-  title: string,
-  question: string,
+type PanelText = { title: string; question: string; unit: string };
+/**
+ * A field over time, a line per device (telemetry) or one for the hub (its own health): Grafana's
+ * interval, at best a minute, as the points come.
+ */
+function overTime(
+  measurement: 'device',
   field: Field<'device'>,
   fn: 'mean' | 'max',
-  unit: string,
-) {
+  panel: PanelText,
+): PanelBuilder;
+function overTime(
+  measurement: 'hub',
+  field: Field<'hub'>,
+  fn: 'mean' | 'max',
+  panel: PanelText,
+): PanelBuilder;
+function overTime(measurement: 'device' | 'hub', field: string, fn: 'mean' | 'max', panel: PanelText) {
+  const by = measurement === 'device' ? 'device' : 'site';
   return new timeseries.PanelBuilder()
-    .title(title)
-    .description(question)
+    .title(panel.title)
+    .description(panel.question)
     .withTarget(
       series(
+        // The overloads above hold the field to its measurement; `device` stands for both here.
         from(
-          'device',
+          measurement as 'device',
           {
-            select: [{ expr: `${fn}(${field})`, as: field }],
-            groupBy: [{ time: 'auto' }, 'device'],
+            select: [{ expr: `${fn}(${field as Field<'device'>})`, as: field }],
+            groupBy: [{ time: 'auto' }, by],
             fill: 'none',
           },
           'recent',
         ),
-        'device',
+        by,
       ),
     )
-    .unit(unit)
+    .unit(panel.unit)
     .spanNulls(true)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List))
-    .span(8)
-    .height(8);
-}
-
-/** The hub's own health, a minute at a time. */
-function hubHealth(title: string, question: string, field: Field<'hub'>, fn: 'mean' | 'max', unit: string) {
-  return new timeseries.PanelBuilder()
-    .title(title)
-    .description(question)
-    .withTarget(
-      series(
-        from(
-          'hub',
-          {
-            select: [{ expr: `${fn}(${field})`, as: field }],
-            groupBy: [{ time: 'auto' }, 'site'],
-            fill: 'none',
-          },
-          'recent',
-        ),
-        'site',
-      ),
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(measurement === 'device')
+        .displayMode(common.LegendDisplayMode.List),
     )
-    .unit(unit)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(false))
-    .span(6)
-    .height(7);
+    .span(measurement === 'device' ? 8 : 6)
+    .height(measurement === 'device' ? 8 : 7);
 }
 
 export function thietBi(): dashboard.DashboardBuilder {
@@ -161,66 +155,56 @@ export function thietBi(): dashboard.DashboardBuilder {
       ),
     )
     .withPanel(
-      telemetry(
-        'Pin / Battery',
-        'Pin của thiết bị nào sắp hết? — Whose battery is running low?',
-        'battery_mv',
-        'mean',
-        'mvolt',
-      ),
+      overTime('device', 'battery_mv', 'mean', {
+        title: 'Pin / Battery',
+        question: 'Pin của thiết bị nào sắp hết? — Whose battery is running low?',
+        unit: 'mvolt',
+      }),
     )
     .withPanel(
-      telemetry(
-        'Sóng Wi-Fi / Wi-Fi signal',
-        'Thiết bị nào có sóng Wi-Fi yếu (dưới −75 dBm)? — Which devices have a weak Wi-Fi signal (below −75 dBm)?',
-        'rssi_dbm',
-        'mean',
-        'dBm',
-      ),
+      overTime('device', 'rssi_dbm', 'mean', {
+        title: 'Sóng Wi-Fi / Wi-Fi signal',
+        question:
+          'Thiết bị nào có sóng Wi-Fi yếu (dưới −75 dBm)? — Which devices have a weak Wi-Fi signal (below −75 dBm)?',
+        unit: 'dBm',
+      }),
     )
     .withPanel(
-      telemetry(
-        'Hàng đợi trên thiết bị / Queued on devices',
-        'Thiết bị nào đang giữ sự kiện chưa gửi được? — Which devices hold events they could not send yet?',
-        'queue_len',
-        'max',
-        'none',
-      ),
+      overTime('device', 'queue_len', 'max', {
+        title: 'Hàng đợi trên thiết bị / Queued on devices',
+        question:
+          'Thiết bị nào đang giữ sự kiện chưa gửi được? — Which devices hold events they could not send yet?',
+        unit: 'none',
+      }),
     )
     .withPanel(
-      hubHealth(
-        'Tồn đọng chờ ghi InfluxDB / Outbox backlog',
-        'Trạm còn bao nhiêu điểm chưa ghi được vào InfluxDB? — How many points wait in the hub for InfluxDB?',
-        'outbox_backlog',
-        'max',
-        'none',
-      ),
+      overTime('hub', 'outbox_backlog', 'max', {
+        title: 'Tồn đọng chờ ghi InfluxDB / Outbox backlog',
+        question:
+          'Trạm còn bao nhiêu điểm chưa ghi được vào InfluxDB? — How many points wait in the hub for InfluxDB?',
+        unit: 'none',
+      }),
     )
     .withPanel(
-      hubHealth(
-        'Sự kiện mỗi giây / Events per second',
-        'Trạm nhận bao nhiêu sự kiện mỗi giây? — How many events a second does the hub take in?',
-        'events_per_s',
-        'mean',
-        'none',
-      ),
+      overTime('hub', 'events_per_s', 'mean', {
+        title: 'Sự kiện mỗi giây / Events per second',
+        question: 'Trạm nhận bao nhiêu sự kiện mỗi giây? — How many events a second does the hub take in?',
+        unit: 'none',
+      }),
     )
     .withPanel(
-      hubHealth(
-        'Tin bị từ chối / Rejected messages',
-        'Trạm đã từ chối bao nhiêu tin sai hoặc không được phép (từ khi khởi động)? — How many bad or unauthorised messages has the hub refused since it started?',
-        'rejected',
-        'max',
-        'none',
-      ),
+      overTime('hub', 'rejected', 'max', {
+        title: 'Tin bị từ chối / Rejected messages',
+        question:
+          'Trạm đã từ chối bao nhiêu tin sai hoặc không được phép (từ khi khởi động)? — How many bad or unauthorised messages has the hub refused since it started?',
+        unit: 'none',
+      }),
     )
     .withPanel(
-      hubHealth(
-        'Bộ nhớ của trạm / Hub memory (RSS)',
-        'Trạm đang dùng bao nhiêu bộ nhớ? — How much memory does the hub use?',
-        'rss_mb',
-        'max',
-        'mbytes',
-      ),
+      overTime('hub', 'rss_mb', 'max', {
+        title: 'Bộ nhớ của trạm / Hub memory (RSS)',
+        question: 'Trạm đang dùng bao nhiêu bộ nhớ? — How much memory does the hub use?',
+        unit: 'mbytes',
+      }),
     );
 }

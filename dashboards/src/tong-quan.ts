@@ -41,6 +41,15 @@ const RANKING_COLUMNS = {
   ranking_score: 'Điểm xếp hạng / Ranking score',
 };
 
+/** A share of ratings, red under 80%, amber under 90%, green above. */
+function share(title: string, question: string, target: InfluxTarget, column: string) {
+  return bigNumber(title, question, target, column, 'percentunit')
+    .thresholds(satisfactionThresholds())
+    .colorMode(common.BigValueColorMode.Background)
+    .span(6)
+    .height(5);
+}
+
 function rankingTable(by: 'desk' | 'officer', title: string, question: string) {
   const panel = new table.PanelBuilder()
     .title(title)
@@ -110,17 +119,12 @@ export function tongQuan(): dashboard.DashboardBuilder {
       new dashboard.RowBuilder('Chỉ số trong khoảng thời gian đã chọn / Indicators over the chosen period'),
     )
     .withPanel(
-      bigNumber(
+      share(
         'Tỷ lệ hài lòng / Share satisfied',
         'Trong số lượt đánh giá, bao nhiêu phần là hài lòng? — What share of ratings are satisfied?',
         tableTarget(counted),
         'share_satisfied',
-        'percentunit',
-      )
-        .thresholds(satisfactionThresholds())
-        .colorMode(common.BigValueColorMode.Background)
-        .span(6)
-        .height(5),
+      ),
     )
     .withPanel(
       bigNumber(
@@ -135,17 +139,12 @@ export function tongQuan(): dashboard.DashboardBuilder {
         .height(5),
     )
     .withPanel(
-      bigNumber(
+      share(
         'Tỷ lệ theo Quyết định 766 / Ratio of Decision 766',
         'Tỷ lệ (số lượt − số không hài lòng) / số lượt theo Quyết định 766/QĐ-TTg? — (rated − unsatisfied) / rated, as Decision 766/QĐ-TTg counts it?',
         tableTarget(counted),
         'satisfaction_ratio',
-        'percentunit',
-      )
-        .thresholds(satisfactionThresholds())
-        .colorMode(common.BigValueColorMode.Background)
-        .span(6)
-        .height(5),
+      ),
     )
     .withPanel(
       bigNumber(

@@ -21,6 +21,11 @@ export const SCHEMA = [
   { measurement: 'rating_reason', tags: ['site', 'desk', 'device', 'officer', 'reason'], fields: { ref: i } },
   { measurement: 'presence', tags: ['site', 'desk', 'device'], fields: { present: i } },
   {
+    measurement: 'attendance',
+    tags: ['site', 'desk'],
+    fields: { office_min: i, staffed_min: i, absent_min: i, unknown_min: i },
+  },
+  {
     measurement: 'device',
     tags: ['site', 'device', 'kind'],
     fields: { online: i, battery_mv: i, rssi_dbm: i, uptime_s: i, queue_len: i },

@@ -11,6 +11,11 @@ export function nextDate(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The local date before `date` (YYYY-MM-DD). */
+export function previousDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+}
+
 /**
  * The office sessions of one local date as instants: none on a day off or a public holiday
  * (docs/presence.md). The lunch break is the gap between two sessions.

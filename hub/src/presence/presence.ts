@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { Alerts } from '../alerts/index.ts';
 import type { EventBus } from '../bus.ts';
-import type { Desk } from '../config/index.ts';
+import { type Desk, localTime, startOfLocalDay } from '../config/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { IngestSteps, Outbox } from '../ingest/index.ts';
 import { type GroupCommit, type Store, statement } from '../store/index.ts';
-import type { OfficeCalendar } from './office-time.ts';
+import { type OfficeCalendar, previousDate } from './office-time.ts';
 import {
   attendanceOn,
   type Change,
@@ -60,6 +60,9 @@ export class Presence {
    * rating showed under load. Forgotten when a transaction that may have added one rolls back.
    */
   readonly #latest = new Map<string, Change>();
+  /** The attendance figures last written per desk and date, and the day they are for. */
+  readonly #attendanceWritten = new Map<string, string>();
+  #attendanceDay: string | undefined;
 
   constructor(deps: PresenceDeps) {
     this.#deps = deps;
@@ -137,11 +140,39 @@ export class Presence {
     }));
   }
 
-  /** Bring empty-desk alerts up to date, and count desks whose sensors never came back as unknown. */
+  /**
+   * Bring empty-desk alerts up to date, count desks whose sensors never came back as unknown, and
+   * keep each desk's attendance of the day in InfluxDB.
+   */
   tick(): void {
     const nowMs = this.#deps.now().getTime();
     if (nowMs - this.#startedAtMs >= RECONNECT_GRACE_MS) this.#markSilentDesks(nowMs);
     for (const desk of this.#deps.desks) this.#syncAlerts(desk.id, nowMs);
+    this.#writeAttendance(nowMs);
+  }
+
+  /**
+   * The `attendance` point of each desk for today (docs/influxdb.md): the same point, rewritten
+   * whenever its minutes change, so Grafana shows the hub's own figures. On the first tick of a day
+   * (or after a restart) yesterday's is written once more, whole.
+   */
+  #writeAttendance(nowMs: number): void {
+    const { calendar, outbox, site } = this.#deps;
+    const today = localTime(calendar.site.timezone, new Date(nowMs)).date;
+    const dates = today === this.#attendanceDay ? [today] : [previousDate(today), today];
+    if (today !== this.#attendanceDay) this.#attendanceWritten.clear();
+    this.#attendanceDay = today;
+    for (const date of dates) {
+      const timeMs = startOfLocalDay(calendar.site.timezone, date).getTime();
+      for (const { desk, office_min, staffed_min, absent_min, unknown_min } of this.attendance(date)) {
+        const fields = { office_min, staffed_min, absent_min, unknown_min };
+        const key = `${desk} ${date}`;
+        const figures = JSON.stringify(fields);
+        if (this.#attendanceWritten.get(key) === figures) continue;
+        this.#attendanceWritten.set(key, figures);
+        outbox.add({ measurement: 'attendance', tags: { site, desk }, fields, timeMs });
+      }
+    }
   }
 
   #changed(desk: string): void {

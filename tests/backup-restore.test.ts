@@ -90,6 +90,11 @@ describe('backup and restore (docs/operations.md)', () => {
     sh('tar', ['-xzf', join(usb, 'files.tar.gz'), '-C', restored]);
     const freshInflux = await startInfluxd();
     cleanups.push(() => freshInflux.close());
+    // The new install's hub already made its database: restore refuses one that exists.
+    const influxql = (q: string) =>
+      sh('curl', ['-sf', '-XPOST', `${freshInflux.url}/query`, '--data-urlencode', `q=${q}`]);
+    influxql('CREATE DATABASE "thanthien"');
+    influxql('DROP DATABASE "thanthien"');
     sh('influxd', ['restore', '-portable', '-host', freshInflux.rpc, join(usb, 'influx')]);
     expect(await ratingsIn(freshInflux)).toBe(6);
 

@@ -245,4 +245,32 @@ describe('a simulated office day', () => {
     });
     expect(desk('quay-4')).toMatchObject({ state: 'unknown', since: null, sensors: [] });
   });
+
+  it("writes each desk's attendance of the day for InfluxDB, the figures of the day's end last", () => {
+    const latest = new Map(
+      outboxPoints(hub.store, 'attendance')
+        .filter((p) => p.timeMs === local('00:00').getTime())
+        .map((p) => [p.tags.desk, p.fields]),
+    );
+    for (const [desk, steps] of Object.entries(SCRIPT)) {
+      const { office_min, staffed_min, absent_min, unknown_min } = expectedDay(
+        steps,
+        minuteOf('18:00'),
+      ).attendance;
+      expect(latest.get(desk), desk).toEqual({ office_min, staffed_min, absent_min, unknown_min });
+    }
+  });
+
+  it("starts the next day's timeline with each desk's state at midnight", () => {
+    now = new Date(`2026-11-24T00:00:10+07:00`);
+    hub.presence.tick();
+    const midnight = new Date('2026-11-24T00:00:00+07:00').getTime();
+    const points = outboxPoints(hub.store, 'presence').filter((p) => p.timeMs === midnight);
+    // Every desk with a sensor ended the day empty; quay-4 has none and stays unknown.
+    expect(points.map((p) => [p.tags.desk, p.tags.device, p.fields.present]).sort()).toEqual([
+      ['quay-1', 'pir-quay-1', 0],
+      ['quay-2', 'pir-quay-2', 0],
+      ['quay-3', 'pir-quay-3', 0],
+    ]);
+  });
 });

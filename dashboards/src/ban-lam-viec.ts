@@ -4,7 +4,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import { from } from '../../hub/src/influx/influxql.ts';
-import { named, ourDashboard, series, table as tableTarget, tagVariable, words } from './common.ts';
+import { named, ONLINE, ourDashboard, series, table as tableTarget, tagVariable, words } from './common.ts';
 
 /** Live desks (Bàn làm việc trực tiếp): who is at which desk now, and how long today. */
 
@@ -131,12 +131,7 @@ export function banLamViec(): dashboard.DashboardBuilder {
         )
         .timeFrom('30d')
         .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']))
-        .mappings(
-          words({
-            '1': { text: 'Trực tuyến / Online', color: 'green' },
-            '0': { text: 'Mất kết nối / Offline', color: 'red' },
-          }),
-        )
+        .mappings(ONLINE())
         .colorMode(common.BigValueColorMode.Background)
         .graphMode(common.BigValueGraphMode.None)
         .textMode(common.BigValueTextMode.ValueAndName)

@@ -86,7 +86,7 @@ export const links = () => [
   new dashboard.DashboardLinkBuilder('Bảng trực tiếp của trạm / Hub board')
     .type(dashboard.DashboardLinkType.Link)
     .icon('external link')
-    .url(`${HUB}/`)
+    .url(`${HUB}/board`)
     .targetBlank(true),
   new dashboard.DashboardLinkBuilder('Ứng dụng của trạm / Hub app')
     .type(dashboard.DashboardLinkType.Link)
@@ -125,21 +125,28 @@ export function words(
   ];
 }
 
+/** A device's connection: `online` 1 or 0. */
+export const ONLINE = () =>
+  words({
+    '1': { text: 'Trực tuyến / Online', color: 'green' },
+    '0': { text: 'Mất kết nối / Offline', color: 'red' },
+  });
+
 /** Counts of people's presses: "lượt" (times). */
 export const UNIT_RATINGS = 'suffix: lượt';
 
-/** A big number: one column of a query, its latest value. */
-export function bigNumber(
+/** A big number: one column of a query (checked against the query's columns), its latest value. */
+export function bigNumber<A extends string>(
   title: string,
   question: string,
-  target: InfluxTarget,
-  column: string,
+  query: Query<A, string>,
+  column: NoInfer<A>,
   unit: string,
 ) {
   return new stat.PanelBuilder()
     .title(title)
     .description(question)
-    .withTarget(target)
+    .withTarget(table(query))
     .reduceOptions(
       new common.ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${column}$/`),
     )

@@ -13,8 +13,13 @@ export const DASHBOARDS: ReadonlyArray<{ file: string; build: () => dashboard.Da
 ];
 
 /** The JSON Grafana's provisioning reads, stable from run to run. */
-export const dashboardJson = (build: () => dashboard.DashboardBuilder) =>
-  `${JSON.stringify(build().build(), null, 2)}\n`;
+export function dashboardJson(build: () => dashboard.DashboardBuilder): string {
+  const json = build().build();
+  // The SDK sets every link's `placement` to the controls menu, which hides the links in the
+  // Grafana versions that know the option: they belong on the dashboard's top bar.
+  for (const link of json.links ?? []) delete link.placement;
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
 
 /** A panel as the docs and tests see it: what it asks and the InfluxQL it runs. */
 export type PanelQueries = {

@@ -4,10 +4,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
-type PanelBuilder = timeseries.PanelBuilder;
-
 import { type Field, from, fromQuery } from '../../hub/src/influx/influxql.ts';
-import { named, ourDashboard, series, table as tableTarget, words } from './common.ts';
+import { named, ONLINE, ourDashboard, series, table as tableTarget } from './common.ts';
 
 /** Devices and hub (Thiết bị): for the technician, and for a leader who wonders why a desk is silent. */
 
@@ -20,6 +18,7 @@ const lastOnline = from(
   'recent',
 );
 
+type PanelBuilder = timeseries.PanelBuilder;
 type PanelText = { title: string; question: string; unit: string };
 /**
  * A field over time, a line per device (telemetry) or one for the hub (its own health): Grafana's
@@ -113,12 +112,7 @@ export function thietBi(): dashboard.DashboardBuilder {
           .description('Thiết bị nào mất kết nối, từ lúc nào? — Which devices are offline, and since when?')
           .withTarget(tableTarget(lastOnline))
           .timeFrom(LOOK_BACK)
-          .mappings(
-            words({
-              '1': { text: 'Trực tuyến / Online', color: 'green' },
-              '0': { text: 'Mất kết nối / Offline', color: 'red' },
-            }),
-          )
+          .mappings(ONLINE())
           .overrideByName('online', [{ id: 'custom.cellOptions', value: { type: 'color-background' } }])
           .sortBy([new common.TableSortByFieldStateBuilder().displayName('Trạng thái / State')])
           .span(9)

@@ -4,7 +4,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { from } from '../../hub/src/influx/influxql.ts';
-import { index, ranking, totals } from '../../hub/src/ratings/index.ts';
+import { counted, index, RATIO_766, ranking, SHARE_SATISFIED, totals } from '../../hub/src/ratings/index.ts';
 import {
   bigNumber,
   InfluxTarget,
@@ -42,8 +42,8 @@ const RANKING_COLUMNS = {
 };
 
 /** A share of ratings, red under 80%, amber under 90%, green above. */
-function share(title: string, question: string, target: InfluxTarget, column: string) {
-  return bigNumber(title, question, target, column, 'percentunit')
+function share(title: string, question: string, column: 'share_satisfied' | 'satisfaction_ratio') {
+  return bigNumber(title, question, totals(picked), column, 'percentunit')
     .thresholds(satisfactionThresholds())
     .colorMode(common.BigValueColorMode.Background)
     .span(6)
@@ -68,7 +68,7 @@ function rankingTable(by: 'desk' | 'officer', title: string, question: string) {
 }
 
 export function tongQuan(): dashboard.DashboardBuilder {
-  const counted = totals(picked);
+  const totalsOfPicked = totals(picked);
   return ourDashboard(
     'thanthien-tong-quan',
     'Tổng quan — Mức độ hài lòng / Overview',
@@ -83,7 +83,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
       bigNumber(
         'Hôm nay / Today',
         'Hôm nay người dân đã đánh giá bao nhiêu lượt? — How many ratings today?',
-        tableTarget(counted),
+        totalsOfPicked,
         'rated',
         UNIT_RATINGS,
       )
@@ -95,7 +95,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
       bigNumber(
         'Tuần này / This week',
         'Tuần này (từ thứ Hai) có bao nhiêu lượt đánh giá? — How many ratings this week, from Monday?',
-        tableTarget(counted),
+        totalsOfPicked,
         'rated',
         UNIT_RATINGS,
       )
@@ -107,7 +107,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
       bigNumber(
         'Tháng này / This month',
         'Tháng này có bao nhiêu lượt đánh giá? — How many ratings this month?',
-        tableTarget(counted),
+        totalsOfPicked,
         'rated',
         UNIT_RATINGS,
       )
@@ -122,7 +122,6 @@ export function tongQuan(): dashboard.DashboardBuilder {
       share(
         'Tỷ lệ hài lòng / Share satisfied',
         'Trong số lượt đánh giá, bao nhiêu phần là hài lòng? — What share of ratings are satisfied?',
-        tableTarget(counted),
         'share_satisfied',
       ),
     )
@@ -130,7 +129,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
       bigNumber(
         'Chỉ số hài lòng (0–100) / Satisfaction index',
         'Điểm trung bình quy về thang 0–100 là bao nhiêu? — The mean grade on a 0–100 scale?',
-        tableTarget(index(picked)),
+        index(picked),
         'index',
         'none',
       )
@@ -142,7 +141,6 @@ export function tongQuan(): dashboard.DashboardBuilder {
       share(
         'Tỷ lệ theo Quyết định 766 / Ratio of Decision 766',
         'Tỷ lệ (số lượt − số không hài lòng) / số lượt theo Quyết định 766/QĐ-TTg? — (rated − unsatisfied) / rated, as Decision 766/QĐ-TTg counts it?',
-        tableTarget(counted),
         'satisfaction_ratio',
       ),
     )
@@ -150,7 +148,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
       bigNumber(
         'Không hài lòng / Unsatisfied',
         'Bao nhiêu lượt người dân không hài lòng? — How many ratings were unsatisfied?',
-        tableTarget(counted),
+        totalsOfPicked,
         'unsatisfied',
         UNIT_RATINGS,
       )
@@ -173,7 +171,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
                   { expr: 'officer', as: 'officer' },
                   { expr: 'score', as: 'score' },
                 ],
-                where: [{ tag: 'misuse', is: 'false' }, { field: 'unsatisfied', is: 1 }, ...picked],
+                where: [...counted(picked), { field: 'unsatisfied', is: 1 }],
                 newestFirst: true,
                 limit: 100,
               }),
@@ -236,13 +234,10 @@ export function tongQuan(): dashboard.DashboardBuilder {
             'A',
             from('rating', {
               select: [
-                { expr: ['sum(satisfied)', '/', 'count(score)'], as: 'share_satisfied' },
-                {
-                  expr: [['count(score)', '-', 'sum(unsatisfied)'], '/', 'count(score)'],
-                  as: 'satisfaction_ratio',
-                },
+                { expr: SHARE_SATISFIED, as: 'share_satisfied' },
+                { expr: RATIO_766, as: 'satisfaction_ratio' },
               ],
-              where: [{ tag: 'misuse', is: 'false' }, ...picked],
+              where: counted(picked),
               groupBy: [{ time: '1d', offset: '-7h' }],
               fill: 'none',
             }),
@@ -274,7 +269,7 @@ export function tongQuan(): dashboard.DashboardBuilder {
           series(
             from('rating', {
               select: [{ expr: 'count(score)', as: 'rated' }],
-              where: [{ tag: 'misuse', is: 'false' }, ...picked],
+              where: counted(picked),
               groupBy: [{ time: '1d', offset: '-7h' }, 'desk'],
               fill: 'none',
             }),

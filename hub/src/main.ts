@@ -291,13 +291,16 @@ async function composeHub(
       })
     : undefined;
 
-  const metrics = new HubMetrics({
-    site,
-    outbox,
-    accepted: () => ingest.stats().accepted,
-    rejected: () => rejections.counts().total,
-    now: () => now().getTime(),
-  });
+  const metrics = new HubMetrics(
+    {
+      site,
+      outbox,
+      accepted: () => ingest.stats().accepted,
+      rejected: () => rejections.counts().total,
+      now: () => now().getTime(),
+    },
+    settings.healthPointEveryS * 1000,
+  );
 
   const eventLoop = new EventLoopDelay();
   const health = (): Health => {

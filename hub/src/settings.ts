@@ -27,6 +27,10 @@ const EXPECTED: Record<string, { vi: string; en: string }> = {
     en: 'must be ntp (ask timedatectl) or trust (take the system clock as right)',
   },
   TT_HTTP_PUBLIC_URL: { vi: 'phải là URL http(s)', en: 'must be an http(s) URL' },
+  TT_HEALTH_POINT_S: {
+    vi: 'phải là số giây 0–3600 (0: không ghi)',
+    en: 'must be seconds 0–3600 (0: never)',
+  },
   TT_LOG_LEVEL: {
     vi: 'phải là fatal, error, warn, info, debug, trace hoặc silent',
     en: 'must be fatal, error, warn, info, debug, trace or silent',
@@ -54,6 +58,7 @@ const Env = z.object({
   TT_MQTT_PUBLIC_URL: z.string().optional(),
   TT_HTTP_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TT_RADIO_CLOCK: z.enum(CLOCK_MODES).default('ntp'),
+  TT_HEALTH_POINT_S: z.coerce.number().int().min(0).max(3600).default(60),
   TT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,6 +76,8 @@ export type Settings = {
   httpPublicUrl: string;
   /** How the radio learns the system clock is right before it arms. */
   radioClock: ClockMode;
+  /** How often the hub writes its own health point to InfluxDB; 0: never (a test that writes them itself). */
+  healthPointEveryS: number;
   logLevel: z.infer<typeof Env>['TT_LOG_LEVEL'];
 };
 
@@ -110,6 +117,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): Readonly<Settings> {
       '',
     ),
     radioClock: e.TT_RADIO_CLOCK,
+    healthPointEveryS: e.TT_HEALTH_POINT_S,
     logLevel: e.TT_LOG_LEVEL,
   });
 }

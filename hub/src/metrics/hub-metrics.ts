@@ -27,8 +27,10 @@ export class HubMetrics {
     this.#last = { at: this.#s.now(), accepted: 0 };
   }
 
+  /** Sample every interval from now on; an interval of 0 leaves sampling to whoever calls `sample`. */
   start(): void {
     this.#last = { at: this.#s.now(), accepted: this.#s.accepted() };
+    if (this.#intervalMs === 0) return;
     this.#timer = setInterval(() => this.sample(), this.#intervalMs);
     this.#timer.unref();
   }

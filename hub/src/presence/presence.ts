@@ -160,7 +160,10 @@ export class Presence {
     const { calendar, outbox, site } = this.#deps;
     const today = localTime(calendar.site.timezone, new Date(nowMs)).date;
     const dates = today === this.#attendanceDay ? [today] : [previousDate(today), today];
-    if (today !== this.#attendanceDay) this.#attendanceWritten.clear();
+    if (today !== this.#attendanceDay) {
+      this.#attendanceWritten.clear();
+      this.#writeDayStart(today);
+    }
     this.#attendanceDay = today;
     for (const date of dates) {
       const timeMs = startOfLocalDay(calendar.site.timezone, date).getTime();
@@ -188,6 +191,29 @@ export class Presence {
       changed = alerts.emptyDesk(desk, officerAt(desk, new Date(spell.raisedAtMs)), spell) || changed;
     }
     if (changed) this.#deps.bus.emit('desk.changed', { desk });
+  }
+
+  /**
+   * Each desk's state at the local midnight that starts `date`, as a `presence` point of the
+   * sensor that last reported it: a sensor reports only changes, so without it a dashboard's day
+   * would start blank until someone moved. A desk that was unknown gets none.
+   */
+  #writeDayStart(date: string): void {
+    const { calendar, db, outbox, site } = this.#deps;
+    const timeMs = startOfLocalDay(calendar.site.timezone, date).getTime();
+    for (const desk of this.#deps.desks) {
+      const last = statement(
+        db,
+        'SELECT device, state FROM presence_changes WHERE desk = ? AND time_ms < ? ORDER BY time_ms DESC, id DESC LIMIT 1',
+      ).get(desk.id, timeMs) as { device: string; state: DeskState } | undefined;
+      if (!last || last.state === 'unknown') continue;
+      outbox.add({
+        measurement: 'presence',
+        tags: { site, desk: desk.id, device: last.device },
+        fields: { present: Number(last.state === 'present') },
+        timeMs,
+      });
+    }
   }
 
   /** A sensor went offline: its desk is unknown from now, unless another sensor there still sees it. */

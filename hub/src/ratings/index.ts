@@ -1,11 +1,14 @@
 export { type Indicators, summarize, wilsonLowerBound } from './indicators.ts';
 export {
+  counted,
   index,
   indexQuery,
+  RATIO_766,
   type RatingCondition,
   ranking,
   rankingQuery,
   type Scope,
+  SHARE_SATISFIED,
   totals,
   totalsQuery,
 } from './influxql.ts';

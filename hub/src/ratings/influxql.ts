@@ -17,9 +17,19 @@ import { Z_95 } from './indicators.ts';
  */
 export type RatingCondition = Condition<Field<'rating'>, Tag<'rating'>>;
 
-const counted = (narrow: readonly RatingCondition[]): RatingCondition[] => [
+/** The presses that count (docs/indicators.md), narrowed. */
+export const counted = (narrow: readonly RatingCondition[]): RatingCondition[] => [
   { tag: 'misuse', is: 'false' },
   ...narrow,
+];
+
+/** The share of counted ratings that are satisfied. */
+export const SHARE_SATISFIED: Expr<Field<'rating'>> = ['sum(satisfied)', '/', 'count(score)'];
+/** The satisfaction ratio of Quyết định 766/QĐ-TTg: (rated − unsatisfied) / rated. */
+export const RATIO_766: Expr<Field<'rating'>> = [
+  ['count(score)', '-', 'sum(unsatisfied)'],
+  '/',
+  'count(score)',
 ];
 
 /** rated, satisfied, unsatisfied, share_satisfied and the 766 ratio in one row. */
@@ -29,8 +39,8 @@ export const totals = (narrow: readonly RatingCondition[] = []) =>
       { expr: 'count(score)', as: 'rated' },
       { expr: 'sum(satisfied)', as: 'satisfied' },
       { expr: 'sum(unsatisfied)', as: 'unsatisfied' },
-      { expr: ['sum(satisfied)', '/', 'count(score)'], as: 'share_satisfied' },
-      { expr: [['count(score)', '-', 'sum(unsatisfied)'], '/', 'count(score)'], as: 'satisfaction_ratio' },
+      { expr: SHARE_SATISFIED, as: 'share_satisfied' },
+      { expr: RATIO_766, as: 'satisfaction_ratio' },
     ],
     where: counted(narrow),
   });
@@ -55,7 +65,7 @@ export const ranking = (by: 'desk' | 'officer', narrow: readonly RatingCondition
     select: [
       { expr: 'count(score)', as: 'rated' },
       { expr: 'sum(satisfied)', as: 'satisfied' },
-      { expr: ['sum(satisfied)', '/', 'count(score)'], as: 'p' },
+      { expr: SHARE_SATISFIED, as: 'p' },
     ],
     where: counted(narrow),
     groupBy: [by],

@@ -96,7 +96,8 @@ describe('backup and restore (docs/operations.md)', () => {
     influxql('CREATE DATABASE "thanthien"');
     influxql('DROP DATABASE "thanthien"');
     sh('influxd', ['restore', '-portable', '-host', freshInflux.rpc, join(usb, 'influx')]);
-    expect(await ratingsIn(freshInflux)).toBe(6);
+    // influxd opens the restored shards on its own, a moment after the command returns.
+    await until(async () => (await ratingsIn(freshInflux)) === 6, 'the backup in the fresh InfluxDB');
 
     const back = await startTestHub({ TT_DATA_DIR: restored, TT_INFLUX_URL: `${freshInflux.url}/thanthien` });
     cleanups.unshift(() => back.close());

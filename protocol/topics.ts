@@ -37,6 +37,25 @@ export function hubStateTopic(site: string): string {
   return `${siteRoot(site)}/hub/state`;
 }
 
+/** The hub's domain events for integrators: `…/hub/events/{type}` (docs/protocol.md). */
+export const HUB_EVENT_TYPES = [
+  'rating',
+  'rating-reason',
+  'presence',
+  'device',
+  'alert',
+  'broadcast',
+] as const;
+export type HubEventType = (typeof HUB_EVENT_TYPES)[number];
+
+export function hubEventsPrefix(site: string): string {
+  return `${siteRoot(site)}/hub/events/`;
+}
+
+export function hubEventTopic(site: string, type: HubEventType): string {
+  return hubEventsPrefix(site) + type;
+}
+
 const isEventType = (s: string): s is EventType => (EVENT_TYPES as readonly string[]).includes(s);
 
 /**

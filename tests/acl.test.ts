@@ -49,3 +49,37 @@ describe('subscribe ACL (docs/protocol.md)', () => {
     expect(subscribeRefusal(SITE, 'btn-1', own('cmd'), 2)).toMatch(/QoS 2/);
   });
 });
+
+describe('integration clients (docs/protocol.md, the event stream)', () => {
+  const events = `thanthien/v1/${SITE}/hub/events/`;
+
+  it.each([`${events}#`, `${events}rating`, `${events}+`, `thanthien/v1/${SITE}/hub/state`])(
+    'may subscribe to %s',
+    (filter) => {
+      expect(subscribeRefusal(SITE, 'nodered-huyen', filter, 1, 'integration')).toBeUndefined();
+    },
+  );
+
+  it.each([
+    '#',
+    `thanthien/v1/${SITE}/#`,
+    `thanthien/v1/${SITE}/hub/#`,
+    `thanthien/v1/${SITE}/dev/+/evt/rating`,
+    'thanthien/v1/xa-khac/hub/events/#',
+  ])('may not subscribe to %s', (filter) => {
+    expect(subscribeRefusal(SITE, 'nodered-huyen', filter, 1, 'integration')).toMatch(
+      /may subscribe only to thanthien\/v1\/xa-tan-lap\/hub\/events\/# and/,
+    );
+  });
+
+  it('publishes nothing, not even under a device id it could claim', () => {
+    for (const topic of [`${events}rating`, `thanthien/v1/${SITE}/dev/nodered-huyen/evt/rating`])
+      expect(publishRefusal(SITE, 'nodered-huyen', topic, 'integration')).toMatch(
+        /only read the hub's events/,
+      );
+  });
+
+  it('is not for devices', () => {
+    expect(subscribeRefusal(SITE, 'btn-1', `${events}#`, 1)).toMatch(/may subscribe only to/);
+  });
+});

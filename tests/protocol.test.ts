@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { publishRefusal, subscribeRefusal } from '../hub/src/broker/index.ts';
+import { SCHEMA } from '../hub/src/influx/schema.ts';
 import {
   ACK_STATUSES,
   Command,
@@ -12,6 +13,8 @@ import {
   deviceTopic,
   EVENT_TYPES,
   encode,
+  hubEventsPrefix,
+  hubEventTopic,
   hubStateTopic,
   parseDeviceMessage,
   parseDeviceTopic,
@@ -498,14 +501,23 @@ describe('docs/protocol.md', () => {
   });
 
   it("shows the hub's birth and its clean stop on hub/state", () => {
-    const hub = examples.filter((e) => e.hub);
-    expect(hub.map((e) => e.topic)).toEqual([hubStateTopic(SITE), hubStateTopic(SITE)]);
+    const hub = examples.filter((e) => e.hub && e.topic === hubStateTopic(SITE));
+    expect(hub).toHaveLength(2);
     const [birth, stop] = hub.map((e) => JSON.parse(e.json));
     expect(Object.keys(birth).sort()).toEqual(['online', 'ts', 'version']);
     expect(birth.online).toBe(true);
     expect(birth.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(Timestamp.safeParse(birth.ts).success).toBe(true);
     expect(stop).toEqual({ online: false });
+  });
+
+  it("shows a rating on the hub's event stream as the rating point of influxdb.md, with its time", () => {
+    const events = examples.filter((e) => e.hub && e.topic.startsWith(hubEventsPrefix(SITE)));
+    expect(events.map((e) => e.topic)).toEqual([hubEventTopic(SITE, 'rating')]);
+    const rating = SCHEMA.find((m) => m.measurement === 'rating')!;
+    expect(Object.keys(JSON.parse(events[0]!.json)).sort()).toEqual(
+      ['time', ...rating.tags, ...Object.keys(rating.fields)].sort(),
+    );
   });
 
   it('lists every topic of protocol v1 in its topic table', () => {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DeviceEvent, DeviceKind } from '../../protocol/index.ts';
+import type { Alert, AlertAction } from './alerts/index.ts';
 
 /** Every event that crosses from one domain to another, declared in one place. */
 export type HubEvents = {
@@ -9,6 +10,8 @@ export type HubEvents = {
   /** A desk's presence or its alerts changed: the live desk board refreshes. */
   'desk.changed': { desk: string };
   'message.rejected': { client: string | null; kind: RejectionKind; topic: string | null; reason: string };
+  /** An alert was raised, cleared, acknowledged, commented or resolved; durable. */
+  'alert.changed': { alert: Alert; action: AlertAction };
 };
 
 export type RejectionKind = 'auth' | 'acl-publish' | 'acl-subscribe' | 'topic' | 'payload';

@@ -27,6 +27,17 @@ export const ERRORS = {
   TT_DEVICE_UNKNOWN: { status: 404, vi: 'thiết bị chưa được đăng ký', en: 'device is not registered' },
   TT_DEVICE_INVALID: { status: 400, vi: 'thông tin thiết bị không hợp lệ', en: 'device details are invalid' },
   TT_DEVICE_REVOKED: { status: 409, vi: 'thiết bị đã bị thu hồi', en: 'device is revoked' },
+  TT_INTEGRATION_INVALID: {
+    status: 400,
+    vi: 'mã kết nối tích hợp không hợp lệ',
+    en: 'integration id is invalid',
+  },
+  TT_INTEGRATION_EXISTS: { status: 409, vi: 'mã kết nối tích hợp đã có', en: 'integration already exists' },
+  TT_INTEGRATION_UNKNOWN: {
+    status: 404,
+    vi: 'kết nối tích hợp chưa được đăng ký',
+    en: 'integration is not registered',
+  },
   TT_USER_EXISTS: { status: 409, vi: 'người dùng đã có', en: 'user already exists' },
   TT_USER_UNKNOWN: { status: 404, vi: 'không có người dùng này', en: 'user does not exist' },
   TT_USER_SELF: { status: 409, vi: 'không thể tự xoá tài khoản của mình', en: 'you cannot remove yourself' },

@@ -8,11 +8,12 @@ import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { siteIso, utcOffsetMinutes } from './config/calendar.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
-import { Availability, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
+import { Availability, type CredentialSource, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { InfluxHttp, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
+import { EventStream, IntegrationRegistry } from './integrations/index.ts';
 import { EventLoopDelay, HubMetrics } from './metrics/index.ts';
 import { bindPorts } from './ports.ts';
 import { Presence } from './presence/index.ts';
@@ -28,6 +29,8 @@ export type Hub = {
   config: SiteConfig;
   store: Store;
   devices: DeviceRegistry;
+  /** Read-only clients of the hub's event stream (docs/protocol.md). */
+  integrations: IntegrationRegistry;
   users: Users;
   ratings: Ratings;
   presence: Presence;
@@ -81,6 +84,8 @@ export function buildEventDomains(deps: {
       minRatings: 5,
     },
     now,
+    // Heard by the hub's event stream once the step is durable.
+    (id, action) => commits.afterCommit(() => bus.emit('alert.changed', { alert: alerts.get(id), action })),
   );
   const presence = new Presence({
     site,
@@ -266,11 +271,27 @@ async function composeHub(
   const users = new Users(store);
   const domains = buildEventDomains({ config, store, bus, log, now });
   const { devices, outbox, alerts, presence, ratings, rejections, ingest } = domains;
-  const deviceAuth = new DeviceAuthenticator(devices);
+  const integrations = new IntegrationRegistry(store, now);
+  // One namespace of client ids: a device, else an integration that only reads events.
+  const credentials: CredentialSource = (id) => {
+    const device = devices.credentials(id);
+    if (device) return { ...device, kind: 'device' };
+    const integration = integrations.credentials(id);
+    return integration && { ...integration, kind: 'integration' };
+  };
+  const deviceAuth = new DeviceAuthenticator(credentials);
+  const eventStream = new EventStream({
+    site,
+    outbox,
+    bus,
+    publish: (topic, body) => broker.publish(topic, body, { qos: 1, retain: false }),
+    log: log.child({ domain: 'event-stream' }),
+  });
   const broker = new Broker({
     site,
     version: VERSION,
     auth: deviceAuth,
+    onIntegrations: (connected) => eventStream.listeners(connected),
     ingest,
     rejections,
     limits: config.mqtt_limits,
@@ -420,6 +441,7 @@ async function composeHub(
     ...domains.features,
     ...(writer ? [{ name: 'influx-writer', start: () => writer.start(), stop: () => writer.stop() }] : []),
     { name: 'metrics', start: () => metrics.start(), stop: () => metrics.stop() },
+    { name: 'event-stream', start: () => eventStream.start(), stop: () => eventStream.stop() },
     {
       name: 'broker',
       start: () => broker.start({ mqtt: ports.mqtt, mqttTls: ports.mqttTls, http: ports.http.server }),
@@ -447,6 +469,7 @@ async function composeHub(
     config,
     store,
     devices,
+    integrations,
     users,
     ratings,
     presence,

@@ -6,6 +6,8 @@ import { type Store, statement } from '../store/index.ts';
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 export const ALERT_KINDS = ['unsatisfied-rating', 'unsatisfied-share', 'empty-desk'] as const;
+/** The steps of an alert's history: raised and cleared by the hub, the others by a user. */
+export type AlertAction = 'raised' | 'cleared' | 'acknowledged' | 'commented' | 'resolved';
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Which alerts to list, newest first: those with an id below `before`, at most `limit`. */
@@ -54,11 +56,19 @@ export class Alerts {
   readonly #db: Store;
   readonly #policy: AlertPolicy;
   readonly #now: () => Date;
+  readonly #changed: (id: number, action: AlertAction) => void;
 
-  constructor(db: Store, policy: AlertPolicy, now: () => Date = () => new Date()) {
+  /** `changed` hears of every step of every alert, inside the unit of work that took it. */
+  constructor(
+    db: Store,
+    policy: AlertPolicy,
+    now: () => Date = () => new Date(),
+    changed: (id: number, action: AlertAction) => void = () => {},
+  ) {
     this.#db = db;
     this.#policy = policy;
     this.#now = now;
+    this.#changed = changed;
   }
 
   /**
@@ -123,6 +133,7 @@ export class Alerts {
       this.#db,
       "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'cleared', NULL)",
     ).run(cleared.id, new Date(spell.clearedAtMs).toISOString());
+    this.#changed(cleared.id, 'cleared');
     return true;
   }
 
@@ -206,7 +217,7 @@ export class Alerts {
   #act(
     id: number,
     user: string,
-    action: string,
+    action: AlertAction,
     comment: string | null,
     next: AlertState | undefined,
   ): Alert {
@@ -215,6 +226,7 @@ export class Alerts {
       this.#db,
       'INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, ?, ?, ?)',
     ).run(id, this.#now().toISOString(), user, action, comment);
+    this.#changed(id, action);
     return this.get(id);
   }
 
@@ -237,6 +249,7 @@ export class Alerts {
       this.#db,
       "INSERT INTO alert_history (alert_id, at, user_name, action, comment) VALUES (?, ?, NULL, 'raised', NULL)",
     ).run(inserted.lastInsertRowid, at);
+    this.#changed(Number(inserted.lastInsertRowid), 'raised');
     return true;
   }
 

@@ -2,6 +2,7 @@ export {
   ALERT_KINDS,
   ALERT_STATES,
   type Alert,
+  type AlertAction,
   type AlertFilter,
   type AlertKind,
   type AlertPage,

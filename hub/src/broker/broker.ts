@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { encode, hubStateTopic } from '../../../protocol/index.ts';
 import type { MqttLimits } from '../config/index.ts';
-import type { DeviceAuthenticator } from '../devices/index.ts';
+import type { ClientKind, DeviceAuthenticator } from '../devices/index.ts';
 import type { Ingest, Rejections } from '../ingest/index.ts';
 import { publishRefusal, subscribeRefusal } from './acl.ts';
 import { AuthThrottle } from './auth-throttle.ts';
@@ -25,6 +25,8 @@ export type BrokerDeps = {
   site: string;
   version: string;
   auth: DeviceAuthenticator;
+  /** Told how many integration clients are connected whenever that changes. */
+  onIntegrations?: (connected: number) => void;
   ingest: Ingest;
   rejections: Rejections;
   /** What a client may make the broker hold (site config `mqtt_limits`). */
@@ -68,6 +70,10 @@ const WEBSOCKET_MESSAGE_PACKETS = 2;
 export class Broker {
   readonly #deps: BrokerDeps;
   readonly #sessions = new Map<string, { client: Client; generation: number }>();
+  /** What each authenticated client is: a device, or an integration that only reads events. */
+  readonly #kinds = new WeakMap<Client, ClientKind>();
+  /** Integration clients connected, as last told to `onIntegrations`. */
+  #integrations = 0;
   // The credential generation each client authenticated with, until it is ready.
   readonly #pendingGeneration = new WeakMap<Client, number>();
   readonly #refusals: Refusals;
@@ -96,7 +102,13 @@ export class Broker {
         this.#authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.#authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => {
-        const refusal = subscribeRefusal(this.#deps.site, client.id, sub.topic, sub.qos);
+        const refusal = subscribeRefusal(
+          this.#deps.site,
+          client.id,
+          sub.topic,
+          sub.qos,
+          this.#kinds.get(client),
+        );
         if (!refusal) return done(null, sub);
         this.#deps.rejections.record({
           client: client.id,
@@ -241,6 +253,7 @@ export class Broker {
           this.#throttle.succeeded(device, address);
           connection?.authenticated(username);
           this.#pendingGeneration.set(client, result.generation);
+          this.#kinds.set(client, result.kind);
           return done(null, true);
         }
         const code = result.reason === 'revoked' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
@@ -263,7 +276,7 @@ export class Broker {
     // us the device went away, and it can only be on the topic the device set at CONNECT.
     const clientId = client?.id ?? null;
     if (clientId !== null) {
-      const refusal = publishRefusal(this.#deps.site, clientId, packet.topic);
+      const refusal = publishRefusal(this.#deps.site, clientId, packet.topic, this.#kinds.get(client!));
       if (refusal) {
         this.#deps.rejections.record({
           client: clientId,
@@ -290,13 +303,24 @@ export class Broker {
     const generation = this.#pendingGeneration.get(client);
     if (generation === undefined) return;
     this.#sessions.set(client.id, { client, generation });
+    this.#countIntegrations();
     // The CLI may have revoked or rotated between the check and now.
     this.enforceCredentials();
+  }
+
+  #countIntegrations(): void {
+    const connected = [...this.#sessions.values()].filter(
+      ({ client }) => this.#kinds.get(client) === 'integration',
+    ).length;
+    if (connected === this.#integrations) return;
+    this.#integrations = connected;
+    this.#deps.onIntegrations?.(connected);
   }
 
   #onClientGone(client: Client): void {
     if (this.#sessions.get(client.id)?.client !== client) return; // replaced by a newer connection
     this.#sessions.delete(client.id);
+    this.#countIntegrations();
     // A clean DISCONNECT sends no will: the device is gone all the same.
     this.#deps.ingest.connectionClosed(client.id);
   }

@@ -7,6 +7,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   hub: async () => (await import('./hub.ts')).hubCommand(),
   demo: async () => (await import('./demo.ts')).demoCommand(),
   device: async (args) => (await import('./device.ts')).deviceCommand(args),
+  integration: async (args) => (await import('./integration.ts')).integrationCommand(args),
   user: async (args) => (await import('./user.ts')).userCommand(args),
   simulate: async (args) => (await import('./simulate.ts')).simulateCommand(args),
 };

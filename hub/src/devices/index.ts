@@ -1,4 +1,9 @@
-export { type AuthResult, DeviceAuthenticator } from './authenticator.ts';
+export {
+  type AuthResult,
+  type ClientKind,
+  type CredentialSource,
+  DeviceAuthenticator,
+} from './authenticator.ts';
 export { Availability } from './availability.ts';
 export { type Provisioning, provisioningOf } from './provisioning.ts';
 export {

@@ -6,6 +6,10 @@ export const vi = {
   'device.secretOnce': 'Mật khẩu thiết bị chỉ hiện MỘT lần. Tệp cấu hình: {file}',
   'device.scanQr': 'Quét mã QR để nạp cấu hình vào thiết bị:',
   'device.none': 'Chưa có thiết bị nào. Thêm bằng: thanthien device add <id> --kind <loại> --desk <quầy>',
+  'integration.added':
+    'Đã thêm kết nối tích hợp {id}: chỉ đọc sự kiện của trạm trên {topic}#. Mật khẩu chỉ hiện MỘT lần:',
+  'integration.revoked': 'Đã thu hồi kết nối tích hợp {id}; nó bị ngắt kết nối và không thể kết nối lại.',
+  'integration.none': 'Chưa có kết nối tích hợp nào. Thêm bằng: thanthien integration add <id>',
   'user.added': 'Đã thêm người dùng {name} với vai trò {role}.',
   'user.passwordOnce': 'Mật khẩu (chỉ hiện một lần): {password}',
   'user.passwordSet': 'Đã đặt mật khẩu mới cho {name}; các phiên đăng nhập cũ đã kết thúc.',
@@ -24,6 +28,10 @@ export const en = {
   'device.secretOnce': 'The device secret is shown ONCE. Provisioning file: {file}',
   'device.scanQr': 'Scan the QR code to load the configuration into the board:',
   'device.none': 'No devices yet. Add one with: thanthien device add <id> --kind <kind> --desk <desk>',
+  'integration.added':
+    "Integration {id} added: it may only read the hub's events on {topic}#. The secret is shown ONCE:",
+  'integration.revoked': 'Integration {id} revoked; it was disconnected and cannot connect again.',
+  'integration.none': 'No integrations yet. Add one with: thanthien integration add <id>',
   'user.added': 'User {name} added with role {role}.',
   'user.passwordOnce': 'Password (shown once): {password}',
   'user.passwordSet': 'New password set for {name}; their earlier sessions ended.',

@@ -6,6 +6,7 @@ export const vi = {
   hub        chạy trạm (MQTT, kho dữ liệu, API, bảng theo dõi quầy)
   demo       chạy trạm cùng một xã mô phỏng, để xem ngay dữ liệu sống
   device     thêm, liệt kê, thu hồi thiết bị, cấp lại mật khẩu thiết bị
+  integration  kết nối tích hợp chỉ đọc sự kiện của trạm (Node-RED, phần mềm của huyện, tỉnh)
   user       thêm, liệt kê, đổi mật khẩu, xoá người dùng
   simulate   chạy các thiết bị ảo nói giao thức v1 vào một trạm
 
@@ -40,6 +41,13 @@ Thu hồi thiết bị: trạm ngắt kết nối của nó ngay và từ chối
 
 Cấp mật khẩu mới; mật khẩu cũ hết hiệu lực ngay, kể cả kết nối đang mở. Thiết bị đã thu hồi bị từ chối,
 trừ khi có --reinstate (cho thiết bị dùng lại với mật khẩu mới).`,
+  'help.integration': `Cách dùng: thanthien integration <add|list|revoke> … [--help]
+
+  add <id> [--json]   cấp thông tin đăng nhập MQTT chỉ đọc sự kiện của trạm (…/hub/events/#); mật khẩu hiện một lần
+  list [--json]       danh sách kết nối tích hợp
+  revoke <id>         thu hồi: ngắt kết nối ngay, từ chối từ nay
+
+Sự kiện và nội dung: docs/protocol.md (luồng sự kiện của trạm).`,
   'help.user': `Cách dùng: thanthien user <add|list|passwd|remove> … [--help]
 
   add <tên> --role admin|leader|operator|technician [--password <mật khẩu>]   thêm người dùng
@@ -74,6 +82,7 @@ export const en = {
   hub        run the hub (MQTT, store, API, desk board)
   demo       run the hub with a simulated commune, to see live data at once
   device     add, list, revoke devices, issue a device a new secret
+  integration  read-only clients of the hub's events (Node-RED, a district's or province's software)
   user       add, list, set the password of, remove users
   simulate   run virtual devices that speak protocol v1 to a hub
 
@@ -109,6 +118,13 @@ device rotate <id> --reinstate`,
 
 Issue a new secret; the old one stops working at once, live connections included. A revoked device
 is refused unless --reinstate is given (the device may connect again, with the new secret).`,
+  'help.integration': `Usage: thanthien integration <add|list|revoke> … [--help]
+
+  add <id> [--json]   issue MQTT credentials that may only read the hub's events (…/hub/events/#); the secret is shown once
+  list [--json]       the integrations
+  revoke <id>         revoke: disconnected at once, refused from now on
+
+The events and what they carry: docs/protocol.md (the hub's event stream).`,
   'help.user': `Usage: thanthien user <add|list|passwd|remove> … [--help]
 
   add <name> --role admin|leader|operator|technician [--password <password>]   add a user

@@ -15,6 +15,7 @@ export class Outbox {
   readonly #db: Store;
   readonly #commits: GroupCommit;
   #pending: string[] = [];
+  readonly #watchers = new Set<(point: Point) => void>();
 
   constructor(db: Store, commits: GroupCommit) {
     this.#db = db;
@@ -30,6 +31,17 @@ export class Outbox {
     const line = toLine(point);
     if (this.#commits.working) this.#pending.push(line);
     else this.#insert([line]);
+    if (this.#watchers.size === 0) return;
+    // Shown once it is durable, and never if its unit of work rolls back.
+    this.#commits.afterCommit(() => {
+      for (const watcher of this.#watchers) watcher(point);
+    });
+  }
+
+  /** `watcher` sees each point once it is durable, until the returned function is called. */
+  watch(watcher: (point: Point) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
   /** The oldest rows, oldest first, until they hold `limit` points (at least one row). */

@@ -319,4 +319,14 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   ALTER TABLE devices ADD COLUMN telemetry TEXT;
   ALTER TABLE devices ADD COLUMN telemetry_at TEXT;
   `,
+  // Integration clients: read-only MQTT credentials for the hub's event stream (docs/protocol.md).
+  `
+  CREATE TABLE integrations (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 1,
+    revoked_at TEXT,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // No test hub starts Node-RED unless its test says so (tests/flows.test.ts): port 1880 is one.
+    env: { TT_FLOWS: 'off' },
   },
 });

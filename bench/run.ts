@@ -7,6 +7,9 @@ import { benchRadio } from './radio.ts';
 import { benchSpeakers } from './speakers.ts';
 import { benchStartup } from './startup.ts';
 
+// The hub is measured on its own: Node-RED (docs/flows.md) is its own process, off here.
+process.env.TT_FLOWS = 'off';
+
 /** The radio's on-air engine, on its own: it needs no servers (BENCH_ONLY=radio runs just this). */
 async function radioSection(): Promise<void> {
   const r = await benchRadio();

@@ -10,6 +10,7 @@ import { siteIso, utcOffsetMinutes } from './config/calendar.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
 import { Availability, type CredentialSource, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
+import { FlowsSupervisor } from './flows/index.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { InfluxHttp, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
@@ -323,6 +324,17 @@ async function composeHub(
     settings.healthPointEveryS * 1000,
   );
 
+  const flows =
+    settings.flowsPort === undefined
+      ? undefined
+      : new FlowsSupervisor({
+          dataDir: settings.dataDir,
+          host: settings.host,
+          port: settings.flowsPort,
+          hubUrl: `http://${loopbackOf(settings.host)}:${ports.http.port}`,
+          log: log.child({ domain: 'flows' }),
+        });
+
   const eventLoop = new EventLoopDelay();
   const health = (): Health => {
     const backlog = outbox.backlog();
@@ -360,6 +372,7 @@ async function composeHub(
       rss_mb: Math.round(process.memoryUsage.rss() / 1048576),
       event_loop: eventLoop.read(),
       radio: { armed: radio.armed, on_air: radio.onAirNow().length },
+      flows: flows?.health() ?? { running: false, off: true },
     };
   };
 
@@ -455,6 +468,8 @@ async function composeHub(
       },
       stop: () => http.close(),
     },
+    // After the HTTP API: the flows editor logs in through it.
+    ...(flows ? [{ name: 'flows', start: () => flows.start(), stop: () => flows.stop() }] : []),
     { name: 'desk-board-live', start: () => live.start(), stop: () => live.stop() },
     { name: 'on-air-live', start: () => onAirLive.start(), stop: () => onAirLive.stop() },
     credentialWatch,
@@ -488,3 +503,6 @@ async function composeHub(
     stopFeatures,
   };
 }
+
+/** Where a process on this machine reaches a server that listens on `host`. */
+const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);

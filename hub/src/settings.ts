@@ -27,6 +27,8 @@ const EXPECTED: Record<string, { vi: string; en: string }> = {
     en: 'must be ntp (ask timedatectl) or trust (take the system clock as right)',
   },
   TT_HTTP_PUBLIC_URL: { vi: 'phải là URL http(s)', en: 'must be an http(s) URL' },
+  TT_FLOWS: { vi: 'phải là on hoặc off', en: 'must be on or off' },
+  TT_FLOWS_PORT: PORT_EXPECTED,
   TT_HEALTH_POINT_S: {
     vi: 'phải là số giây 0–3600 (0: không ghi)',
     en: 'must be seconds 0–3600 (0: never)',
@@ -59,6 +61,8 @@ const Env = z.object({
   TT_HTTP_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TT_RADIO_CLOCK: z.enum(CLOCK_MODES).default('ntp'),
   TT_HEALTH_POINT_S: z.coerce.number().int().min(0).max(3600).default(60),
+  TT_FLOWS: z.enum(['on', 'off']).default('on'),
+  TT_FLOWS_PORT: Port.default(1880),
   TT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -78,6 +82,8 @@ export type Settings = {
   radioClock: ClockMode;
   /** How often the hub writes its own health point to InfluxDB; 0: never (a test that writes them itself). */
   healthPointEveryS: number;
+  /** Node-RED beside the hub (docs/flows.md), on this port; undefined when TT_FLOWS=off. */
+  flowsPort: number | undefined;
   logLevel: z.infer<typeof Env>['TT_LOG_LEVEL'];
 };
 
@@ -118,6 +124,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): Readonly<Settings> {
     ),
     radioClock: e.TT_RADIO_CLOCK,
     healthPointEveryS: e.TT_HEALTH_POINT_S,
+    flowsPort: e.TT_FLOWS === 'on' ? e.TT_FLOWS_PORT : undefined,
     logLevel: e.TT_LOG_LEVEL,
   });
 }

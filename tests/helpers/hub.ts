@@ -30,6 +30,7 @@ export async function startTestHub(env: Record<string, string> = {}, now?: () =>
     TT_MQTT_PORT: '0',
     TT_HTTP_PORT: '0',
     TT_LOG_LEVEL: 'info',
+    TT_FLOWS: 'off',
     ...env,
     TT_DATA_DIR: dataDir,
   });

@@ -1,0 +1,1 @@
+export { type FlowsHealth, type FlowsOptions, FlowsSupervisor } from './supervisor.ts';

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { editorAuth } from './editor-auth.ts';
+
+/** The part of Node-RED's embedding API (node-red's lib/red.js) this process uses. */
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+type NodeRed = {
+  init: (server: ReturnType<typeof createServer>, settings: object) => void;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+  httpAdmin: Handler;
+  httpNode: Handler;
+};
+const require = createRequire(import.meta.url);
+const RED = require('node-red') as NodeRed;
+
+/**
+ * The flows process (docs/flows.md): Node-RED, started by the hub as a child (`supervisor.ts`) so
+ * that no flow can stall or crash the broker and the store. Everything comes from the hub in the
+ * environment; nothing here reads the hub's store or config.
+ */
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: the hub starts this process`);
+  return value;
+};
+
+const userDir = env('TT_FLOWS_USER_DIR');
+const hubUrl = env('TT_FLOWS_HUB_URL');
+const port = Number(env('TT_FLOWS_PORT'));
+const host = env('TT_FLOWS_HOST');
+// Node-RED looks for nodes in every node_modules above its core nodes: started from a link inside
+// its own folder, it finds only the palette we ship (nodesDir) and what the admin installs there.
+const coreNodes = join(userDir, 'core-nodes');
+if (!existsSync(coreNodes)) {
+  symlinkSync(dirname(require.resolve('@node-red/nodes')), coreNodes, 'dir');
+}
+
+const server = createServer((req, res) =>
+  RED.httpAdmin(req, res, () =>
+    RED.httpNode(req, res, () => {
+      res.statusCode = 404;
+      res.end();
+    }),
+  ),
+);
+
+RED.init(server, {
+  userDir,
+  flowFile: 'flows.json',
+  // Kept by the hub in its data directory, never in the flows or the editor's context sidebar.
+  credentialSecret: readFileSync(env('TT_FLOWS_SECRET_FILE'), 'utf8').trim(),
+  coreNodesDir: coreNodes,
+  nodesDir: process.env.TT_FLOWS_PALETTE_DIR ? [process.env.TT_FLOWS_PALETTE_DIR] : [],
+  httpAdminRoot: '/',
+  httpNodeRoot: '/endpoints',
+  adminAuth: editorAuth(hubUrl),
+  // A Function node that loops forever is stopped after this many seconds.
+  globalFunctionTimeout: 5,
+  functionGlobalContext: {},
+  diagnostics: { enabled: false },
+  telemetry: { enabled: false },
+  editorTheme: {
+    page: { title: 'Thân Thiện — Luồng tự động / Flows' },
+    header: { title: 'Thân Thiện — Luồng tự động / Flows' },
+    projects: { enabled: false },
+    tours: false,
+  },
+  logging: { console: { level: 'info', metrics: false, audit: false } },
+});
+
+await RED.start();
+server.on('error', (err) => {
+  // A taken port: said once, then the hub starts this process again, more slowly each time.
+  console.error(JSON.stringify({ flows: 'cannot listen', host, port, error: err.message }));
+  process.exit(1);
+});
+server.listen(port, host, () => console.log(JSON.stringify({ flows: 'listening', host, port })));
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  await RED.stop().catch(() => {});
+  // Node-RED's session timer would keep the process alive after its stop.
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// The hub went away without stopping us (SIGKILL): do not outlive it.
+process.on('disconnect', stop);

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+
+export type FlowsOptions = {
+  /** TT_DATA_DIR: the flows, their credentials and the secret that encrypts them live under it. */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Where the flows process reaches the hub's HTTP API (loopback). */
+  hubUrl: string;
+  /** Our palette's folder, when it is there. */
+  paletteDir?: string;
+  log: Logger;
+};
+
+export type FlowsHealth = { running: boolean; pid: number | null; port: number; restarts: number };
+
+/** Waits before a restart: the first after a run that was healthy, longer after each quick death. */
+const RESTART_MS = [1000, 2000, 5000, 10_000, 30_000];
+/** A process that ran this long counts as healthy: the next death waits the first delay again. */
+const HEALTHY_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Node-RED as a child process of the hub (docs/flows.md): started with the hub, started again when
+ * it dies, stopped with the hub. A child and not in-process, because a technician's flow must never
+ * stall or crash the broker and the store, and Node-RED's 100-odd MB should not sit in the hub.
+ */
+export class FlowsSupervisor {
+  readonly #o: FlowsOptions;
+  readonly #launcher = fileURLToPath(
+    new URL(`./launcher${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+  );
+  #child: ChildProcess | undefined;
+  #restarts = 0;
+  #quickDeaths = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopping = false;
+
+  constructor(options: FlowsOptions) {
+    this.#o = options;
+  }
+
+  get userDir(): string {
+    return join(this.#o.dataDir, 'flows');
+  }
+
+  start(): void {
+    mkdirSync(this.userDir, { recursive: true, mode: 0o700 });
+    const secret = join(this.userDir, 'credential-secret');
+    if (!existsSync(secret)) writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
+    this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#timer);
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+    });
+  }
+
+  health(): FlowsHealth {
+    const running =
+      this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+    return {
+      running,
+      pid: running ? (this.#child!.pid ?? null) : null,
+      port: this.#o.port,
+      restarts: this.#restarts,
+    };
+  }
+
+  #spawn(): void {
+    const { host, port, hubUrl, paletteDir, log } = this.#o;
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, [this.#launcher], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: this.userDir,
+        TT_FLOWS_USER_DIR: this.userDir,
+        TT_FLOWS_SECRET_FILE: join(this.userDir, 'credential-secret'),
+        TT_FLOWS_HUB_URL: hubUrl,
+        TT_FLOWS_HOST: host,
+        TT_FLOWS_PORT: String(port),
+        ...(paletteDir ? { TT_FLOWS_PALETTE_DIR: paletteDir } : {}),
+      },
+      // The IPC channel closes when the hub dies, however it dies: the child then stops too.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.#child = child;
+    const relay = (level: 'info' | 'warn') => (chunk: Buffer) => {
+      for (const line of String(chunk).split('\n'))
+        if (line.trim()) log[level]({ flows: line.trim() }, 'flows');
+    };
+    child.stdout?.on('data', relay('info'));
+    child.stderr?.on('data', relay('warn'));
+    child.on('error', (err) => log.error({ err }, 'flows process could not start'));
+    child.on('exit', (code, signal) => {
+      if (this.#stopping) return;
+      this.#quickDeaths = Date.now() - startedAt >= HEALTHY_MS ? 0 : this.#quickDeaths + 1;
+      const waitMs = RESTART_MS[Math.min(this.#quickDeaths, RESTART_MS.length - 1)]!;
+      log.warn({ code, signal, waitMs }, 'flows process ended; starting it again');
+      this.#timer = setTimeout(() => {
+        this.#restarts += 1;
+        this.#spawn();
+      }, waitMs);
+      this.#timer.unref();
+    });
+  }
+}

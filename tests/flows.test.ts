@@ -1,0 +1,114 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowsHealth } from '../hub/src/flows/index.ts';
+import { sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { freePort } from './helpers/net.ts';
+
+// Node-RED beside the hub (docs/flows.md), the real runtime as the hub's child: its editor behind
+// the hub's own users and sessions, only our palette and what the admin installs, brought back
+// when it dies, gone with the hub.
+
+let hub: TestHub;
+let flowsUrl: string;
+const PASSWORD = 'mat-khau-ky-thuat-2026';
+
+const flowsHealth = () => hub.health().flows as FlowsHealth;
+const answers = async () =>
+  fetch(`${flowsUrl}/auth/login`).then(
+    (r) => r.ok,
+    () => false,
+  );
+const cookieHeader = (cookies: Record<string, string>) =>
+  Object.entries(cookies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
+
+beforeAll(async () => {
+  const port = await freePort();
+  flowsUrl = `http://127.0.0.1:${port}`;
+  hub = await startTestHub({ TT_FLOWS: 'on', TT_FLOWS_PORT: String(port) });
+  for (const [name, role] of [
+    ['ky-thuat', 'technician'],
+    ['phat-thanh-vien', 'operator'],
+  ] as const)
+    await hub.users.add({ name, role, password: PASSWORD });
+  await until(answers, 'Node-RED to answer', 60_000);
+}, 90_000);
+
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('Node-RED supervised by the hub', () => {
+  it('keeps its flows and their credential secret in the data directory, for the hub only', () => {
+    const dir = join(hub.dataDir, 'flows');
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'credential-secret')).mode & 0o777).toBe(0o600);
+    expect(flowsHealth()).toMatchObject({ running: true, restarts: 0 });
+  });
+
+  it("opens the editor's API to a technician signed in to the hub, and to no one else", async () => {
+    expect(((await fetch(`${flowsUrl}/auth/login`).then((r) => r.json())) as { type: string }).type).toBe(
+      'credentials',
+    );
+    expect((await fetch(`${flowsUrl}/flows`)).status).toBe(401);
+
+    const technician = cookieHeader(await sessionCookies(hub, 'ky-thuat', PASSWORD));
+    const asTechnician = await fetch(`${flowsUrl}/flows`, { headers: { cookie: technician } });
+    expect(asTechnician.status).toBe(200);
+    expect(Array.isArray(await asTechnician.json())).toBe(true);
+
+    const operator = cookieHeader(await sessionCookies(hub, 'phat-thanh-vien', PASSWORD));
+    expect((await fetch(`${flowsUrl}/flows`, { headers: { cookie: operator } })).status).toBe(401);
+  });
+
+  it("logs in with the hub's passwords in Node-RED's own form, for technicians only", async () => {
+    const token = (username: string) =>
+      fetch(`${flowsUrl}/auth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_id: 'node-red-admin',
+          grant_type: 'password',
+          scope: '*',
+          username,
+          password: PASSWORD,
+        }),
+      });
+    const granted = await token('ky-thuat');
+    expect(granted.status).toBe(200);
+    const { access_token } = (await granted.json()) as { access_token: string };
+    expect(
+      (await fetch(`${flowsUrl}/flows`, { headers: { authorization: `Bearer ${access_token}` } })).status,
+    ).toBe(200);
+    expect((await token('phat-thanh-vien')).status).toBe(403); // Node-RED's answer to a refused login
+  });
+
+  it('loads only its own palette, not the Node-RED nodes that happen to sit in node_modules above it', async () => {
+    const technician = cookieHeader(await sessionCookies(hub, 'ky-thuat', PASSWORD));
+    const nodes = (await fetch(`${flowsUrl}/nodes`, {
+      headers: { cookie: technician, accept: 'application/json' },
+    }).then((r) => r.json())) as Array<{ module: string; types: string[] }>;
+    const modules = new Set(nodes.map((n) => n.module));
+    expect(modules.has('node-red')).toBe(true); // inject, function, debug, http request, …
+    expect(nodes.flatMap((n) => n.types)).toContain('function');
+    // The bench's peer installs node-red-contrib-influxdb into this project's node_modules.
+    expect(modules.has('node-red-contrib-influxdb')).toBe(false);
+  });
+
+  it('starts it again when it is killed, and takes it down with the hub', async () => {
+    const { pid } = flowsHealth();
+    process.kill(pid!, 'SIGKILL');
+    await until(
+      () => flowsHealth().restarts === 1 && flowsHealth().running,
+      'the flows process back',
+      30_000,
+    );
+    await until(answers, 'Node-RED to answer again', 60_000);
+    const again = flowsHealth().pid!;
+    expect(again).not.toBe(pid);
+
+    await hub.close();
+    expect(() => process.kill(again, 0)).toThrow(/ESRCH/);
+  }, 120_000);
+});

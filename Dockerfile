@@ -19,6 +19,8 @@ COPY --from=build /app/dist ./dist
 # The desk board and the web app are served as they are written (no build step).
 COPY hub/src/web/assets ./hub/src/web/assets
 COPY hub/src/web/app ./hub/src/web/app
+# Node-RED's palette of ours, loaded by the flows process (docs/flows.md).
+COPY palette ./palette
 COPY provisioning ./provisioning
 VOLUME ["/data"]
 EXPOSE 1883 8883 8080 1880

@@ -1,8 +1,11 @@
 import { statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowsHealth } from '../hub/src/flows/index.ts';
-import { sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { SimRatingButton } from '../simulators/src/devices.ts';
+import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
 // Node-RED beside the hub (docs/flows.md), the real runtime as the hub's child: its editor behind
@@ -92,9 +95,80 @@ describe('Node-RED supervised by the hub', () => {
     const modules = new Set(nodes.map((n) => n.module));
     expect(modules.has('node-red')).toBe(true); // inject, function, debug, http request, …
     expect(nodes.flatMap((n) => n.types)).toContain('function');
+    expect(modules.has('node-red-contrib-thanthien')).toBe(true); // ours
     // The bench's peer installs node-red-contrib-influxdb into this project's node_modules.
     expect(modules.has('node-red-contrib-influxdb')).toBe(false);
   });
+
+  it("takes a box's rating, over real MQTT and the hub's event stream, to a deployed flow's output", async () => {
+    const bodies: Array<Record<string, unknown>> = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    try {
+      const technician = cookieHeader(await sessionCookies(hub, 'ky-thuat', PASSWORD));
+      const deployed = await fetch(`${flowsUrl}/flows`, {
+        method: 'POST',
+        headers: {
+          cookie: technician,
+          'content-type': 'application/json',
+          'node-red-deployment-type': 'full',
+        },
+        body: JSON.stringify([
+          { id: 'tab1', type: 'tab', label: 'Thử / Try' },
+          { id: 'hub1', type: 'thanthien-hub', thisHub: true },
+          { id: 'in1', type: 'thanthien in', z: 'tab1', hub: 'hub1', kinds: 'rating', wires: [['post1']] },
+          {
+            id: 'post1',
+            type: 'http request',
+            z: 'tab1',
+            method: 'POST',
+            url: `http://127.0.0.1:${port}/`,
+            ret: 'txt',
+            paytoqs: 'ignore',
+            wires: [[]],
+          },
+        ]),
+      });
+      expect(deployed.status).toBe(204); // Node-RED: deployed, nothing to say
+      const box = new SimRatingButton(
+        await provisionSim(hub, { id: 'btn-flows', kind: 'rating-button', desk: 'quay-3' }),
+      );
+      box.start();
+      try {
+        // A deploy answers before its flows run: press until the flow is listening.
+        const pressed = new Set<number>();
+        await until(
+          async () => {
+            if (bodies.length > 0) return true;
+            pressed.add(box.press(3, 4).seq);
+            await new Promise((r) => setTimeout(r, 300));
+            return bodies.length > 0;
+          },
+          "a rating at the flow's output",
+          60_000,
+        );
+        expect(bodies[0]).toMatchObject({
+          desk: 'quay-3',
+          device: 'btn-flows',
+          score: 3,
+          misuse: expect.any(String),
+        });
+        expect(pressed.has(bodies[0]!.seq as number)).toBe(true);
+      } finally {
+        await box.stop();
+      }
+    } finally {
+      receiver.close();
+    }
+  }, 90_000);
 
   it('starts it again when it is killed, and takes it down with the hub', async () => {
     const { pid } = flowsHealth();

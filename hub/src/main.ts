@@ -23,7 +23,7 @@ import { LoginThrottle } from './security/index.ts';
 import type { Settings } from './settings.ts';
 import { claimDataDir, dataVersion, GroupCommit, openStore, type Store } from './store/index.ts';
 import { Users } from './users/index.ts';
-import { VERSION } from './version.ts';
+import { PROJECT_ROOT, VERSION } from './version.ts';
 import { deskBoard, LIVE_PATH, LiveFeed, ON_AIR_LIVE_PATH } from './web/index.ts';
 
 export type Hub = {
@@ -332,6 +332,15 @@ async function composeHub(
           host: settings.host,
           port: settings.flowsPort,
           hubUrl: `http://${loopbackOf(settings.host)}:${ports.http.port}`,
+          paletteDir: join(PROJECT_ROOT, 'palette'),
+          events: {
+            site,
+            mqttUrl: `mqtt://${loopbackOf(settings.host)}:${ports.mqtt.port}`,
+            credentials: async () => {
+              const { integration, secret } = await integrations.replace(FLOWS_CLIENT);
+              return { id: integration.id, secret };
+            },
+          },
           log: log.child({ domain: 'flows' }),
         });
 
@@ -503,6 +512,9 @@ async function composeHub(
     stopFeatures,
   };
 }
+
+/** The integration client of the hub's own flows process, given a new secret at each start. */
+const FLOWS_CLIENT = 'thanthien-flows';
 
 /** Where a process on this machine reaches a server that listens on `host`. */
 const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);

@@ -62,6 +62,17 @@ RED.init(server, {
   functionGlobalContext: {},
   diagnostics: { enabled: false },
   telemetry: { enabled: false },
+  // Ours first in the palette, then Node-RED's own.
+  paletteCategories: [
+    'Thân Thiện',
+    'subflows',
+    'common',
+    'function',
+    'network',
+    'sequence',
+    'parser',
+    'storage',
+  ],
   editorTheme: {
     page: { title: 'Thân Thiện — Luồng tự động / Flows' },
     header: { title: 'Thân Thiện — Luồng tự động / Flows' },

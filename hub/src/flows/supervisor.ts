@@ -14,6 +14,8 @@ export type FlowsOptions = {
   hubUrl: string;
   /** Our palette's folder, when it is there. */
   paletteDir?: string;
+  /** The hub's event stream for the flows: where, and the integration credentials to read it with. */
+  events: { site: string; mqttUrl: string; credentials: () => Promise<{ id: string; secret: string }> };
   log: Logger;
 };
 
@@ -40,6 +42,7 @@ export class FlowsSupervisor {
   #quickDeaths = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;
+  #eventsEnv: Record<string, string> = {};
 
   constructor(options: FlowsOptions) {
     this.#o = options;
@@ -49,10 +52,18 @@ export class FlowsSupervisor {
     return join(this.#o.dataDir, 'flows');
   }
 
-  start(): void {
+  async start(): Promise<void> {
     mkdirSync(this.userDir, { recursive: true, mode: 0o700 });
     const secret = join(this.userDir, 'credential-secret');
     if (!existsSync(secret)) writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
+    const { id, secret: eventsSecret } = await this.#o.events.credentials();
+    // Given to the child only: the palette's "this hub" reads them (docs/flows.md).
+    this.#eventsEnv = {
+      TT_FLOWS_SITE: this.#o.events.site,
+      TT_FLOWS_EVENTS_URL: this.#o.events.mqttUrl,
+      TT_FLOWS_EVENTS_ID: id,
+      TT_FLOWS_EVENTS_SECRET: eventsSecret,
+    };
     this.#spawn();
   }
 
@@ -92,6 +103,7 @@ export class FlowsSupervisor {
         TT_FLOWS_HOST: host,
         TT_FLOWS_PORT: String(port),
         ...(paletteDir ? { TT_FLOWS_PALETTE_DIR: paletteDir } : {}),
+        ...this.#eventsEnv,
       },
       // The IPC channel closes when the hub dies, however it dies: the child then stops too.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

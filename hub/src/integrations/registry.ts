@@ -40,6 +40,15 @@ export class IntegrationRegistry {
     return { integration: this.#require(id), secret };
   }
 
+  /**
+   * The integration `id` with a new secret, made afresh: for the hub's own flows process, given a
+   * secret at each hub start and never written anywhere.
+   */
+  async replace(id: string): Promise<{ integration: IntegrationRecord; secret: string }> {
+    statement(this.#db, 'DELETE FROM integrations WHERE id = ?').run(id);
+    return this.add(id);
+  }
+
   list(): IntegrationRecord[] {
     return (statement(this.#db, 'SELECT * FROM integrations ORDER BY id').all() as Row[]).map(toRecord);
   }

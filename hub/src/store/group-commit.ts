@@ -30,6 +30,7 @@ const MAX_BATCH_MS = 5;
 export class GroupCommit {
   readonly #db: DatabaseSync;
   readonly #log: Logger;
+  readonly #maxBatchMs: number;
   readonly #wal: WalSync;
   readonly #checkpoints: Checkpointer;
   readonly #beforeCommit: Array<() => void> = [];
@@ -42,9 +43,11 @@ export class GroupCommit {
   /** Effects of the unit of work now running, to happen once it is committed; set while one runs. */
   #effects: Array<() => void> | undefined;
 
-  constructor(db: DatabaseSync, log: Logger) {
+  /** `maxBatchMs`: how long one batch may run before the rest waits for the next (5 ms). */
+  constructor(db: DatabaseSync, log: Logger, options: { maxBatchMs?: number } = {}) {
     this.#db = db;
     this.#log = log;
+    this.#maxBatchMs = options.maxBatchMs ?? MAX_BATCH_MS;
     this.#wal = new WalSync(db);
     this.#checkpoints = new Checkpointer(db, log);
   }
@@ -172,7 +175,7 @@ export class GroupCommit {
    * and whether one failed. At least one message per batch, so a batch always moves the queue on.
    */
   #runBatch(): { taken: number; failed: boolean } {
-    const deadline = performance.now() + MAX_BATCH_MS;
+    const deadline = performance.now() + this.#maxBatchMs;
     let taken = 0;
     do {
       const { work } = this.#queue[taken++]!;

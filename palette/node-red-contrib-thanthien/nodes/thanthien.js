@@ -1,0 +1,120 @@
+// The palette "Thân Thiện" (docs/flows.md): thin nodes over the hub's public interfaces only, the
+// event stream on MQTT (docs/protocol.md) and the HTTP API, so that it works the same in the hub's
+// own Node-RED and in a district's.
+const mqtt = require('mqtt');
+
+const EVENT_TYPES = ['rating', 'rating-reason', 'presence', 'device', 'alert', 'broadcast'];
+
+module.exports = (RED) => {
+  /**
+   * A hub: where its event stream is (MQTT, with integration credentials) and its API (HTTP, with a
+   * user's credentials). "This hub" takes what the hub gave its own flows process.
+   */
+  function HubNode(config) {
+    RED.nodes.createNode(this, config);
+    const own = config.thisHub && process.env.TT_FLOWS_EVENTS_ID;
+    this.site = own ? process.env.TT_FLOWS_SITE : config.site;
+    this.mqttUrl = own ? process.env.TT_FLOWS_EVENTS_URL : config.mqttUrl;
+    this.apiUrl = (own ? process.env.TT_FLOWS_HUB_URL : config.apiUrl) || '';
+    const id = own ? process.env.TT_FLOWS_EVENTS_ID : this.credentials.id;
+    const secret = own ? process.env.TT_FLOWS_EVENTS_SECRET : this.credentials.secret;
+    const listeners = new Set();
+    let client;
+    let state = { fill: 'grey', shape: 'ring', text: 'thanthien-hub.status.connecting' };
+    const tell = (next) => {
+      state = next;
+      for (const l of listeners) l.status(state);
+    };
+    /** Why this hub cannot be used as configured, in the node's words, or null. */
+    this.problem = () => {
+      if (!this.site) return 'thanthien-hub.errors.site';
+      if (!this.mqttUrl) return 'thanthien-hub.errors.url';
+      if (!id || !secret) return 'thanthien-hub.errors.credentials';
+      return null;
+    };
+    /** `listener.event(type, body)` for every event, `listener.status(state)` as the link changes. */
+    this.listen = (listener) => {
+      listeners.add(listener);
+      listener.status(state);
+      if (client || this.problem()) return;
+      client = mqtt.connect(this.mqttUrl, {
+        clientId: id,
+        username: id,
+        password: secret,
+        clean: true,
+        reconnectPeriod: 5000,
+      });
+      const prefix = `thanthien/v1/${this.site}/hub/events/`;
+      client.on('connect', () => {
+        client.subscribe(`${prefix}#`, { qos: 1 }, (err) => {
+          if (err)
+            tell({ fill: 'red', shape: 'ring', text: 'thanthien-hub.status.refused', reason: err.message });
+          else tell({ fill: 'green', shape: 'dot', text: 'thanthien-hub.status.connected' });
+        });
+      });
+      client.on('error', (err) =>
+        tell({ fill: 'red', shape: 'ring', text: 'thanthien-hub.status.error', reason: err.message }),
+      );
+      client.on('close', () => {
+        if (state.fill === 'green')
+          tell({ fill: 'yellow', shape: 'ring', text: 'thanthien-hub.status.disconnected' });
+      });
+      client.on('message', (topic, payload) => {
+        const type = topic.slice(prefix.length);
+        let body;
+        try {
+          body = JSON.parse(String(payload));
+        } catch {
+          return; // the hub writes JSON; anything else is not ours
+        }
+        for (const l of listeners) l.event(type, body);
+      });
+    };
+    this.unlisten = (listener) => listeners.delete(listener);
+    this.on('close', (done) => {
+      listeners.clear();
+      if (client) client.end(true, {}, () => done());
+      else done();
+    });
+  }
+  RED.nodes.registerType('thanthien-hub', HubNode, {
+    credentials: { id: { type: 'text' }, secret: { type: 'password' } },
+  });
+
+  /** The node's status, in its words: `reason` (what the hub or the network said) appended. */
+  const statusOf = (state) => ({
+    fill: state.fill,
+    shape: state.shape,
+    text: RED._(state.text) + (state.reason ? `: ${state.reason}` : ''),
+  });
+
+  /** `thanthien in`: the hub's events, filtered by kind and desk. */
+  function InNode(config) {
+    RED.nodes.createNode(this, config);
+    const hub = RED.nodes.getNode(config.hub);
+    const kinds = (config.kinds || '').split(',').filter(Boolean);
+    const desk = (config.desk || '').trim();
+    const unknown = kinds.filter((k) => !EVENT_TYPES.includes(k));
+    const problem = !hub
+      ? 'thanthien-in.errors.hub'
+      : unknown.length
+        ? 'thanthien-in.errors.kind'
+        : hub.problem();
+    if (problem) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._(problem, { kinds: unknown.join(', ') }) });
+      this.error(RED._(problem, { kinds: unknown.join(', ') }));
+      return;
+    }
+    const listener = {
+      status: (state) => this.status(statusOf(state)),
+      event: (type, body) => {
+        if (kinds.length && !kinds.includes(type)) return;
+        if (desk && body.desk !== desk) return;
+        this.send({ topic: type, payload: body });
+      },
+    };
+    hub.listen(listener);
+    this.on('close', () => hub.unlisten(listener));
+  }
+  RED.nodes.registerType('thanthien in', InNode);
+};

@@ -1,0 +1,151 @@
+import { createRequire } from 'node:module';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SimRatingButton } from '../simulators/src/devices.ts';
+import { provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
+
+// Our Node-RED palette (docs/flows.md) under node-red-node-test-helper, on Node-RED's real runtime,
+// against a real hub: what each node does, and what it says when it is set up wrong.
+
+const require = createRequire(import.meta.url);
+type Helper = {
+  init: (path: string) => void;
+  startServer: () => Promise<void>;
+  stopServer: () => Promise<void>;
+  load: (nodes: unknown, flow: object[], credentials?: object) => Promise<void>;
+  unload: () => Promise<void>;
+  getNode: (id: string) => NodeLike;
+  log: () => unknown;
+};
+type NodeLike = {
+  on: (event: string, listener: (msg: Record<string, unknown>) => void) => void;
+  status: (status: object) => void;
+  error: (message: string) => void;
+};
+const helper = require('node-red-node-test-helper') as Helper;
+const thanthienNodes = require('../palette/node-red-contrib-thanthien/nodes/thanthien.js');
+helper.init(require.resolve('node-red'));
+
+let hub: TestHub;
+let integration: { id: string; secret: string };
+let boxes: SimRatingButton[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const { integration: added, secret } = await hub.integrations.add('nodered-thu');
+  integration = { id: added.id, secret };
+  await helper.startServer();
+});
+
+afterEach(async () => {
+  await helper.unload();
+  await Promise.all(boxes.map((b) => b.stop()));
+  boxes = [];
+});
+
+afterAll(async () => {
+  await helper.stopServer();
+  await hub?.close();
+});
+
+const hubNode = (overrides: object = {}) => ({
+  id: 'hub',
+  type: 'thanthien-hub',
+  thisHub: false,
+  site: hub.config.site.code,
+  mqttUrl: hub.url,
+  ...overrides,
+});
+
+/** Every status a node shows, in order. */
+function statuses(node: NodeLike): object[] {
+  const seen: object[] = [];
+  const original = node.status.bind(node);
+  node.status = (status) => {
+    seen.push(status);
+    original(status);
+  };
+  return seen;
+}
+
+describe('thanthien in', () => {
+  it('sends the events of the kinds and the desk it is set to, and nothing else', async () => {
+    await helper.load(
+      thanthienNodes,
+      [
+        hubNode(),
+        { id: 'in', type: 'thanthien in', hub: 'hub', kinds: 'rating', desk: 'quay-1', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ],
+      { hub: integration },
+    );
+    const received: Array<Record<string, unknown>> = [];
+    helper.getNode('out').on('input', (msg) => received.push(msg));
+    await until(
+      () => (hub.health().mqtt as { clients: number }).clients >= 1,
+      'the node connected to the hub',
+    );
+
+    for (const [id, desk] of [
+      ['btn-in-1', 'quay-1'],
+      ['btn-in-2', 'quay-2'],
+    ] as const) {
+      const box = new SimRatingButton(await provisionSim(hub, { id, kind: 'rating-button', desk }));
+      boxes.push(box);
+      box.start();
+    }
+    await until(() => boxes.every((b) => hub.devices.get(b.link.id)?.online), 'boxes online');
+    const first = boxes[0]!.press(1, 4);
+    boxes[0]!.reason(first.seq, 'attitude'); // another kind: not sent
+    boxes[1]!.press(4, 4); // another desk: not sent
+    const second = boxes[0]!.press(4, 4);
+    await until(() => received.length >= 2, 'two ratings out of the node');
+    await new Promise((r) => setTimeout(r, 300)); // anything else would have come by now
+    expect(received.map((m) => [m.topic, (m.payload as { seq: number }).seq])).toEqual([
+      ['rating', first.seq],
+      ['rating', second.seq],
+    ]);
+    expect(received[0]!.payload).toMatchObject({
+      desk: 'quay-1',
+      device: 'btn-in-1',
+      score: 1,
+      unsatisfied: 1,
+    });
+  });
+
+  it('says why it cannot work: no hub, an unknown kind, no credentials, a wrong secret', async () => {
+    await helper.load(
+      thanthienNodes,
+      [
+        hubNode(),
+        hubNode({ id: 'bare' }),
+        hubNode({ id: 'wrong' }),
+        { id: 'no-hub', type: 'thanthien in', hub: 'missing', wires: [] },
+        { id: 'bad-kind', type: 'thanthien in', hub: 'hub', kinds: 'rating,ratings', wires: [] },
+        { id: 'no-credentials', type: 'thanthien in', hub: 'bare', wires: [] },
+        { id: 'refused', type: 'thanthien in', hub: 'wrong', wires: [] },
+      ],
+      { hub: integration, wrong: { id: integration.id, secret: 'not-the-secret' } },
+    );
+    const refused = statuses(helper.getNode('refused'));
+    // What was wrong at the start went to the log as each node's error, and to its status.
+    const errors = (
+      helper.log() as unknown as { args: Array<[{ id: string; level: number; msg: string }]> }
+    ).args
+      .map(([event]) => event)
+      .filter((event) => event.level === 20); // Node-RED's ERROR
+    const said = (id: string) => errors.filter((e) => e.id === id).map((e) => String(e.msg));
+    expect(said('no-hub')).toEqual([expect.stringMatching(/errors\.hub|no hub chosen/)]);
+    expect(said('bad-kind')).toEqual([expect.stringMatching(/errors\.kind|unknown kind/)]);
+    expect(said('no-credentials')).toEqual([
+      expect.stringMatching(/errors\.credentials|integration id and secret/),
+    ]);
+    await until(
+      () => refused.some((s) => (s as { fill: string }).fill === 'red'),
+      'the node with a wrong secret to say so',
+      20_000,
+    );
+    expect(JSON.stringify(refused.find((s) => (s as { fill: string }).fill === 'red'))).toMatch(
+      /Bad username or password|Not authorized/,
+    );
+  });
+});

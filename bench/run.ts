@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, printed as a Markdown table for docs/benchmarks.md. */
 import { cpus, totalmem } from 'node:os';
 import { benchDeskBoard } from './desk-board.ts';
+import { benchFlows } from './flows.ts';
 import { benchIngest, type IngestResult } from './ingest.ts';
 import { benchPeer, type PeerResult } from './peer.ts';
 import { benchRadio } from './radio.ts';
@@ -50,6 +51,31 @@ async function speakersSection(): Promise<void> {
   );
 }
 
+/** Flows beside the hub (BENCH_ONLY=flows runs just this). */
+async function flowsSection(): Promise<void> {
+  const r = await benchFlows();
+  console.log(`\n## Flows beside the hub — ${new Date().toISOString().slice(0, 10)}`);
+  console.log(
+    `Command: npm run bench (the hub as its own process with Node-RED as its child, a flow \`thanthien in\` → \`http request\` to a local receiver; ${r.presses} ratings, one every 50 ms; BENCH_FLOW_PRESSES)\n`,
+  );
+  console.log('| measure | value |');
+  console.log('| --- | ---: |');
+  console.log(`| ratings out of the flow | ${r.received} of ${r.presses} |`);
+  console.log(
+    `| PUBACK → the flow's output, p50 / p99 / max (ms) | ${r.toOutput.p50Ms.toFixed(0)} / ${r.toOutput.p99Ms.toFixed(0)} / ${r.toOutput.maxMs.toFixed(0)} |`,
+  );
+  console.log(
+    `| hub RSS, idle / after (MiB) | ${r.hubRssMb.idle.toFixed(1)} / ${r.hubRssMb.after.toFixed(1)} |`,
+  );
+  console.log(
+    `| Node-RED (flows process) RSS, idle / after (MiB) | ${r.flowsRssMb.idle.toFixed(1)} / ${r.flowsRssMb.after.toFixed(1)} |`,
+  );
+}
+
+if (process.env.BENCH_ONLY === 'flows') {
+  await flowsSection();
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'radio') {
   await radioSection();
   process.exit(0);
@@ -188,4 +214,5 @@ console.log(
 );
 await radioSection();
 await speakersSection();
+await flowsSection();
 process.exit(0);

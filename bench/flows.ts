@@ -15,6 +15,7 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { Users } from '../hub/src/users/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
+import { deploy, eventsInto, postTo } from '../tests/helpers/flows.ts';
 import { hubProcess } from '../tests/helpers/hub-process.ts';
 import { freePort } from '../tests/helpers/net.ts';
 import { percentile, rssMb } from './measure.ts';
@@ -98,25 +99,13 @@ export async function benchFlows(): Promise<FlowsResult> {
       body: JSON.stringify({ name: 'ky-thuat', password: PASSWORD }),
     });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-    await fetch(`${flowsUrl}/flows`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', 'node-red-deployment-type': 'full' },
-      body: JSON.stringify([
-        { id: 'tab1', type: 'tab', label: 'Bench' },
-        { id: 'hub1', type: 'thanthien-hub', thisHub: true },
-        { id: 'in1', type: 'thanthien in', z: 'tab1', hub: 'hub1', kinds: 'rating', wires: [['post1']] },
-        {
-          id: 'post1',
-          type: 'http request',
-          z: 'tab1',
-          method: 'POST',
-          url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
-          ret: 'txt',
-          paytoqs: 'ignore',
-          wires: [[]],
-        },
+    await deploy(
+      flowsUrl,
+      cookie,
+      eventsInto('rating', [
+        postTo('post1', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`),
       ]),
-    });
+    );
     button = new SimRatingButton({
       url: `mqtt://127.0.0.1:${mqttPort}`,
       site: 'xa-tan-lap',

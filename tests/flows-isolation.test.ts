@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement } from '../hub/src/store/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
+import { deploy, eventsInto, postTo } from './helpers/flows.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -43,42 +44,16 @@ beforeAll(async () => {
   const cookie = Object.entries(await sessionCookies(hub, 'ky-thuat', 'mat-khau-ky-thuat-2026'))
     .map(([k, v]) => `${k}=${v}`)
     .join('; ');
-  const deployed = await fetch(`${flowsUrl}/flows`, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/json', 'node-red-deployment-type': 'full' },
-    body: JSON.stringify([
-      { id: 'tab1', type: 'tab', label: 'Hỏng / Broken' },
-      { id: 'hub1', type: 'thanthien-hub', thisHub: true },
-      {
-        id: 'in1',
-        type: 'thanthien in',
-        z: 'tab1',
-        hub: 'hub1',
-        kinds: 'rating',
-        wires: [['throws', 'loops', 'ready']],
-      },
-      {
-        id: 'throws',
-        type: 'function',
-        z: 'tab1',
-        func: "throw new Error('hỏng / broken');",
-        outputs: 1,
-        wires: [[]],
-      },
-      { id: 'loops', type: 'function', z: 'tab1', func: 'while (true) {}', outputs: 1, wires: [[]] },
+  const deployed = await deploy(
+    flowsUrl,
+    cookie,
+    eventsInto('rating', [
+      { id: 'throws', type: 'function', func: "throw new Error('hỏng / broken');", outputs: 1 },
+      { id: 'loops', type: 'function', func: 'while (true) {}', outputs: 1 },
       // Only to know the flows run: the first rating reaches it, then the loop holds Node-RED.
-      {
-        id: 'ready',
-        type: 'http request',
-        z: 'tab1',
-        method: 'POST',
-        url: `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`,
-        ret: 'txt',
-        paytoqs: 'ignore',
-        wires: [[]],
-      },
+      postTo('ready', `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`),
     ]),
-  });
+  );
   expect(deployed.status).toBe(204);
   box = new SimRatingButton(
     await provisionSim(hub, { id: 'btn-ben-bi', kind: 'rating-button', desk: 'quay-1' }),

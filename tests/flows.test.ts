@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowsHealth } from '../hub/src/flows/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
+import { deploy, eventsInto, postTo } from './helpers/flows.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -114,29 +115,11 @@ describe('Node-RED supervised by the hub', () => {
     const { port } = receiver.address() as AddressInfo;
     try {
       const technician = cookieHeader(await sessionCookies(hub, 'ky-thuat', PASSWORD));
-      const deployed = await fetch(`${flowsUrl}/flows`, {
-        method: 'POST',
-        headers: {
-          cookie: technician,
-          'content-type': 'application/json',
-          'node-red-deployment-type': 'full',
-        },
-        body: JSON.stringify([
-          { id: 'tab1', type: 'tab', label: 'Thử / Try' },
-          { id: 'hub1', type: 'thanthien-hub', thisHub: true },
-          { id: 'in1', type: 'thanthien in', z: 'tab1', hub: 'hub1', kinds: 'rating', wires: [['post1']] },
-          {
-            id: 'post1',
-            type: 'http request',
-            z: 'tab1',
-            method: 'POST',
-            url: `http://127.0.0.1:${port}/`,
-            ret: 'txt',
-            paytoqs: 'ignore',
-            wires: [[]],
-          },
-        ]),
-      });
+      const deployed = await deploy(
+        flowsUrl,
+        technician,
+        eventsInto('rating', [postTo('post1', `http://127.0.0.1:${port}/`)]),
+      );
       expect(deployed.status).toBe(204); // Node-RED: deployed, nothing to say
       const box = new SimRatingButton(
         await provisionSim(hub, { id: 'btn-flows', kind: 'rating-button', desk: 'quay-3' }),

@@ -8,6 +8,7 @@ export { Availability } from './availability.ts';
 export { type Provisioning, provisioningOf } from './provisioning.ts';
 export {
   type Credentials,
+  credentialsIn,
   type DeviceRecord,
   DeviceRegistry,
   type DeviceTelemetry,

@@ -42,6 +42,23 @@ export function placementOf(config: {
 
 type Row = Record<string, string | number | null>;
 
+/** A broker client's credentials as a table of them keeps them (devices, integrations). */
+export function credentialsIn(
+  db: Store,
+  table: 'devices' | 'integrations',
+  id: string,
+): Credentials | undefined {
+  const row = statement(db, `SELECT secret_hash, generation, revoked_at FROM ${table} WHERE id = ?`).get(
+    id,
+  ) as Row | undefined;
+  if (!row) return undefined;
+  return {
+    secretHash: String(row.secret_hash),
+    generation: Number(row.generation),
+    revoked: row.revoked_at !== null,
+  };
+}
+
 const toRecord = (row: Row): DeviceRecord => ({
   id: String(row.id),
   kind: row.kind as DeviceKind,
@@ -109,16 +126,7 @@ export class DeviceRegistry {
   }
 
   credentials(id: string): Credentials | undefined {
-    const row = statement(
-      this.#db,
-      'SELECT secret_hash, generation, revoked_at FROM devices WHERE id = ?',
-    ).get(id) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      secretHash: String(row.secret_hash),
-      generation: Number(row.generation),
-      revoked: row.revoked_at !== null,
-    };
+    return credentialsIn(this.#db, 'devices', id);
   }
 
   /** Revoke a device: it can no longer connect, and the hub closes its live connection. */

@@ -55,6 +55,8 @@ export function editorAuth(hubUrl: string) {
       if (!session) return null;
       const seen = checked.get(session);
       if (seen && Date.now() - seen.atMs < REMEMBER_MS) return seen.user;
+      // Forget the answers that are too old to use, so sessions come and go without piling up.
+      for (const [key, answer] of checked) if (Date.now() - answer.atMs >= REMEMBER_MS) checked.delete(key);
       const user = await whoIs(session).catch(() => null);
       checked.set(session, { user, atMs: Date.now() });
       return user;

@@ -1,5 +1,5 @@
 import { DEVICE_ID_PATTERN } from '../../../protocol/index.ts';
-import type { Credentials } from '../devices/index.ts';
+import { type Credentials, credentialsIn } from '../devices/index.ts';
 import { HubError } from '../errors.ts';
 import { hashSecret, newSecret } from '../security/index.ts';
 import { type Store, statement } from '../store/index.ts';
@@ -59,16 +59,7 @@ export class IntegrationRegistry {
   }
 
   credentials(id: string): Credentials | undefined {
-    const row = statement(
-      this.#db,
-      'SELECT secret_hash, generation, revoked_at FROM integrations WHERE id = ?',
-    ).get(id) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      secretHash: String(row.secret_hash),
-      generation: Number(row.generation),
-      revoked: row.revoked_at !== null,
-    };
+    return credentialsIn(this.#db, 'integrations', id);
   }
 
   /** Revoke: it can no longer connect, and the hub closes its live connection. */

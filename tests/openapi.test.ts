@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../hub/src/users/index.ts';
 import { sessionCookies, startTestHub, type TestHub } from './helpers/hub.ts';
 
 // GET /api/v1/openapi.json describes every route of the API from the schemas that validate it;
@@ -64,7 +65,7 @@ describe('the OpenAPI description (GET /api/v1/openapi.json)', () => {
   });
 
   it('is what the hub enforces: each route refuses anyone outside the roles it names', async () => {
-    const roles = ['admin', 'leader', 'operator', 'technician'] as const;
+    const roles = ROLES;
     const cookies: Record<string, { tt_session: string }> = {};
     for (const role of roles) {
       await hub.users.add({ name: `nguoi-${role}`, role, password: `mat-khau-${role}-2026` });

@@ -149,3 +149,64 @@ describe('thanthien in', () => {
     );
   });
 });
+
+describe('thanthien indicators', () => {
+  const asFlows = { apiUser: 'luong-huyen', apiPassword: 'mat-khau-luong-huyen-2026' };
+  const quay4 = () => hub.ratings.indicators({ fromMs: 0, toMs: Date.now() + 1000, desk: 'quay-4' });
+  const withApi = (id: string) => [
+    hubNode({ id, apiUrl: `http://127.0.0.1:${hub.httpPort}` }),
+    { id: `ind-${id}`, type: 'thanthien indicators', hub: id, wires: [['out']] },
+  ];
+
+  it("answers the hub's own indicators of the day, as a user with the role flows", async () => {
+    if (!hub.users.get(asFlows.apiUser))
+      await hub.users.add({ name: asFlows.apiUser, role: 'flows', password: asFlows.apiPassword });
+    const box = new SimRatingButton(
+      await provisionSim(hub, { id: 'btn-ind', kind: 'rating-button', desk: 'quay-4' }),
+    );
+    boxes.push(box);
+    box.start();
+    await until(() => hub.devices.get('btn-ind')?.online === true, 'the box online');
+    box.press(4, 4);
+    await new Promise((r) => setTimeout(r, 10));
+    box.press(1, 4);
+    await until(() => quay4().rated + quay4().flagged === 2, 'both ratings kept');
+
+    await helper.load(thanthienNodes, [...withApi('hub'), { id: 'out', type: 'helper' }], { hub: asFlows });
+    const out = new Promise<Record<string, unknown>>((resolve) => helper.getNode('out').on('input', resolve));
+    (helper.getNode('ind-hub') as unknown as { receive: (msg: object) => void }).receive({
+      payload: { desk: 'quay-4' },
+    });
+    const { payload } = (await out) as { payload: Record<string, unknown> };
+    const own = quay4(); // today's, as the hub computes them
+    expect(payload).toMatchObject({
+      desk: 'quay-4',
+      rated: own.rated,
+      satisfied: own.satisfied,
+      flagged: own.flagged,
+    });
+  });
+
+  it("passes on the hub's refusal: a wrong password, a role that may not read indicators", async () => {
+    await hub.users.add({ name: 'phat-thanh', role: 'operator', password: 'mat-khau-phat-thanh-2026' });
+    await helper.load(
+      thanthienNodes,
+      [...withApi('wrong'), ...withApi('operator'), { id: 'out', type: 'helper' }],
+      {
+        wrong: { apiUser: asFlows.apiUser, apiPassword: 'khong-dung-mat-khau' },
+        operator: { apiUser: 'phat-thanh', apiPassword: 'mat-khau-phat-thanh-2026' },
+      },
+    );
+    for (const id of ['ind-wrong', 'ind-operator'])
+      (helper.getNode(id) as unknown as { receive: (msg: object) => void }).receive({ payload: {} });
+    const errors = () =>
+      (helper.log() as unknown as { args: Array<[{ id: string; level: number; msg: unknown }]> }).args
+        .map(([event]) => event)
+        .filter((event) => event.level === 20);
+    await until(() => errors().length >= 2, 'both refusals');
+    const said = (id: string) => String(errors().find((e) => e.id === id)?.msg);
+    // The hub's own words, code first (docs/api.md), in the node's error.
+    expect(said('ind-wrong')).toMatch(/TT_LOGIN_FAILED: /);
+    expect(said('ind-operator')).toMatch(/TT_FORBIDDEN: /);
+  });
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -341,6 +342,15 @@ async function composeHub(
               return { id: integration.id, secret };
             },
           },
+          api: {
+            credentials: async () => {
+              // A new password at each start, given to the flows process only.
+              const password = randomBytes(24).toString('base64url');
+              if (users.get(FLOWS_CLIENT)) await users.setPassword(FLOWS_CLIENT, password);
+              else await users.add({ name: FLOWS_CLIENT, role: 'flows', password });
+              return { user: FLOWS_CLIENT, password };
+            },
+          },
           log: log.child({ domain: 'flows' }),
         });
 
@@ -513,7 +523,7 @@ async function composeHub(
   };
 }
 
-/** The integration client of the hub's own flows process, given a new secret at each start. */
+/** The hub's own flows process: its integration client and its user, a new secret each start. */
 const FLOWS_CLIENT = 'thanthien-flows';
 
 /** Where a process on this machine reaches a server that listens on `host`. */

@@ -16,6 +16,8 @@ export type FlowsOptions = {
   paletteDir?: string;
   /** The hub's event stream for the flows: where, and the integration credentials to read it with. */
   events: { site: string; mqttUrl: string; credentials: () => Promise<{ id: string; secret: string }> };
+  /** The hub user (role `flows`) the palette's nodes act with on the hub's HTTP API. */
+  api: { credentials: () => Promise<{ user: string; password: string }> };
   log: Logger;
 };
 
@@ -57,12 +59,15 @@ export class FlowsSupervisor {
     const secret = join(this.userDir, 'credential-secret');
     if (!existsSync(secret)) writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
     const { id, secret: eventsSecret } = await this.#o.events.credentials();
+    const { user, password } = await this.#o.api.credentials();
     // Given to the child only: the palette's "this hub" reads them (docs/flows.md).
     this.#eventsEnv = {
       TT_FLOWS_SITE: this.#o.events.site,
       TT_FLOWS_EVENTS_URL: this.#o.events.mqttUrl,
       TT_FLOWS_EVENTS_ID: id,
       TT_FLOWS_EVENTS_SECRET: eventsSecret,
+      TT_FLOWS_API_USER: user,
+      TT_FLOWS_API_PASSWORD: password,
     };
     this.#spawn();
   }

@@ -28,7 +28,7 @@ export function indicatorRoutes(api: FastifyInstance, deps: HttpDeps): void {
     '/indicators',
     doc({
       summary: 'Satisfaction indicators and rankings of a period',
-      who: ['admin', 'leader'],
+      who: ['admin', 'leader', 'flows'],
       query: Query,
     }),
     async (request) => {

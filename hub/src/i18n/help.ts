@@ -50,13 +50,13 @@ trừ khi có --reinstate (cho thiết bị dùng lại với mật khẩu mới
 Sự kiện và nội dung: docs/protocol.md (luồng sự kiện của trạm).`,
   'help.user': `Cách dùng: thanthien user <add|list|passwd|remove> … [--help]
 
-  add <tên> --role admin|leader|operator|technician [--password <mật khẩu>]   thêm người dùng
+  add <tên> --role admin|leader|operator|technician|flows [--password <mật khẩu>]   thêm người dùng
   list                                                                      danh sách người dùng
   passwd <tên> [--password <mật khẩu>]                                      đặt mật khẩu mới
   remove <tên>                                                              xoá người dùng và phiên của họ`,
-  'help.user.add': `Cách dùng: thanthien user add <tên> --role admin|leader|operator|technician [--password <mật khẩu>]
+  'help.user.add': `Cách dùng: thanthien user add <tên> --role admin|leader|operator|technician|flows [--password <mật khẩu>]
 
-Vai trò: admin (quản trị), leader (lãnh đạo), operator (phát thanh viên), technician (kỹ thuật).
+Vai trò: admin (quản trị), leader (lãnh đạo), operator (phát thanh viên), technician (kỹ thuật), flows (tài khoản cho các nút Node-RED, không phải người).
 Không có --password: một mật khẩu được tạo và hiện một lần.`,
   'help.user.list': `Cách dùng: thanthien user list [--json]
 
@@ -127,13 +127,13 @@ is refused unless --reinstate is given (the device may connect again, with the n
 The events and what they carry: docs/protocol.md (the hub's event stream).`,
   'help.user': `Usage: thanthien user <add|list|passwd|remove> … [--help]
 
-  add <name> --role admin|leader|operator|technician [--password <password>]   add a user
+  add <name> --role admin|leader|operator|technician|flows [--password <password>]   add a user
   list                                                                        the users
   passwd <name> [--password <password>]                                       set a new password
   remove <name>                                                               remove a user and their sessions`,
-  'help.user.add': `Usage: thanthien user add <name> --role admin|leader|operator|technician [--password <password>]
+  'help.user.add': `Usage: thanthien user add <name> --role admin|leader|operator|technician|flows [--password <password>]
 
-Roles: admin, leader, operator (radio operator), technician.
+Roles: admin, leader, operator (radio operator), technician, flows (an account for Node-RED's nodes, not a person).
 Without --password one is generated and shown once.`,
   'help.user.list': `Usage: thanthien user list [--json]
 

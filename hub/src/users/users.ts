@@ -6,7 +6,8 @@ import { type Store, statement } from '../store/index.ts';
 /** The cookie that carries a signed-in user's session token (HTTP routes and the live board). */
 export const SESSION_COOKIE = 'tt_session';
 
-export const ROLES = ['admin', 'leader', 'operator', 'technician'] as const;
+// `flows`: a service account for Node-RED's nodes (docs/flows.md), not a person.
+export const ROLES = ['admin', 'leader', 'operator', 'technician', 'flows'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 export type User = { name: string; role: Role };

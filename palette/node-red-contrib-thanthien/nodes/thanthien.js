@@ -18,6 +18,36 @@ module.exports = (RED) => {
     this.apiUrl = (own ? process.env.TT_FLOWS_HUB_URL : config.apiUrl) || '';
     const id = own ? process.env.TT_FLOWS_EVENTS_ID : this.credentials.id;
     const secret = own ? process.env.TT_FLOWS_EVENTS_SECRET : this.credentials.secret;
+    const apiUser = own ? process.env.TT_FLOWS_API_USER : this.credentials.apiUser;
+    const apiPassword = own ? process.env.TT_FLOWS_API_PASSWORD : this.credentials.apiPassword;
+    let cookie;
+    const signIn = async () => {
+      const res = await fetch(`${this.apiUrl}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-language': 'vi' },
+        body: JSON.stringify({ name: apiUser, password: apiPassword }),
+      });
+      const session = res.headers.getSetCookie().find((c) => c.startsWith('tt_session='));
+      if (!res.ok || !session) throw new Error(await refusal(res));
+      return session.split(';')[0];
+    };
+    /** GET a path of the hub's API (`/indicators?…`) as its flows user, signing in when it must. */
+    this.get = async (path) => {
+      if (!this.apiUrl) throw new Error(RED._('thanthien-hub.errors.apiUrl'));
+      if (!apiUser || !apiPassword) throw new Error(RED._('thanthien-hub.errors.apiCredentials'));
+      for (let attempt = 0; ; attempt++) {
+        cookie ??= await signIn();
+        const res = await fetch(`${this.apiUrl}/api/v1${path}`, {
+          headers: { cookie, 'accept-language': 'vi' },
+        });
+        if (res.status === 401 && attempt === 0) {
+          cookie = undefined; // the session ended (a restart, a new password): once more
+          continue;
+        }
+        if (!res.ok) throw new Error(await refusal(res));
+        return res.json();
+      }
+    };
     const listeners = new Set();
     let client;
     let state = { fill: 'grey', shape: 'ring', text: 'thanthien-hub.status.connecting' };
@@ -78,8 +108,19 @@ module.exports = (RED) => {
     });
   }
   RED.nodes.registerType('thanthien-hub', HubNode, {
-    credentials: { id: { type: 'text' }, secret: { type: 'password' } },
+    credentials: {
+      id: { type: 'text' },
+      secret: { type: 'password' },
+      apiUser: { type: 'text' },
+      apiPassword: { type: 'password' },
+    },
   });
+
+  /** The hub's own words for a refusal (docs/api.md: `error.code` and `error.message`). */
+  async function refusal(res) {
+    const body = await res.json().catch(() => undefined);
+    return body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}`;
+  }
 
   /** The node's status, in its words: `reason` (what the hub or the network said) appended. */
   const statusOf = (state) => ({
@@ -117,4 +158,44 @@ module.exports = (RED) => {
     this.on('close', () => hub.unlisten(listener));
   }
   RED.nodes.registerType('thanthien in', InNode);
+
+  /**
+   * `thanthien indicators`: the satisfaction indicators of a period (the hub's GET /indicators):
+   * `msg.payload.from` / `.to` (dates YYYY-MM-DD in the commune's time, both included; today when
+   * absent), the desk and official of the node or of `msg.payload`.
+   */
+  function IndicatorsNode(config) {
+    RED.nodes.createNode(this, config);
+    const hub = RED.nodes.getNode(config.hub);
+    if (!hub) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._('thanthien-in.errors.hub') });
+      this.error(RED._('thanthien-in.errors.hub'));
+      return;
+    }
+    this.on('input', async (msg, send, done) => {
+      const asked = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries({
+        from: asked.from,
+        to: asked.to,
+        desk: asked.desk ?? config.desk,
+        officer: asked.officer ?? config.officer,
+      }))
+        if (value) query.set(key, String(value));
+      try {
+        const indicators = await hub.get(`/indicators?${query}`);
+        this.status({
+          fill: 'green',
+          shape: 'dot',
+          text: RED._('thanthien-indicators.status.rated', { rated: indicators.rated }),
+        });
+        send({ ...msg, payload: indicators });
+        done();
+      } catch (err) {
+        this.status({ fill: 'red', shape: 'ring', text: err.message });
+        done(err);
+      }
+    });
+  }
+  RED.nodes.registerType('thanthien indicators', IndicatorsNode);
 };

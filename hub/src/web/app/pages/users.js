@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, attempt, Confirmed, dateTime, html, Notice, t } from '../lib.js';
 
-const ROLES = ['operator', 'leader', 'technician', 'admin'];
+const ROLES = ['operator', 'leader', 'technician', 'admin', 'flows'];
 
 export default function Users({ user: me }) {
   const [users, setUsers] = useState(null);

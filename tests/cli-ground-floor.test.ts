@@ -96,9 +96,9 @@ describe('usage errors', () => {
     const noRole = await thanthien(['user', 'add', 'chu-tich'], env);
     expect(noRole.code).toBe(1);
     expect(noRole.stderr).toContain(
-      'thiếu --role (admin | leader | operator | technician); xem: thanthien user add --help',
+      'thiếu --role (admin | leader | operator | technician | flows); xem: thanthien user add --help',
     );
-    expect(noRole.stderr).toContain('--role is missing (admin | leader | operator | technician)');
+    expect(noRole.stderr).toContain('--role is missing (admin | leader | operator | technician | flows)');
     const noAction = await thanthien(['device'], env);
     expect(noAction.stderr).toContain('action is missing (add | list | revoke | rotate)');
     const unknown = await thanthien(['frobnicate'], env);

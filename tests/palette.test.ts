@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimRatingButton } from '../simulators/src/devices.ts';
-import { provisionSim, startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
 // Our Node-RED palette (docs/flows.md) under node-red-node-test-helper, on Node-RED's real runtime,
 // against a real hub: what each node does, and what it says when it is set up wrong.
@@ -208,5 +208,74 @@ describe('thanthien indicators', () => {
     // The hub's own words, code first (docs/api.md), in the node's error.
     expect(said('ind-wrong')).toMatch(/TT_LOGIN_FAILED: /);
     expect(said('ind-operator')).toMatch(/TT_FORBIDDEN: /);
+  });
+});
+
+describe('thanthien alert', () => {
+  const asFlows = { apiUser: 'luong-canh-bao', apiPassword: 'mat-khau-luong-canh-bao-2026' };
+
+  it('raises an alert that leaders see and handle, once per key', async () => {
+    await hub.users.add({ name: asFlows.apiUser, role: 'flows', password: asFlows.apiPassword });
+    await hub.users.add({ name: 'chu-tich', role: 'leader', password: 'mat-khau-chu-tich-2026' });
+    await helper.load(
+      thanthienNodes,
+      [
+        hubNode({ apiUrl: `http://127.0.0.1:${hub.httpPort}` }),
+        { id: 'alert', type: 'thanthien alert', hub: 'hub', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ],
+      { hub: asFlows },
+    );
+    const answers: Array<{ raised: boolean; alert: Record<string, unknown> }> = [];
+    helper.getNode('out').on('input', (msg) => answers.push(msg.payload as (typeof answers)[number]));
+    const send = (payload: unknown) =>
+      (helper.getNode('alert') as unknown as { receive: (msg: object) => void }).receive({ payload });
+    const empty = { message: 'Quầy 2 vắng quá 30 phút', desk: 'quay-2', key: 'vang-quay-2-2026-11-23' };
+    send(empty);
+    await until(() => answers.length === 1, 'the first answer');
+    send(empty); // the same key: no second alert
+    send('Loa thôn Đông mất kết nối 10 phút'); // words only: for the whole commune
+    await until(() => answers.length === 3, 'every answer');
+
+    expect(answers.map((a) => a.raised)).toEqual([true, false, true]);
+    expect(answers[1]!.alert.id).toBe(answers[0]!.alert.id);
+    expect(answers[0]!.alert).toMatchObject({
+      kind: 'flow',
+      desk: 'quay-2',
+      officer: hub.config.desks.find((d) => d.id === 'quay-2')!.officer,
+      state: 'open',
+      details: { message: empty.message, by: asFlows.apiUser },
+    });
+    expect(answers[2]!.alert).toMatchObject({
+      desk: null,
+      details: { message: 'Loa thôn Đông mất kết nối 10 phút' },
+    });
+
+    const leader = await sessionCookies(hub, 'chu-tich', 'mat-khau-chu-tich-2026');
+    const listed = (
+      await hub.http.inject({ method: 'GET', url: '/api/v1/alerts?kind=flow', cookies: leader })
+    ).json() as { alerts: Array<{ id: number }> };
+    expect(listed.alerts.map((a) => a.id).sort()).toEqual(
+      [answers[0]!.alert.id, answers[2]!.alert.id].sort(),
+    );
+  });
+
+  it('is refused to a user who is not for flows', async () => {
+    await hub.users.add({ name: 'ky-thuat-2', role: 'technician', password: 'mat-khau-ky-thuat-2026' });
+    await helper.load(
+      thanthienNodes,
+      [
+        hubNode({ apiUrl: `http://127.0.0.1:${hub.httpPort}` }),
+        { id: 'alert', type: 'thanthien alert', hub: 'hub', wires: [[]] },
+      ],
+      { hub: { apiUser: 'ky-thuat-2', apiPassword: 'mat-khau-ky-thuat-2026' } },
+    );
+    (helper.getNode('alert') as unknown as { receive: (msg: object) => void }).receive({ payload: 'thử' });
+    const errors = () =>
+      (helper.log() as unknown as { args: Array<[{ id: string; level: number; msg: unknown }]> }).args
+        .map(([event]) => event)
+        .filter((event) => event.level === 20 && event.id === 'alert');
+    await until(() => errors().length === 1, 'the refusal');
+    expect(String(errors()[0]!.msg)).toMatch(/TT_FORBIDDEN: /);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { HubError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { RatingRecord } from '../ratings/index.ts';
@@ -5,7 +6,8 @@ import { type Store, statement } from '../store/index.ts';
 
 export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
-export const ALERT_KINDS = ['unsatisfied-rating', 'unsatisfied-share', 'empty-desk'] as const;
+// `flow`: raised by a flow (docs/flows.md), with its own words.
+export const ALERT_KINDS = ['unsatisfied-rating', 'unsatisfied-share', 'empty-desk', 'flow'] as const;
 /** The steps of an alert's history: raised and cleared by the hub, the others by a user. */
 export type AlertAction = 'raised' | 'cleared' | 'acknowledged' | 'commented' | 'resolved';
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -137,6 +139,27 @@ export class Alerts {
     return true;
   }
 
+  /**
+   * An alert a flow raises (docs/flows.md): its words, for a desk or for the whole commune
+   * (`desk` null), handled by leaders like any other. Once per `key` when a key is given, so a flow
+   * that says the same thing again adds nothing; whether it is new.
+   */
+  raiseFromFlow(input: {
+    message: string;
+    desk: string | null;
+    officer: string | null;
+    key?: string;
+    by: string;
+  }): { alert: Alert; raised: boolean } {
+    const key = `flow:${input.key ?? randomUUID()}`;
+    const raised = this.#raise(key, 'flow', input.desk, input.officer, {
+      message: input.message,
+      by: input.by,
+    });
+    const { id } = statement(this.#db, 'SELECT id FROM alerts WHERE key = ?').get(key) as { id: number };
+    return { alert: this.get(id), raised };
+  }
+
   /** Alerts not yet resolved, counted per desk and kind: what the desk board shows. */
   openByDesk(): Map<string, Partial<Record<AlertKind, number>>> {
     const rows = statement(
@@ -234,7 +257,7 @@ export class Alerts {
   #raise(
     key: string,
     kind: AlertKind,
-    desk: string,
+    desk: string | null,
     officer: string | null,
     details: object,
     raisedAt: Date = this.#now(),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ALERT_KINDS, ALERT_STATES } from '../alerts/index.ts';
+import { officerAt } from '../config/index.ts';
 import { parseRequest, userOf } from './guards.ts';
 import { deskId } from './known-ids.ts';
 import { doc } from './openapi.ts';
@@ -18,6 +19,8 @@ const wholeNumber = z
 const Id = z.object({ id: wholeNumber });
 const Comment = z.object({ text: z.string().trim().min(1).max(2000) });
 const Resolve = z.object({ text: z.string().trim().min(1).max(2000).optional() }).optional();
+/** Who may raise an alert of their own: the nodes of flows (role `flows`), and an admin trying them. */
+const RAISERS = ['flows', 'admin'] as const;
 
 /**
  * /api/v1/alerts — leaders list alerts (filtered, a page at a time), acknowledge, comment and
@@ -38,6 +41,33 @@ export function alertRoutes(api: FastifyInstance, deps: HttpDeps): void {
     async (request) => {
       const filter = parseRequest(List, request.query);
       return { ...deps.alerts.list(filter), limit: filter.limit };
+    },
+  );
+
+  const Raise = z.object({
+    message: z.string().trim().min(1).max(500),
+    desk: deskId(deps.config).optional(),
+    key: z.string().trim().min(1).max(100).optional(),
+  });
+  api.post(
+    '/alerts',
+    doc({
+      summary: 'Raise an alert of a flow: its words, for a desk or the commune; once per key',
+      who: RAISERS,
+      body: Raise,
+      status: 201,
+    }),
+    async (request, reply) => {
+      const { message, desk, key } = parseRequest(Raise, request.body);
+      const officer = desk ? officerAt(deps.config, desk, deps.now()) : null;
+      const result = deps.alerts.raiseFromFlow({
+        message,
+        desk: desk ?? null,
+        officer,
+        key,
+        by: userOf(request).name,
+      });
+      return reply.code(result.raised ? 201 : 200).send(result);
     },
   );
 

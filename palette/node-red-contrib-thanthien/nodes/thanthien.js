@@ -31,14 +31,20 @@ module.exports = (RED) => {
       if (!res.ok || !session) throw new Error(await refusal(res));
       return session.split(';')[0];
     };
-    /** GET a path of the hub's API (`/indicators?…`) as its flows user, signing in when it must. */
-    this.get = async (path) => {
+    /** A request to the hub's API (`GET /indicators?…`) as its flows user, signing in when it must. */
+    this.request = async (method, path, body) => {
       if (!this.apiUrl) throw new Error(RED._('thanthien-hub.errors.apiUrl'));
       if (!apiUser || !apiPassword) throw new Error(RED._('thanthien-hub.errors.apiCredentials'));
       for (let attempt = 0; ; attempt++) {
         cookie ??= await signIn();
         const res = await fetch(`${this.apiUrl}/api/v1${path}`, {
-          headers: { cookie, 'accept-language': 'vi' },
+          method,
+          headers: {
+            cookie,
+            'accept-language': 'vi',
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
         });
         if (res.status === 401 && attempt === 0) {
           cookie = undefined; // the session ended (a restart, a new password): once more
@@ -183,7 +189,7 @@ module.exports = (RED) => {
       }))
         if (value) query.set(key, String(value));
       try {
-        const indicators = await hub.get(`/indicators?${query}`);
+        const indicators = await hub.request('GET', `/indicators?${query}`);
         this.status({
           fill: 'green',
           shape: 'dot',
@@ -198,4 +204,42 @@ module.exports = (RED) => {
     });
   }
   RED.nodes.registerType('thanthien indicators', IndicatorsNode);
+
+  /**
+   * `thanthien alert`: raise an alert that leaders see on the board and handle like any other
+   * (the hub's POST /alerts): `msg.payload` its words, or `{message, desk, key}`; the node's desk
+   * when the message names none. With a key, the same alert is raised once.
+   */
+  function AlertNode(config) {
+    RED.nodes.createNode(this, config);
+    const hub = RED.nodes.getNode(config.hub);
+    if (!hub) {
+      this.status({ fill: 'red', shape: 'ring', text: RED._('thanthien-in.errors.hub') });
+      this.error(RED._('thanthien-in.errors.hub'));
+      return;
+    }
+    this.on('input', async (msg, send, done) => {
+      const asked = typeof msg.payload === 'string' ? { message: msg.payload } : (msg.payload ?? {});
+      const body = { message: String(asked.message ?? '') };
+      const desk = asked.desk ?? config.desk;
+      if (desk) body.desk = desk;
+      if (asked.key) body.key = String(asked.key);
+      try {
+        const result = await hub.request('POST', '/alerts', body);
+        this.status({
+          fill: 'green',
+          shape: 'dot',
+          text: RED._(result.raised ? 'thanthien-alert.status.raised' : 'thanthien-alert.status.again', {
+            id: result.alert.id,
+          }),
+        });
+        send({ ...msg, payload: result });
+        done();
+      } catch (err) {
+        this.status({ fill: 'red', shape: 'ring', text: err.message });
+        done(err);
+      }
+    });
+  }
+  RED.nodes.registerType('thanthien alert', AlertNode);
 };

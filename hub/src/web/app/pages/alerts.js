@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, attempt, dateTime, deskName, html, Notice, siteInfo, t } from '../lib.js';
 
 const STATES = ['open', 'acknowledged', 'resolved'];
-const KINDS = ['unsatisfied-rating', 'unsatisfied-share', 'empty-desk'];
+const KINDS = ['unsatisfied-rating', 'unsatisfied-share', 'empty-desk', 'flow'];
 
 function History({ alert }) {
   return html`<details><summary>${t('app.alert.history')} (${alert.history.length})</summary>
@@ -99,7 +99,7 @@ export default function Alerts() {
           (a) => html`<tr data-alert=${a.id}>
           <td><input type="checkbox" aria-label=${t('app.alert.select', { id: a.id })} checked=${selected.has(a.id)} onChange=${() => toggle(a.id)} /></td>
           <td data-label=${t('app.alert.raised')}>${dateTime(a.raised_at)}</td>
-          <td data-label=${t('app.alert.kind')}>${t(`board.alert.${a.kind}`)}</td>
+          <td data-label=${t('app.alert.kind')}>${t(`board.alert.${a.kind}`)}${a.details?.message ? `: ${a.details.message}` : ''}</td>
           <td data-label=${t('app.alert.desk')}>${deskName(a.desk)}</td>
           <td data-label=${t('app.alert.state')}><span class=${`state ${a.state === 'resolved' ? 'ok' : a.state === 'open' ? 'bad' : 'muted'}`}>${t(`app.alert.state.${a.state}`)}</span></td>
           <td data-label=${t('app.alert.history')}><${History} alert=${a} /></td>

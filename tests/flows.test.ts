@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowsHealth } from '../hub/src/flows/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
@@ -15,6 +15,7 @@ import { freePort } from './helpers/net.ts';
 
 let hub: TestHub;
 let flowsUrl: string;
+let dataDir: string;
 const PASSWORD = 'mat-khau-ky-thuat-2026';
 
 const flowsHealth = () => hub.health().flows as FlowsHealth;
@@ -31,7 +32,10 @@ const cookieHeader = (cookies: Record<string, string>) =>
 beforeAll(async () => {
   const port = await freePort();
   flowsUrl = `http://127.0.0.1:${port}`;
-  hub = await startTestHub({ TT_FLOWS: 'on', TT_FLOWS_PORT: String(port) });
+  // Inside the project, as the default data/ is: Node-RED must still not find the project's
+  // node_modules (and node-red-contrib-influxdb in it) above its own files.
+  dataDir = mkdtempSync(join(resolve('.'), '.tt-flows-'));
+  hub = await startTestHub({ TT_FLOWS: 'on', TT_FLOWS_PORT: String(port), TT_DATA_DIR: dataDir });
   for (const [name, role] of [
     ['ky-thuat', 'technician'],
     ['phat-thanh-vien', 'operator'],
@@ -42,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('Node-RED supervised by the hub', () => {
@@ -152,6 +157,38 @@ describe('Node-RED supervised by the hub', () => {
       receiver.close();
     }
   }, 90_000);
+
+  it("never shows a flow's HTTP endpoint the hub's session cookie", async () => {
+    const technician = cookieHeader(await sessionCookies(hub, 'ky-thuat', PASSWORD));
+    const deployed = await deploy(flowsUrl, technician, [
+      { id: 'tab2', type: 'tab', label: 'HTTP' },
+      { id: 'httpin', type: 'http in', z: 'tab2', url: '/echo', method: 'get', wires: [['echo']] },
+      {
+        id: 'echo',
+        type: 'function',
+        z: 'tab2',
+        func: 'msg.payload = msg.req.headers.cookie || "";\nreturn msg;',
+        outputs: 1,
+        wires: [['httpout']],
+      },
+      { id: 'httpout', type: 'http response', z: 'tab2', wires: [] },
+    ]);
+    expect(deployed.status).toBe(204);
+    let seen = '';
+    await until(
+      async () => {
+        const res = await fetch(`${flowsUrl}/endpoints/echo`, {
+          headers: { cookie: `${technician}; theme=dark` },
+        });
+        seen = res.ok ? await res.text() : '';
+        return res.ok;
+      },
+      'the endpoint deployed',
+      30_000,
+    );
+    expect(seen).toContain('theme=dark');
+    expect(seen).not.toContain('tt_session');
+  });
 
   it('starts it again when it is killed, and takes it down with the hub', async () => {
     const { pid } = flowsHealth();

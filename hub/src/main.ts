@@ -338,6 +338,13 @@ async function composeHub(
             site,
             mqttUrl: `mqtt://${loopbackOf(settings.host)}:${ports.mqtt.port}`,
             credentials: async () => {
+              if (devices.get(FLOWS_CLIENT)) {
+                log.warn(
+                  { id: FLOWS_CLIENT },
+                  'a device has the flows client id: flows get no event credentials',
+                );
+                return undefined;
+              }
               const { integration, secret } = await integrations.replace(FLOWS_CLIENT);
               return { id: integration.id, secret };
             },
@@ -346,7 +353,16 @@ async function composeHub(
             credentials: async () => {
               // A new password at each start, given to the flows process only.
               const password = randomBytes(24).toString('base64url');
-              if (users.get(FLOWS_CLIENT)) await users.setPassword(FLOWS_CLIENT, password);
+              const existing = users.get(FLOWS_CLIENT);
+              // Never a person's account, whatever its name: only the hub's own flows user.
+              if (existing && existing.role !== 'flows') {
+                log.warn(
+                  { user: FLOWS_CLIENT },
+                  'a user of another role has the flows user name: flows get no API user',
+                );
+                return undefined;
+              }
+              if (existing) await users.setPassword(FLOWS_CLIENT, password);
               else await users.add({ name: FLOWS_CLIENT, role: 'flows', password });
               return { user: FLOWS_CLIENT, password };
             },

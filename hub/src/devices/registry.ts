@@ -97,6 +97,9 @@ export class DeviceRegistry {
     const { id, kind, desk, zone } = validateNewDevice(input, placement);
     if (this.get(id))
       throw new HubError('TT_DEVICE_EXISTS', `"${id}"; use "device rotate ${id}" for a new secret`);
+    // One id space for the broker's clients (docs/protocol.md): an integration's id is taken too.
+    if (statement(this.#db, 'SELECT 1 FROM integrations WHERE id = ?').get(id))
+      throw new HubError('TT_DEVICE_EXISTS', `"${id}" is an integration's id (thanthien integration list)`);
     const secret = newSecret();
     const secretHash = await hashSecret(secret);
     statement(

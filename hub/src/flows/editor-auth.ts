@@ -11,6 +11,15 @@ const EDITORS = new Set(['admin', 'technician']);
 /** The editor asks many times a second while it loads: the hub is asked once in this long. */
 const REMEMBER_MS = 10_000;
 const SESSION_COOKIE = 'tt_session';
+/** Node-RED's own sessions (its login form) last no longer than the hub's (12 h). */
+const SESSION_S = 12 * 3600;
+
+/** A Cookie header without the hub's session: what a flow's HTTP endpoint may see. */
+export const withoutHubSession = (cookie: string) =>
+  cookie
+    .split(';')
+    .filter((c) => !c.trim().startsWith(`${SESSION_COOKIE}=`))
+    .join(';');
 
 type NodeRedUser = { username: string; permissions: '*' };
 
@@ -22,7 +31,10 @@ export function editorAuth(hubUrl: string) {
     const res = await fetch(`${hubUrl}/api/v1/session`, { headers: { cookie } });
     if (!res.ok) return null;
     const { user, role } = (await res.json()) as { user: string; role: string };
-    if (!EDITORS.has(role)) return null;
+    if (!EDITORS.has(role)) {
+      known.delete(user); // no longer an admin or technician: Node-RED forgets them too
+      return null;
+    }
     const found: NodeRedUser = { username: user, permissions: '*' };
     known.set(user, found);
     return found;
@@ -30,6 +42,7 @@ export function editorAuth(hubUrl: string) {
 
   return {
     type: 'credentials',
+    sessionExpiryTime: SESSION_S,
     /** A user Node-RED already knows, from a login or a session of this process. */
     users: async (username: string) => known.get(username) ?? null,
     authenticate: async (username: string, password: string) => {

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { editorAuth } from './editor-auth.ts';
+import { editorAuth, withoutHubSession } from './editor-auth.ts';
 
 /** The part of Node-RED's embedding API (node-red's lib/red.js) this process uses. */
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -31,21 +33,41 @@ const userDir = env('TT_FLOWS_USER_DIR');
 const hubUrl = env('TT_FLOWS_HUB_URL');
 const port = Number(env('TT_FLOWS_PORT'));
 const host = env('TT_FLOWS_HOST');
-// Node-RED looks for nodes in every node_modules above its core nodes: started from a link inside
-// its own folder, it finds only the palette we ship (nodesDir) and what the admin installs there.
-const coreNodes = join(userDir, 'core-nodes');
-if (!existsSync(coreNodes)) {
-  symlinkSync(dirname(require.resolve('@node-red/nodes')), coreNodes, 'dir');
-}
-
-const server = createServer((req, res) =>
-  RED.httpAdmin(req, res, () =>
-    RED.httpNode(req, res, () => {
-      res.statusCode = 404;
-      res.end();
-    }),
-  ),
+// Node-RED looks for nodes in every node_modules above its core nodes: started from a link made
+// afresh in a folder of its own (not under the project, where a data directory may be), it finds
+// only Node-RED's core nodes, the palette we ship (nodesDir) and what is installed in the editor.
+// One folder per data directory, made again at each start: a process killed outright leaves at most
+// this one behind, and a stale or dangling link never survives a restart.
+const linkDir = join(
+  tmpdir(),
+  `thanthien-flows-${createHash('sha256').update(userDir).digest('hex').slice(0, 12)}`,
 );
+rmSync(linkDir, { recursive: true, force: true });
+mkdirSync(linkDir, { mode: 0o700 });
+const coreNodes = join(linkDir, 'core-nodes');
+symlinkSync(dirname(require.resolve('@node-red/nodes')), coreNodes, 'dir');
+
+const ENDPOINTS = '/endpoints';
+
+/** Set once Node-RED has started: until then the port is ours but answers 503. */
+let started = false;
+const server = createServer((req, res) => {
+  if (!started) {
+    res.writeHead(503, { 'retry-after': '1' }).end();
+    return;
+  }
+  const notFound = () => {
+    res.statusCode = 404;
+    res.end();
+  };
+  // Flows' own HTTP endpoints under /endpoints/ (as Node-RED mounts httpNodeRoot), the editor elsewhere.
+  if (req.url?.startsWith(`${ENDPOINTS}/`)) {
+    req.url = req.url.slice(ENDPOINTS.length);
+    // A flow's endpoint never sees the hub's session cookie, which browsers send to every port.
+    if (req.headers.cookie) req.headers.cookie = withoutHubSession(req.headers.cookie);
+    RED.httpNode(req, res, notFound);
+  } else RED.httpAdmin(req, res, notFound);
+});
 
 RED.init(server, {
   userDir,
@@ -55,7 +77,7 @@ RED.init(server, {
   coreNodesDir: coreNodes,
   nodesDir: process.env.TT_FLOWS_PALETTE_DIR ? [process.env.TT_FLOWS_PALETTE_DIR] : [],
   httpAdminRoot: '/',
-  httpNodeRoot: '/endpoints',
+  httpNodeRoot: ENDPOINTS,
   adminAuth: editorAuth(hubUrl),
   // A Function node that loops forever is stopped after this many seconds.
   globalFunctionTimeout: 5,
@@ -82,13 +104,18 @@ RED.init(server, {
   logging: { console: { level: 'info', metrics: false, audit: false } },
 });
 
-await RED.start();
-server.on('error', (err) => {
-  // A taken port: said once, then the hub starts this process again, more slowly each time.
-  console.error(JSON.stringify({ flows: 'cannot listen', host, port, error: err.message }));
-  process.exit(1);
+// The port first: flows must not run (and act) in a process that is about to give up.
+await new Promise<void>((resolve) => {
+  server.once('error', (err) => {
+    // A taken port: said once, then the hub starts this process again, more slowly each time.
+    console.error(JSON.stringify({ flows: 'cannot listen', host, port, error: err.message }));
+    process.exit(1);
+  });
+  server.listen(port, host, resolve);
 });
-server.listen(port, host, () => console.log(JSON.stringify({ flows: 'listening', host, port })));
+await RED.start();
+started = true;
+console.log(JSON.stringify({ flows: 'listening', host, port }));
 
 let stopping = false;
 const stop = async () => {
@@ -96,6 +123,7 @@ const stop = async () => {
   stopping = true;
   server.close();
   await RED.stop().catch(() => {});
+  rmSync(linkDir, { recursive: true, force: true });
   // Node-RED's session timer would keep the process alive after its stop.
   process.exit(0);
 };

@@ -15,9 +15,13 @@ export type FlowsOptions = {
   /** Our palette's folder, when it is there. */
   paletteDir?: string;
   /** The hub's event stream for the flows: where, and the integration credentials to read it with. */
-  events: { site: string; mqttUrl: string; credentials: () => Promise<{ id: string; secret: string }> };
-  /** The hub user (role `flows`) the palette's nodes act with on the hub's HTTP API. */
-  api: { credentials: () => Promise<{ user: string; password: string }> };
+  events: {
+    site: string;
+    mqttUrl: string;
+    credentials: () => Promise<{ id: string; secret: string } | undefined>;
+  };
+  /** The hub user (role `flows`) the palette's nodes act with on the hub's HTTP API, if it has one. */
+  api: { credentials: () => Promise<{ user: string; password: string } | undefined> };
   log: Logger;
 };
 
@@ -58,18 +62,16 @@ export class FlowsSupervisor {
     mkdirSync(this.userDir, { recursive: true, mode: 0o700 });
     const secret = join(this.userDir, 'credential-secret');
     if (!existsSync(secret)) writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
-    const { id, secret: eventsSecret } = await this.#o.events.credentials();
-    const { user, password } = await this.#o.api.credentials();
+    const events = await this.#o.events.credentials();
+    const api = await this.#o.api.credentials();
     // Given to the child only: the palette's "this hub" reads them (docs/flows.md).
     this.#eventsEnv = {
       TT_FLOWS_SITE: this.#o.events.site,
       TT_FLOWS_EVENTS_URL: this.#o.events.mqttUrl,
-      TT_FLOWS_EVENTS_ID: id,
-      TT_FLOWS_EVENTS_SECRET: eventsSecret,
-      TT_FLOWS_API_USER: user,
-      TT_FLOWS_API_PASSWORD: password,
+      ...(events ? { TT_FLOWS_EVENTS_ID: events.id, TT_FLOWS_EVENTS_SECRET: events.secret } : {}),
+      ...(api ? { TT_FLOWS_API_USER: api.user, TT_FLOWS_API_PASSWORD: api.password } : {}),
     };
-    this.#spawn();
+    if (!this.#stopping) this.#spawn();
   }
 
   async stop(): Promise<void> {
@@ -120,7 +122,11 @@ export class FlowsSupervisor {
     };
     child.stdout?.on('data', relay('info'));
     child.stderr?.on('data', relay('warn'));
-    child.on('error', (err) => log.error({ err }, 'flows process could not start'));
+    // A child that could not start at all ends like one that died: started again, later.
+    child.on('error', (err) => {
+      log.error({ err }, 'flows process could not start');
+      if (child.pid === undefined) child.emit('exit', null, null);
+    });
     child.on('exit', (code, signal) => {
       if (this.#stopping) return;
       this.#quickDeaths = Date.now() - startedAt >= HEALTHY_MS ? 0 : this.#quickDeaths + 1;

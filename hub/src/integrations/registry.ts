@@ -53,11 +53,6 @@ export class IntegrationRegistry {
     return (statement(this.#db, 'SELECT * FROM integrations ORDER BY id').all() as Row[]).map(toRecord);
   }
 
-  /** Whether `id` is an integration, revoked or not: the broker's ACL asks for every packet. */
-  has(id: string): boolean {
-    return statement(this.#db, 'SELECT 1 FROM integrations WHERE id = ?').get(id) !== undefined;
-  }
-
   credentials(id: string): Credentials | undefined {
     return credentialsIn(this.#db, 'integrations', id);
   }

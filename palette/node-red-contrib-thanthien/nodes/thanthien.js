@@ -166,42 +166,53 @@ module.exports = (RED) => {
   RED.nodes.registerType('thanthien in', InNode);
 
   /**
+   * A node that asks the hub's API on each message (`ask(hub, msg)`) and sends the answer on as
+   * `msg.payload`; its status says what the answer was (`said(answer)`), or the hub's refusal.
+   */
+  function askingNode(node, config, ask, said) {
+    const hub = RED.nodes.getNode(config.hub);
+    if (!hub) {
+      node.status({ fill: 'red', shape: 'ring', text: RED._('thanthien-in.errors.hub') });
+      node.error(RED._('thanthien-in.errors.hub'));
+      return;
+    }
+    node.on('input', async (msg, send, done) => {
+      try {
+        const answer = await ask(hub, msg);
+        node.status({ fill: 'green', shape: 'dot', text: said(answer) });
+        send({ ...msg, payload: answer });
+        done();
+      } catch (err) {
+        node.status({ fill: 'red', shape: 'ring', text: err.message });
+        done(err);
+      }
+    });
+  }
+
+  /**
    * `thanthien indicators`: the satisfaction indicators of a period (the hub's GET /indicators):
    * `msg.payload.from` / `.to` (dates YYYY-MM-DD in the commune's time, both included; today when
    * absent), the desk and official of the node or of `msg.payload`.
    */
   function IndicatorsNode(config) {
     RED.nodes.createNode(this, config);
-    const hub = RED.nodes.getNode(config.hub);
-    if (!hub) {
-      this.status({ fill: 'red', shape: 'ring', text: RED._('thanthien-in.errors.hub') });
-      this.error(RED._('thanthien-in.errors.hub'));
-      return;
-    }
-    this.on('input', async (msg, send, done) => {
-      const asked = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
-      const query = new URLSearchParams();
-      for (const [key, value] of Object.entries({
-        from: asked.from,
-        to: asked.to,
-        desk: asked.desk ?? config.desk,
-        officer: asked.officer ?? config.officer,
-      }))
-        if (value) query.set(key, String(value));
-      try {
-        const indicators = await hub.request('GET', `/indicators?${query}`);
-        this.status({
-          fill: 'green',
-          shape: 'dot',
-          text: RED._('thanthien-indicators.status.rated', { rated: indicators.rated }),
-        });
-        send({ ...msg, payload: indicators });
-        done();
-      } catch (err) {
-        this.status({ fill: 'red', shape: 'ring', text: err.message });
-        done(err);
-      }
-    });
+    askingNode(
+      this,
+      config,
+      (hub, msg) => {
+        const asked = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
+        const query = new URLSearchParams();
+        for (const [key, value] of Object.entries({
+          from: asked.from,
+          to: asked.to,
+          desk: asked.desk ?? config.desk,
+          officer: asked.officer ?? config.officer,
+        }))
+          if (value) query.set(key, String(value));
+        return hub.request('GET', `/indicators?${query}`);
+      },
+      (indicators) => RED._('thanthien-indicators.status.rated', { rated: indicators.rated }),
+    );
   }
   RED.nodes.registerType('thanthien indicators', IndicatorsNode);
 
@@ -212,34 +223,22 @@ module.exports = (RED) => {
    */
   function AlertNode(config) {
     RED.nodes.createNode(this, config);
-    const hub = RED.nodes.getNode(config.hub);
-    if (!hub) {
-      this.status({ fill: 'red', shape: 'ring', text: RED._('thanthien-in.errors.hub') });
-      this.error(RED._('thanthien-in.errors.hub'));
-      return;
-    }
-    this.on('input', async (msg, send, done) => {
-      const asked = typeof msg.payload === 'string' ? { message: msg.payload } : (msg.payload ?? {});
-      const body = { message: String(asked.message ?? '') };
-      const desk = asked.desk ?? config.desk;
-      if (desk) body.desk = desk;
-      if (asked.key) body.key = String(asked.key);
-      try {
-        const result = await hub.request('POST', '/alerts', body);
-        this.status({
-          fill: 'green',
-          shape: 'dot',
-          text: RED._(result.raised ? 'thanthien-alert.status.raised' : 'thanthien-alert.status.again', {
-            id: result.alert.id,
-          }),
-        });
-        send({ ...msg, payload: result });
-        done();
-      } catch (err) {
-        this.status({ fill: 'red', shape: 'ring', text: err.message });
-        done(err);
-      }
-    });
+    askingNode(
+      this,
+      config,
+      (hub, msg) => {
+        const asked = typeof msg.payload === 'string' ? { message: msg.payload } : (msg.payload ?? {});
+        const body = { message: String(asked.message ?? '') };
+        const desk = asked.desk ?? config.desk;
+        if (desk) body.desk = desk;
+        if (asked.key) body.key = String(asked.key);
+        return hub.request('POST', '/alerts', body);
+      },
+      (result) =>
+        RED._(result.raised ? 'thanthien-alert.status.raised' : 'thanthien-alert.status.again', {
+          id: result.alert.id,
+        }),
+    );
   }
   RED.nodes.registerType('thanthien alert', AlertNode);
 };

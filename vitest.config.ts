@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     // Integration suites start real brokers and KDF-heavy logins; two cores are shared.
     testTimeout: 60_000,
     hookTimeout: 60_000,
@@ -10,5 +9,17 @@ export default defineConfig({
     maxWorkers: 2,
     // No test hub starts Node-RED unless its test says so (tests/flows.test.ts): port 1880 is one.
     env: { TT_FLOWS: 'off' },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'suites', include: ['tests/**/*.test.ts'], exclude: ['tests/**/*.alone.test.ts'] },
+      },
+      // A suite that keeps a core busy on purpose (a flow looping for a minute) runs after the
+      // others, alone: the timing of the loudspeakers' tests must not pay for it.
+      {
+        extends: true,
+        test: { name: 'alone', include: ['tests/**/*.alone.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { editorAuth, withoutHubSession } from './editor-auth.ts';
+import { coreNodesLinkDir } from './link-dir.ts';
 
 /** The part of Node-RED's embedding API (node-red's lib/red.js) this process uses. */
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -36,12 +35,8 @@ const host = env('TT_FLOWS_HOST');
 // Node-RED looks for nodes in every node_modules above its core nodes: started from a link made
 // afresh in a folder of its own (not under the project, where a data directory may be), it finds
 // only Node-RED's core nodes, the palette we ship (nodesDir) and what is installed in the editor.
-// One folder per data directory, made again at each start: a process killed outright leaves at most
-// this one behind, and a stale or dangling link never survives a restart.
-const linkDir = join(
-  tmpdir(),
-  `thanthien-flows-${createHash('sha256').update(userDir).digest('hex').slice(0, 12)}`,
-);
+// Made again at each start, so a stale or dangling link never survives a restart.
+const linkDir = coreNodesLinkDir(userDir);
 rmSync(linkDir, { recursive: true, force: true });
 mkdirSync(linkDir, { mode: 0o700 });
 const coreNodes = join(linkDir, 'core-nodes');

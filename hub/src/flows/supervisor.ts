@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { coreNodesLinkDir } from './link-dir.ts';
 
 export type FlowsOptions = {
   /** TT_DATA_DIR: the flows, their credentials and the secret that encrypts them live under it. */
@@ -128,7 +129,11 @@ export class FlowsSupervisor {
       if (child.pid === undefined) child.emit('exit', null, null);
     });
     child.on('exit', (code, signal) => {
-      if (this.#stopping) return;
+      if (this.#stopping) {
+        // A process killed at the end (a flow looping) could not tidy up after itself.
+        rmSync(coreNodesLinkDir(this.userDir), { recursive: true, force: true });
+        return;
+      }
       this.#quickDeaths = Date.now() - startedAt >= HEALTHY_MS ? 0 : this.#quickDeaths + 1;
       const waitMs = RESTART_MS[Math.min(this.#quickDeaths, RESTART_MS.length - 1)]!;
       log.warn({ code, signal, waitMs }, 'flows process ended; starting it again');

@@ -15,7 +15,8 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { Users } from '../hub/src/users/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
-import { deploy, eventsInto, postTo } from '../tests/helpers/flows.ts';
+import { deploy, eventsInto, nodeRedUp, postTo, pressUntilOut } from '../tests/helpers/flows.ts';
+import { until } from '../tests/helpers/hub.ts';
 import { hubProcess } from '../tests/helpers/hub-process.ts';
 import { freePort } from '../tests/helpers/net.ts';
 import { percentile, rssMb } from './measure.ts';
@@ -30,14 +31,6 @@ export type FlowsResult = {
   toOutput: { p50Ms: number; p99Ms: number; maxMs: number };
   hubRssMb: { idle: number; after: number };
   flowsRssMb: { idle: number; after: number };
-};
-
-const until = async (check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 };
 
 export async function benchFlows(): Promise<FlowsResult> {
@@ -85,14 +78,7 @@ export async function benchFlows(): Promise<FlowsResult> {
   let button: SimRatingButton | undefined;
   try {
     await hub.start();
-    await until(
-      () =>
-        fetch(`${flowsUrl}/auth/login`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      'Node-RED',
-    );
+    await nodeRedUp(flowsUrl);
     const login = await fetch(`http://127.0.0.1:${httpPort}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -114,13 +100,11 @@ export async function benchFlows(): Promise<FlowsResult> {
       fw: 'bench',
     });
     button.start();
-    // The flow runs once a first rating comes out of it.
-    await until(async () => {
-      if (arrivals.size > 0) return true;
-      button!.press(4);
-      await new Promise((r) => setTimeout(r, 300));
-      return arrivals.size > 0;
-    }, 'the flow to run');
+    await pressUntilOut(
+      () => button!.press(4),
+      () => arrivals.size > 0,
+      'the flow to run',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     const flowsPid = async () => ((await hub.health()).flows as { pid: number }).pid;
     const idle = { hub: rssMb(hub.pid()!), flows: rssMb(await flowsPid()) };

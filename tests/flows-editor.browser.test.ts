@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub, until } from './helpers/hub.ts';
+import { nodeRedUp } from './helpers/flows.ts';
+import { startTestHub, type TestHub } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
 // The flows editor (Node-RED, docs/flows.md) in Debian's chromium, behind the hub's own login: a
@@ -21,15 +22,7 @@ beforeAll(async () => {
   flowsUrl = `http://127.0.0.1:${port}/`;
   hub = await startTestHub({ TT_FLOWS: 'on', TT_FLOWS_PORT: String(port) });
   for (const person of Object.values(PEOPLE)) await hub.users.add(person);
-  await until(
-    () =>
-      fetch(`${flowsUrl}auth/login`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    'Node-RED',
-    60_000,
-  );
+  await nodeRedUp(flowsUrl);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

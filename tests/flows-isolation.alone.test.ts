@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement } from '../hub/src/store/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
-import { deploy, eventsInto, postTo } from './helpers/flows.ts';
+import { deploy, eventsInto, nodeRedUp, postTo, pressUntilOut } from './helpers/flows.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -24,15 +24,7 @@ beforeAll(async () => {
   hub = await startTestHub({ TT_FLOWS: 'on', TT_FLOWS_PORT: String(flowsPort) });
   await hub.users.add({ name: 'ky-thuat', role: 'technician', password: 'mat-khau-ky-thuat-2026' });
   const flowsUrl = `http://127.0.0.1:${flowsPort}`;
-  await until(
-    () =>
-      fetch(`${flowsUrl}/auth/login`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    'Node-RED',
-    60_000,
-  );
+  await nodeRedUp(flowsUrl);
   probe = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -60,15 +52,10 @@ beforeAll(async () => {
   );
   box.start();
   await until(() => hub.devices.get('btn-ben-bi')?.online === true, 'the box online');
-  await until(
-    async () => {
-      if (probed > 0) return true;
-      box.press(4);
-      await new Promise((r) => setTimeout(r, 500));
-      return probed > 0;
-    },
+  await pressUntilOut(
+    () => box.press(4),
+    () => probed > 0,
     'the broken flows to run',
-    60_000,
   );
 }, 120_000);
 

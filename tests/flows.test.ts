@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowsHealth } from '../hub/src/flows/index.ts';
 import { SimRatingButton } from '../simulators/src/devices.ts';
-import { deploy, eventsInto, postTo } from './helpers/flows.ts';
+import { deploy, eventsInto, nodeRedUp, postTo, pressUntilOut } from './helpers/flows.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -19,11 +19,6 @@ let dataDir: string;
 const PASSWORD = 'mat-khau-ky-thuat-2026';
 
 const flowsHealth = () => hub.health().flows as FlowsHealth;
-const answers = async () =>
-  fetch(`${flowsUrl}/auth/login`).then(
-    (r) => r.ok,
-    () => false,
-  );
 const cookieHeader = (cookies: Record<string, string>) =>
   Object.entries(cookies)
     .map(([k, v]) => `${k}=${v}`)
@@ -41,7 +36,7 @@ beforeAll(async () => {
     ['phat-thanh-vien', 'operator'],
   ] as const)
     await hub.users.add({ name, role, password: PASSWORD });
-  await until(answers, 'Node-RED to answer', 60_000);
+  await nodeRedUp(flowsUrl);
 }, 90_000);
 
 afterAll(async () => {
@@ -131,17 +126,11 @@ describe('Node-RED supervised by the hub', () => {
       );
       box.start();
       try {
-        // A deploy answers before its flows run: press until the flow is listening.
         const pressed = new Set<number>();
-        await until(
-          async () => {
-            if (bodies.length > 0) return true;
-            pressed.add(box.press(3, 4).seq);
-            await new Promise((r) => setTimeout(r, 300));
-            return bodies.length > 0;
-          },
+        await pressUntilOut(
+          () => pressed.add(box.press(3, 4).seq),
+          () => bodies.length > 0,
           "a rating at the flow's output",
-          60_000,
         );
         expect(bodies[0]).toMatchObject({
           desk: 'quay-3',
@@ -198,7 +187,7 @@ describe('Node-RED supervised by the hub', () => {
       'the flows process back',
       30_000,
     );
-    await until(answers, 'Node-RED to answer again', 60_000);
+    await nodeRedUp(flowsUrl, 'Node-RED to answer again');
     const again = flowsHealth().pid!;
     expect(again).not.toBe(pid);
 

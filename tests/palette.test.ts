@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SimRatingButton } from '../simulators/src/devices.ts';
+import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
 // Our Node-RED palette (docs/flows.md) under node-red-node-test-helper, on Node-RED's real runtime,
@@ -277,5 +277,199 @@ describe('thanthien alert', () => {
         .filter((event) => event.level === 20 && event.id === 'alert');
     await until(() => errors().length === 1, 'the refusal');
     expect(String(errors()[0]!.msg)).toMatch(/TT_FORBIDDEN: /);
+  });
+});
+
+/** The node's errors as Node-RED logged them (level 20), oldest first. */
+const errorsOf = (id: string) =>
+  (helper.log() as unknown as { args: Array<[{ id: string; level: number; msg: unknown }]> }).args
+    .map(([event]) => event)
+    .filter((event) => event.level === 20 && event.id === id)
+    .map((event) => String(event.msg));
+
+/** Send `payload` into node `id` and wait for what comes out of `out`, or for the node's error. */
+async function ask(id: string, payload: unknown): Promise<Record<string, unknown> | string> {
+  const before = errorsOf(id).length;
+  let answer: Record<string, unknown> | undefined;
+  const out = helper.getNode('out') as NodeLike & { removeAllListeners: (event: string) => void };
+  out.removeAllListeners('input');
+  out.on('input', (msg) => (answer = msg.payload as Record<string, unknown>));
+  (helper.getNode(id) as unknown as { receive: (msg: object) => void }).receive({ payload });
+  await until(() => answer !== undefined || errorsOf(id).length > before, `an answer from ${id}`, 30_000);
+  return answer ?? errorsOf(id).at(-1)!;
+}
+
+describe('thanthien announce', () => {
+  const asFlows = { apiUser: 'luong-loa', apiPassword: 'mat-khau-luong-loa-2026' };
+  let admin: { tt_session: string };
+
+  beforeAll(async () => {
+    await hub.users.add({ name: asFlows.apiUser, role: 'flows', password: asFlows.apiPassword });
+    await hub.users.add({ name: 'quan-tri', role: 'admin', password: 'mat-khau-quan-tri-2026' });
+    await hub.users.add({ name: 'pho-chu-tich', role: 'leader', password: 'mat-khau-pho-chu-tich-2026' });
+    admin = await sessionCookies(hub, 'quan-tri', 'mat-khau-quan-tri-2026');
+  });
+  const allow = (flow: string, allowed: { skip_approval: boolean; emergency: boolean }) =>
+    hub.http.inject({
+      method: 'PUT',
+      url: `/api/v1/flow-allowances/${flow}`,
+      payload: allowed,
+      cookies: admin,
+    });
+
+  it('waits for approval unless the admin allowed its flow, and sends an emergency only with leave', async () => {
+    await helper.load(
+      thanthienNodes,
+      [
+        { id: 'loa-flow', type: 'tab', label: 'Thông báo thử' },
+        hubNode({ apiUrl: `http://127.0.0.1:${hub.httpPort}` }),
+        {
+          id: 'announce',
+          type: 'thanthien announce',
+          z: 'loa-flow',
+          hub: 'hub',
+          zones: 'thon-dong, thon-doai',
+          tier: 'normal',
+          wires: [['out']],
+        },
+        { id: 'out', type: 'helper', z: 'loa-flow' },
+      ],
+      { hub: asFlows },
+    );
+    const waiting = (await ask('announce', 'Mời bà con dự họp thôn lúc 19 giờ tối nay')) as Record<
+      string,
+      unknown
+    >;
+    expect(waiting).toMatchObject({
+      state: 'submitted',
+      tier: 'normal',
+      zones: ['thon-dong', 'thon-doai'],
+      title: 'Thông báo thử',
+      author: asFlows.apiUser,
+      content: { kind: 'text', text: 'Mời bà con dự họp thôn lúc 19 giờ tối nay' },
+      schedule: { recurrence: { kind: 'at' } },
+    });
+    const id = waiting.id as number;
+    const history = hub.programs.history(id);
+    expect(history[0]).toMatchObject({ action: 'submitted', comment: 'flow "Thông báo thử" (loa-flow)' });
+    // A leader approves it: it airs then, not when the flow sent it.
+    const leader = await sessionCookies(hub, 'pho-chu-tich', 'mat-khau-pho-chu-tich-2026');
+    const approved = (
+      await hub.http.inject({ method: 'POST', url: `/api/v1/programs/${id}/approve`, cookies: leader })
+    ).json();
+    expect(approved.state).toBe('approved');
+    expect(approved.schedule.recurrence.at_ms).toBe(Date.parse(approved.approved_at));
+
+    // An emergency without the admin's leave: refused with the reason, in the node's error.
+    expect(await ask('announce', { text: 'Bão số 9 đổ bộ', tier: 'emergency', zones: 'all' })).toMatch(
+      /TT_FLOW_NOT_ALLOWED: .*Thông báo thử/,
+    );
+
+    expect((await allow('loa-flow', { skip_approval: true, emergency: false })).statusCode).toBe(200);
+    expect(await ask('announce', { text: 'Chiều nay cắt điện từ 14 giờ', title: 'Cắt điện' })).toMatchObject({
+      state: 'approved',
+      title: 'Cắt điện',
+      overrides: true,
+    });
+    expect((await allow('loa-flow', { skip_approval: true, emergency: true })).statusCode).toBe(200);
+    expect(await ask('announce', { text: 'Bão số 9 đổ bộ', tier: 'emergency', zones: 'all' })).toMatchObject({
+      state: 'approved',
+      tier: 'emergency',
+      zones: hub.config.zones.map((z) => z.id),
+    });
+
+    // What it cannot send, in its own words; a zone the commune does not have, in the hub's.
+    expect(await ask('announce', { title: 'Không có nội dung' })).toMatch(
+      /thanthien-announce.errors.content|text or an asset/,
+    );
+    expect(await ask('announce', { text: 'Thử', zones: ['thon-khong-co'] })).toMatch(
+      /TT_PROGRAM_INVALID: .*thon-khong-co/,
+    );
+  });
+
+  it('is for flows only: an admin may set allowances but not announce, a technician neither', async () => {
+    const announcement = {
+      title: 'Thử',
+      content: { kind: 'text', text: 'Thử' },
+      zones: ['thon-dong'],
+      flow: { id: 'x' },
+    };
+    const asAdmin = await hub.http.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: announcement,
+      cookies: admin,
+    });
+    expect(asAdmin.json().error.code).toBe('TT_FORBIDDEN');
+    await hub.users.add({ name: 'ky-thuat-3', role: 'technician', password: 'mat-khau-ky-thuat-2026' });
+    const technician = await sessionCookies(hub, 'ky-thuat-3', 'mat-khau-ky-thuat-2026');
+    const set = await hub.http.inject({
+      method: 'PUT',
+      url: '/api/v1/flow-allowances/x',
+      payload: { skip_approval: true, emergency: true },
+      cookies: technician,
+    });
+    expect(set.json().error.code).toBe('TT_FORBIDDEN');
+    const listed = (await hub.http.inject({ url: '/api/v1/flow-allowances', cookies: admin })).json();
+    expect(listed.allowances).toEqual([
+      expect.objectContaining({
+        flow: 'loa-flow',
+        skip_approval: true,
+        emergency: true,
+        granted_by: 'quan-tri',
+      }),
+    ]);
+    expect(
+      (await hub.http.inject({ method: 'DELETE', url: '/api/v1/flow-allowances/loa-flow', cookies: admin }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (await hub.http.inject({ url: '/api/v1/flow-allowances', cookies: admin })).json().allowances,
+    ).toEqual([]);
+  });
+});
+
+describe('thanthien command', () => {
+  const asFlows = { apiUser: 'luong-lenh', apiPassword: 'mat-khau-luong-lenh-2026' };
+
+  it('pings and rebirths an online device and hears its answer; says why when it cannot', async () => {
+    await hub.users.add({ name: asFlows.apiUser, role: 'flows', password: asFlows.apiPassword });
+    const speaker = new SimSpeaker({
+      ...(await provisionSim(hub, { id: 'loa-lenh', kind: 'speaker', zone: 'thon-doai' })),
+    });
+    await provisionSim(hub, { id: 'loa-tat', kind: 'speaker', zone: 'thon-doai' }); // never powered on
+    speaker.start();
+    try {
+      await until(() => hub.devices.get('loa-lenh')?.online === true, 'the speaker online');
+      await helper.load(
+        thanthienNodes,
+        [
+          hubNode({ apiUrl: `http://127.0.0.1:${hub.httpPort}` }),
+          { id: 'command', type: 'thanthien command', hub: 'hub', command: 'ping', wires: [['out']] },
+          { id: 'out', type: 'helper' },
+        ],
+        { hub: asFlows },
+      );
+      expect(await ask('command', 'loa-lenh')).toMatchObject({
+        device: 'loa-lenh',
+        type: 'ping',
+        status: 'done',
+      });
+      let births = 0;
+      hub.bus.on('device.online', 'palette-test', ({ device }) => {
+        if (device === 'loa-lenh') births++;
+      });
+      expect(await ask('command', { device: 'loa-lenh', type: 'rebirth' })).toMatchObject({
+        type: 'rebirth',
+        status: 'done',
+      });
+      await until(() => births === 1, 'the speaker to publish its birth again');
+      hub.bus.removeOwner('palette-test');
+      expect(await ask('command', 'loa-tat')).toMatch(/TT_DEVICE_OFFLINE: /);
+      expect(await ask('command', 'loa-khong-co')).toMatch(/TT_DEVICE_UNKNOWN: /);
+      expect(await ask('command', {})).toMatch(/thanthien-command.errors.device|no device/);
+    } finally {
+      await speaker.stop();
+    }
   });
 });

@@ -27,6 +27,9 @@ describe('a schedule in words', () => {
 
   it('says once, daily with no end, every other week, and repeats in a day', () => {
     const vn = words(vi);
+    expect(
+      describeSchedule({ from: '2027-01-05', time: '09:12', recurrence: { kind: 'at', at_ms: 0 } }, vn),
+    ).toBe('Phát ngay, lúc gửi hoặc khi được duyệt (09:12 ngày 05/01/2027)');
     expect(describeSchedule({ from: '2027-01-05', time: '17:00', recurrence: { kind: 'once' } }, vn)).toBe(
       'Một lần lúc 17:00 ngày 05/01/2027',
     );

@@ -27,6 +27,12 @@ export const ERRORS = {
   TT_DEVICE_UNKNOWN: { status: 404, vi: 'thiết bị chưa được đăng ký', en: 'device is not registered' },
   TT_DEVICE_INVALID: { status: 400, vi: 'thông tin thiết bị không hợp lệ', en: 'device details are invalid' },
   TT_DEVICE_REVOKED: { status: 409, vi: 'thiết bị đã bị thu hồi', en: 'device is revoked' },
+  TT_DEVICE_OFFLINE: { status: 409, vi: 'thiết bị đang ngoại tuyến', en: 'device is offline' },
+  TT_DEVICE_NO_ANSWER: {
+    status: 504,
+    vi: 'thiết bị không trả lời lệnh',
+    en: 'device did not answer the command',
+  },
   TT_INTEGRATION_INVALID: {
     status: 400,
     vi: 'mã kết nối tích hợp không hợp lệ',
@@ -99,6 +105,11 @@ export const ERRORS = {
     status: 502,
     vi: 'bộ đọc văn bản không tạo được âm thanh',
     en: 'the speech engine could not make audio',
+  },
+  TT_FLOW_NOT_ALLOWED: {
+    status: 403,
+    vi: 'quản trị viên chưa cho phép luồng này làm việc này',
+    en: 'the admin has not allowed this flow to do this',
   },
   TT_EMERGENCY_UNCONFIRMED: {
     status: 400,

@@ -9,9 +9,15 @@ import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { siteIso, utcOffsetMinutes } from './config/calendar.ts';
 import { isOfficeTime, loadSiteConfig, officerAt, type SiteConfig } from './config/index.ts';
-import { Availability, type CredentialSource, DeviceAuthenticator, DeviceRegistry } from './devices/index.ts';
+import {
+  Availability,
+  type CredentialSource,
+  DeviceAuthenticator,
+  DeviceCommands,
+  DeviceRegistry,
+} from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
-import { FlowsSupervisor } from './flows/index.ts';
+import { FlowAllowances, FlowsSupervisor } from './flows/index.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { InfluxHttp, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
@@ -301,6 +307,12 @@ async function composeHub(
   });
   const sendCommand = (device: string, command: Command) =>
     broker.publish(deviceTopic(site, device, { family: 'cmd' }), command, { qos: 1, retain: false });
+  const commands = new DeviceCommands({
+    steps: domains.steps,
+    device: (id) => devices.get(id),
+    send: sendCommand,
+    now: () => Date.now(),
+  });
   const radioParts = buildRadio({ settings, config, store, bus, log, now, domains, send: sendCommand });
   const { programs, contents, assets, radio } = radioParts;
 
@@ -333,6 +345,7 @@ async function composeHub(
           host: settings.host,
           port: settings.flowsPort,
           hubUrl: `http://${loopbackOf(settings.host)}:${ports.http.port}`,
+          timezone: config.site.timezone,
           paletteDir: join(PROJECT_ROOT, 'palette'),
           events: {
             site,
@@ -417,6 +430,8 @@ async function composeHub(
       config,
       users,
       devices,
+      commands,
+      flowAllowances: new FlowAllowances(store, now),
       mqttPublicUrl: settings.mqttPublicUrl,
       credentialsChanged: () => broker.enforceCredentials(),
       throttle: { user: new LoginThrottle(), address: new LoginThrottle({ freeFailures: 30 }) },
@@ -490,6 +505,7 @@ async function composeHub(
     ...(writer ? [{ name: 'influx-writer', start: () => writer.start(), stop: () => writer.stop() }] : []),
     { name: 'metrics', start: () => metrics.start(), stop: () => metrics.stop() },
     { name: 'event-stream', start: () => eventStream.start(), stop: () => eventStream.stop() },
+    { name: 'device-commands', start: () => commands.start(), stop: () => commands.stop() },
     {
       name: 'broker',
       start: () => broker.start({ mqtt: ports.mqtt, mqttTls: ports.mqttTls, http: ports.http.server }),

@@ -5,6 +5,7 @@ export { heldBecause, onAir, type RadioCalendar, type ScheduledProgram, TIERS, t
 export { PLAY_STATUSES, type PlayStatus } from './play-log.ts';
 export {
   type Actor,
+  AnnouncementInput,
   EmergencyInput,
   PROGRAM_STATES,
   type Program,

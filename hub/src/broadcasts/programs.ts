@@ -64,6 +64,19 @@ export const EmergencyInput = z.strictObject({
 });
 export type EmergencyInput = z.input<typeof EmergencyInput>;
 
+/**
+ * An announcement (thông báo) a flow sends: on air at once, in the zones named or all, over the
+ * programs of its tier (which resume after it) — or, when it needs approval, at once when approved.
+ */
+export const AnnouncementInput = z.strictObject({
+  title: text.max(200),
+  tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }).default('normal'),
+  content: ContentInput,
+  zones: EmergencyInput.shape.zones,
+  volume: z.int().min(0).max(100).default(80),
+});
+export type AnnouncementInput = z.input<typeof AnnouncementInput>;
+
 export type Program = {
   id: number;
   title: string;
@@ -143,7 +156,7 @@ export class Programs {
    * An emergency, approved as it is written and on air at once (the caller has checked the role):
    * it preempts every other tier in its zones, then their programming resumes.
    */
-  async emergency(input: EmergencyInput, by: Actor): Promise<Program> {
+  async emergency(input: EmergencyInput, by: Actor, note?: string): Promise<Program> {
     const parsed = parse(EmergencyInput, input);
     if (parsed.confirm !== true) {
       throw new HubError('TT_EMERGENCY_UNCONFIRMED', {
@@ -155,12 +168,7 @@ export class Programs {
     this.#knownZones(zones);
     const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
     const now = this.#deps.now();
-    const local = wallClock(this.#deps.timezone, now);
-    const schedule: Schedule = {
-      from: `${local.year}-${local.month}-${local.day}`,
-      time: `${local.hour}:${local.minute}`,
-      recurrence: { kind: 'at', at_ms: now.getTime() },
-    };
+    const schedule = this.#atOnce(now);
     return this.#deps.commits.now(() => {
       const { lastInsertRowid } = statement(
         this.#deps.db,
@@ -178,9 +186,57 @@ export class Programs {
         now.toISOString(),
       );
       const id = Number(lastInsertRowid);
-      this.#log(id, by, 'emergency');
+      this.#log(id, by, 'emergency', note);
       return this.get(id);
     });
+  }
+
+  /**
+   * An announcement: `approved` (the caller has checked who may skip approval) it airs now, else
+   * it waits for a leader and airs when approved. An emergency is approved as it is sent.
+   */
+  async announce(input: AnnouncementInput, by: Actor, approved: boolean, note?: string): Promise<Program> {
+    const parsed = parse(AnnouncementInput, input);
+    if (parsed.tier === 'emergency') {
+      const { tier: _, ...emergency } = parsed;
+      return this.emergency({ ...emergency, confirm: true }, by, note);
+    }
+    const zones = parsed.zones === 'all' ? [...this.#deps.zones] : parsed.zones;
+    this.#knownZones(zones);
+    const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
+    const now = this.#deps.now();
+    return this.#deps.commits.now(() => {
+      const { lastInsertRowid } = statement(
+        this.#deps.db,
+        `INSERT INTO programs (title, tier, zones, content, duration_s, volume, schedule, overrides, state, author, created_at, approved_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+      ).run(
+        parsed.title,
+        parsed.tier,
+        JSON.stringify(zones),
+        JSON.stringify(content),
+        durationMs / 1000,
+        parsed.volume,
+        JSON.stringify(this.#atOnce(now)),
+        approved ? 'approved' : 'submitted',
+        by.name,
+        now.toISOString(),
+        approved ? now.toISOString() : null,
+      );
+      const id = Number(lastInsertRowid);
+      this.#log(id, by, approved ? 'announced' : 'submitted', note);
+      return this.get(id);
+    });
+  }
+
+  /** A schedule of one airing at `now`: an emergency's, an announcement's. */
+  #atOnce(now: Date): Schedule {
+    const local = wallClock(this.#deps.timezone, now);
+    return {
+      from: `${local.year}-${local.month}-${local.day}`,
+      time: `${local.hour}:${local.minute}`,
+      recurrence: { kind: 'at', at_ms: now.getTime() },
+    };
   }
 
   /** End an emergency on air now: its airing is cut here, and what it preempted resumes. */
@@ -274,11 +330,14 @@ export class Programs {
       const current = this.get(id);
       if (!from.includes(current.state)) throw stateError(current, action);
       if (to === 'submitted' || to === 'approved') this.#refuseOverlap(current);
-      statement(this.#deps.db, 'UPDATE programs SET state = ?, approved_at = ? WHERE id = ?').run(
-        to,
-        to === 'approved' ? this.#now() : null,
-        id,
-      );
+      // An announcement waiting for approval airs once approved: its one airing moves there.
+      const now = this.#deps.now();
+      const schedule =
+        to === 'approved' && current.schedule.recurrence.kind === 'at' ? this.#atOnce(now) : current.schedule;
+      statement(
+        this.#deps.db,
+        'UPDATE programs SET state = ?, approved_at = ?, schedule = ? WHERE id = ?',
+      ).run(to, to === 'approved' ? now.toISOString() : null, JSON.stringify(schedule), id);
       this.#log(id, by, action, comment);
       return this.get(id);
     });
@@ -488,6 +547,7 @@ const ACTION_VI: Record<string, string> = {
   rejected: 'trả lại',
   cancelled: 'huỷ',
   ended: 'kết thúc',
+  announced: 'phát thông báo',
 };
 
 const stateError = (program: Program, action: string) =>

@@ -8,6 +8,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   demo: async () => (await import('./demo.ts')).demoCommand(),
   device: async (args) => (await import('./device.ts')).deviceCommand(args),
   integration: async (args) => (await import('./integration.ts')).integrationCommand(args),
+  flows: async (args) => (await import('./flows.ts')).flowsCommand(args),
   user: async (args) => (await import('./user.ts')).userCommand(args),
   simulate: async (args) => (await import('./simulate.ts')).simulateCommand(args),
 };

@@ -5,6 +5,7 @@ export {
   DeviceAuthenticator,
 } from './authenticator.ts';
 export { Availability } from './availability.ts';
+export { CHECK_COMMANDS, type CheckCommand, type CommandAnswer, DeviceCommands } from './commands.ts';
 export { type Provisioning, provisioningOf } from './provisioning.ts';
 export {
   type Credentials,

@@ -1,4 +1,12 @@
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -41,6 +49,33 @@ rmSync(linkDir, { recursive: true, force: true });
 mkdirSync(linkDir, { mode: 0o700 });
 const coreNodes = join(linkDir, 'core-nodes');
 symlinkSync(dirname(require.resolve('@node-red/nodes')), coreNodes, 'dir');
+// Node-RED's own e-mail node, which the shipped flows use, beside our palette.
+const shippedNodes = join(linkDir, 'shipped-nodes');
+mkdirSync(shippedNodes);
+symlinkSync(
+  dirname(require.resolve('node-red-node-email/package.json')),
+  join(shippedNodes, 'node-red-node-email'),
+  'dir',
+);
+
+const paletteDir = process.env.TT_FLOWS_PALETTE_DIR;
+// The flows a commune needs on day one, each on its tab and off until enabled in the editor: the
+// palette's examples, written once, when there are no flows yet.
+const flowFile = join(userDir, 'flows.json');
+if (paletteDir && !existsSync(flowFile))
+  writeFileSync(flowFile, JSON.stringify(shippedFlows(paletteDir)), { mode: 0o600 });
+
+/** Every example flow of the palette, in their order, their shared config nodes once. */
+function shippedFlows(palette: string): object[] {
+  const dir = join(palette, 'node-red-contrib-thanthien', 'examples');
+  const byId = new Map<string, object>();
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort())
+    for (const node of JSON.parse(readFileSync(join(dir, file), 'utf8')) as Array<{ id: string }>)
+      byId.set(node.id, node);
+  return [...byId.values()];
+}
 
 const ENDPOINTS = '/endpoints';
 
@@ -70,7 +105,7 @@ RED.init(server, {
   // Kept by the hub in its data directory, never in the flows or the editor's context sidebar.
   credentialSecret: readFileSync(env('TT_FLOWS_SECRET_FILE'), 'utf8').trim(),
   coreNodesDir: coreNodes,
-  nodesDir: process.env.TT_FLOWS_PALETTE_DIR ? [process.env.TT_FLOWS_PALETTE_DIR] : [],
+  nodesDir: [...(paletteDir ? [paletteDir] : []), shippedNodes],
   httpAdminRoot: '/',
   httpNodeRoot: ENDPOINTS,
   adminAuth: editorAuth(hubUrl),

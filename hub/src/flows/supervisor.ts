@@ -13,6 +13,8 @@ export type FlowsOptions = {
   port: number;
   /** Where the flows process reaches the hub's HTTP API (loopback). */
   hubUrl: string;
+  /** The commune's time zone (the site config's), the flows process's own. */
+  timezone: string;
   /** Our palette's folder, when it is there. */
   paletteDir?: string;
   /** The hub's event stream for the flows: where, and the integration credentials to read it with. */
@@ -110,6 +112,8 @@ export class FlowsSupervisor {
         TT_FLOWS_HUB_URL: hubUrl,
         TT_FLOWS_HOST: host,
         TT_FLOWS_PORT: String(port),
+        // The commune's time: an inject's "every Friday at 13:30" and a flow's dates are its own.
+        TZ: this.#o.timezone,
         ...(paletteDir ? { TT_FLOWS_PALETTE_DIR: paletteDir } : {}),
         ...this.#eventsEnv,
       },

@@ -31,7 +31,7 @@ export function desksRoutes(api: FastifyInstance, deps: HttpDeps): void {
 
   api.get(
     '/desks/attendance',
-    doc({ summary: 'Attendance per desk per day', who: BOARD_ROLES, query: AttendanceQuery }),
+    doc({ summary: 'Attendance per desk per day', who: [...BOARD_ROLES, 'flows'], query: AttendanceQuery }),
     async (request) => {
       const query = parseRequest(AttendanceQuery, request.query);
       const today = localTime(deps.timezone, deps.now()).date;

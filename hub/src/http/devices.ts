@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { type DeviceRecord, placementOf, provisioningOf } from '../devices/index.ts';
+import { CHECK_COMMANDS, type DeviceRecord, placementOf, provisioningOf } from '../devices/index.ts';
 import { parseRequest, userOf } from './guards.ts';
 import { doc } from './openapi.ts';
 import type { HttpDeps } from './types.ts';
@@ -16,6 +16,9 @@ const NewDevice = z.object({
   desk: z.string().max(64).optional(),
   zone: z.string().max(64).optional(),
 });
+const Check = z.object({ type: z.enum(CHECK_COMMANDS) });
+/** Who may check that a device hears the hub: its technicians, and flows (thanthien command). */
+const CHECKERS = ['admin', 'technician', 'flows'] as const;
 const Rotate = z.object({ reinstate: z.boolean().default(false) }).default({ reinstate: false });
 
 /** A device as the API shows it: where it stands, whether it is online, and what it last reported. */
@@ -89,6 +92,24 @@ export function devicesRoutes(api: FastifyInstance, deps: HttpDeps): void {
       deps.credentialsChanged();
       request.log.info({ device: device.id, by: user.name }, 'device revoked');
       return { device: deviceView(device) };
+    },
+  );
+
+  api.post(
+    '/devices/:id/commands',
+    doc({
+      summary: 'Ping or rebirth an online device and wait for its ack (10 s)',
+      who: CHECKERS,
+      params: Id,
+      body: Check,
+    }),
+    async (request) => {
+      const user = userOf(request);
+      const { id } = parseRequest(Id, request.params);
+      const { type } = parseRequest(Check, request.body);
+      const answer = await deps.commands.send(id, type);
+      request.log.info({ device: id, type, status: answer.status, by: user.name }, 'device command answered');
+      return answer;
     },
   );
 }

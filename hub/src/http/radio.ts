@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  AnnouncementInput,
   type Asset,
   EmergencyInput,
   PLAY_STATUSES,
@@ -56,6 +57,11 @@ function period<T extends { from: string; to: string }>(value: T): T {
   return value;
 }
 const Period = z.object({ from: SiteDate, to: SiteDate });
+
+/** Which flow sends an announcement: a Node-RED tab's id (what the admin allows) and its name. */
+const Announcement = AnnouncementInput.extend({
+  flow: z.strictObject({ id: z.string().trim().min(1).max(64), name: z.string().max(200).optional() }),
+});
 
 const actor = (user: User) => ({ name: user.name, role: user.role });
 
@@ -270,6 +276,41 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     },
   );
 
+  // A flow's announcement (thanthien announce): the admin's allowance for that flow decides whether
+  // it needs a leader's approval and whether it may be an emergency (docs/flows.md).
+  api.post(
+    '/announcements',
+    doc({
+      summary: 'A flow announces: at once if the admin allows the flow, else up for approval',
+      who: ['flows'],
+      body: Announcement,
+      status: 201,
+    }),
+    async (request, reply) => {
+      const user = userOf(request);
+      const { flow, ...input } = parseRequest(Announcement, request.body);
+      const allowed = deps.flowAllowances.get(flow.id);
+      const named = flow.name ? `"${flow.name}" (${flow.id})` : flow.id;
+      if (input.tier === 'emergency' && !allowed?.emergency) {
+        throw new HubError('TT_FLOW_NOT_ALLOWED', {
+          vi: `luồng ${named}, phát khẩn cấp (thanthien flows allow ${flow.id} --emergency)`,
+          en: `flow ${named}, an emergency (thanthien flows allow ${flow.id} --emergency)`,
+        });
+      }
+      const note = `flow ${named}`;
+      const program = await radio.programs.announce(
+        input,
+        actor(user),
+        allowed?.skip_approval === true,
+        note,
+      );
+      if (program.tier === 'emergency')
+        request.log.warn({ user: user.name, flow: flow.id, program: program.id }, 'emergency on air');
+      reply.code(201);
+      return changed(program);
+    },
+  );
+
   const LogFilter = z.object({
     from: SiteDate,
     to: SiteDate,
@@ -299,7 +340,11 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
 
   api.get(
     '/play-log/summary',
-    doc({ summary: 'Per zone and tier: airings, minutes, statuses', who: READERS, query: Period }),
+    doc({
+      summary: 'Per zone and tier: airings, minutes, statuses',
+      who: [...READERS, 'flows'],
+      query: Period,
+    }),
     async (request) => {
       const { from, to } = period(parseRequest(Period, request.query));
       return { from, to, summary: radio.engine.summary(from, to) };

@@ -6,6 +6,7 @@ import { alertRoutes } from './alerts.ts';
 import { desksRoutes } from './desks.ts';
 import { devicesRoutes } from './devices.ts';
 import { asHubError, sendError } from './error-answer.ts';
+import { flowAllowanceRoutes } from './flow-allowances.ts';
 import { admit } from './guards.ts';
 import { type HealthSource, healthRoutes } from './health.ts';
 import { indicatorRoutes } from './indicators.ts';
@@ -64,6 +65,7 @@ export function buildHttp(deps: HttpDeps, log: Logger): FastifyInstance {
       alertRoutes(api, deps);
       desksRoutes(api, deps);
       radioRoutes(api, deps);
+      flowAllowanceRoutes(api, deps);
       userRoutes(api, deps);
       siteRoutes(api, deps);
     },

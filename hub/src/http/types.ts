@@ -2,7 +2,8 @@ import type { Alerts } from '../alerts/index.ts';
 import type { Assets, Contents, Programs, Radio } from '../broadcasts/index.ts';
 import type { SiteConfig } from '../config/index.ts';
 import type { AuthResult } from '../devices/authenticator.ts';
-import type { DeviceRegistry } from '../devices/index.ts';
+import type { DeviceCommands, DeviceRegistry } from '../devices/index.ts';
+import type { FlowAllowances } from '../flows/index.ts';
 import type { Presence } from '../presence/index.ts';
 import type { Ratings } from '../ratings/index.ts';
 import type { LoginThrottle } from '../security/index.ts';
@@ -15,6 +16,10 @@ export type HttpDeps = {
   config: SiteConfig;
   users: Users;
   devices: DeviceRegistry;
+  /** What the admin allows each flow to announce. */
+  flowAllowances: FlowAllowances;
+  /** `ping` and `rebirth` a device and hear its ack. */
+  commands: Pick<DeviceCommands, 'send'>;
   /** Where boards reach the hub, written into their provisioning files (TT_MQTT_PUBLIC_URL). */
   mqttPublicUrl: string;
   /** Close live connections whose credentials a request just revoked or replaced. */

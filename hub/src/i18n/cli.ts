@@ -10,6 +10,14 @@ export const vi = {
     'Đã thêm kết nối tích hợp {id}: chỉ đọc sự kiện của trạm trên {topic}#. Mật khẩu chỉ hiện MỘT lần:',
   'integration.revoked': 'Đã thu hồi kết nối tích hợp {id}; nó bị ngắt kết nối và không thể kết nối lại.',
   'integration.none': 'Chưa có kết nối tích hợp nào. Thêm bằng: thanthien integration add <id>',
+  'flows.allowed':
+    'Luồng {flow}: phát thông báo không cần duyệt: {skip}; phát khẩn cấp: {emergency}. Có hiệu lực ngay.',
+  'flows.disallowed':
+    'Luồng {flow} không còn được phép gì: thông báo của nó chờ duyệt, không được phát khẩn cấp.',
+  'flows.yes': 'có',
+  'flows.no': 'không',
+  'flows.none':
+    'Chưa luồng nào được cho phép. Cho phép bằng: thanthien flows allow <mã luồng> --skip-approval',
   'user.added': 'Đã thêm người dùng {name} với vai trò {role}.',
   'user.passwordOnce': 'Mật khẩu (chỉ hiện một lần): {password}',
   'user.passwordSet': 'Đã đặt mật khẩu mới cho {name}; các phiên đăng nhập cũ đã kết thúc.',
@@ -32,6 +40,14 @@ export const en = {
     "Integration {id} added: it may only read the hub's events on {topic}#. The secret is shown ONCE:",
   'integration.revoked': 'Integration {id} revoked; it was disconnected and cannot connect again.',
   'integration.none': 'No integrations yet. Add one with: thanthien integration add <id>',
+  'flows.allowed':
+    'Flow {flow}: announces without approval: {skip}; emergencies: {emergency}. In force at once.',
+  'flows.disallowed':
+    'Flow {flow} is allowed nothing now: its announcements wait for approval, no emergencies.',
+  'flows.yes': 'yes',
+  'flows.no': 'no',
+  'flows.none':
+    'No flow is allowed anything yet. Allow one with: thanthien flows allow <flow id> --skip-approval',
   'user.added': 'User {name} added with role {role}.',
   'user.passwordOnce': 'Password (shown once): {password}',
   'user.passwordSet': 'New password set for {name}; their earlier sessions ended.',

@@ -7,6 +7,7 @@ export const vi = {
   demo       chạy trạm cùng một xã mô phỏng, để xem ngay dữ liệu sống
   device     thêm, liệt kê, thu hồi thiết bị, cấp lại mật khẩu thiết bị
   integration  kết nối tích hợp chỉ đọc sự kiện của trạm (Node-RED, phần mềm của huyện, tỉnh)
+  flows      cho phép luồng Node-RED phát thông báo không cần duyệt, hoặc phát khẩn cấp
   user       thêm, liệt kê, đổi mật khẩu, xoá người dùng
   simulate   chạy các thiết bị ảo nói giao thức v1 vào một trạm
 
@@ -48,6 +49,13 @@ trừ khi có --reinstate (cho thiết bị dùng lại với mật khẩu mới
   revoke <id>         thu hồi: ngắt kết nối ngay, từ chối từ nay
 
 Sự kiện và nội dung: docs/protocol.md (luồng sự kiện của trạm).`,
+  'help.flows': `Cách dùng: thanthien flows <allow|list|disallow> … [--help]
+
+  allow <mã luồng> [--skip-approval] [--emergency] [--name <tên>]   cho phép một luồng (id của tab trong Node-RED)
+  list [--json]                                                     các luồng được cho phép
+  disallow <mã luồng>                                               rút lại mọi quyền của luồng
+
+Không được cho phép, thông báo của luồng chờ lãnh đạo duyệt và không được phát khẩn cấp (docs/flows.md).`,
   'help.user': `Cách dùng: thanthien user <add|list|passwd|remove> … [--help]
 
   add <tên> --role admin|leader|operator|technician|flows [--password <mật khẩu>]   thêm người dùng
@@ -83,6 +91,7 @@ export const en = {
   demo       run the hub with a simulated commune, to see live data at once
   device     add, list, revoke devices, issue a device a new secret
   integration  read-only clients of the hub's events (Node-RED, a district's or province's software)
+  flows      allow a Node-RED flow to announce without approval, or to send emergencies
   user       add, list, set the password of, remove users
   simulate   run virtual devices that speak protocol v1 to a hub
 
@@ -125,6 +134,13 @@ is refused unless --reinstate is given (the device may connect again, with the n
   revoke <id>         revoke: disconnected at once, refused from now on
 
 The events and what they carry: docs/protocol.md (the hub's event stream).`,
+  'help.flows': `Usage: thanthien flows <allow|list|disallow> … [--help]
+
+  allow <flow id> [--skip-approval] [--emergency] [--name <name>]   allow a flow (a Node-RED tab's id)
+  list [--json]                                                     the flows allowed anything
+  disallow <flow id>                                                withdraw all a flow was allowed
+
+Unless allowed, a flow's announcements wait for a leader's approval and it may send no emergency (docs/flows.md).`,
   'help.user': `Usage: thanthien user <add|list|passwd|remove> … [--help]
 
   add <name> --role admin|leader|operator|technician|flows [--password <password>]   add a user

@@ -189,29 +189,39 @@ module.exports = (RED) => {
     });
   }
 
+  /** What `thanthien indicators` reads, and where the hub answers it. */
+  const REPORTS = {
+    satisfaction: '/indicators',
+    attendance: '/desks/attendance',
+    broadcasts: '/play-log/summary',
+  };
+
   /**
-   * `thanthien indicators`: the satisfaction indicators of a period (the hub's GET /indicators):
-   * `msg.payload.from` / `.to` (dates YYYY-MM-DD in the commune's time, both included; today when
-   * absent), the desk and official of the node or of `msg.payload`.
+   * `thanthien indicators`: the indicators of a period, for reports — satisfaction (GET
+   * /indicators, by desk and official), attendance (GET /desks/attendance) or the radio's airings
+   * (GET /play-log/summary): `msg.payload.from` / `.to` (dates YYYY-MM-DD in the commune's time,
+   * both included; today when absent), the desk and official of the node or of `msg.payload`.
    */
   function IndicatorsNode(config) {
     RED.nodes.createNode(this, config);
+    const report = config.report || 'satisfaction';
     askingNode(
       this,
       config,
       (hub, msg) => {
+        if (!REPORTS[report]) throw new Error(RED._('thanthien-indicators.errors.report', { report }));
         const asked = typeof msg.payload === 'object' && msg.payload !== null ? msg.payload : {};
         const query = new URLSearchParams();
-        for (const [key, value] of Object.entries({
-          from: asked.from,
-          to: asked.to,
-          desk: asked.desk ?? config.desk,
-          officer: asked.officer ?? config.officer,
-        }))
-          if (value) query.set(key, String(value));
-        return hub.request('GET', `/indicators?${query}`);
+        const asks = { from: asked.from, to: asked.to };
+        if (report === 'satisfaction')
+          Object.assign(asks, { desk: asked.desk ?? config.desk, officer: asked.officer ?? config.officer });
+        for (const [key, value] of Object.entries(asks)) if (value) query.set(key, String(value));
+        return hub.request('GET', `${REPORTS[report]}?${query}`);
       },
-      (indicators) => RED._('thanthien-indicators.status.rated', { rated: indicators.rated }),
+      (answer) =>
+        report === 'satisfaction'
+          ? RED._('thanthien-indicators.status.rated', { rated: answer.rated })
+          : RED._('thanthien-indicators.status.period', answer),
     );
   }
   RED.nodes.registerType('thanthien indicators', IndicatorsNode);
@@ -241,4 +251,78 @@ module.exports = (RED) => {
     );
   }
   RED.nodes.registerType('thanthien alert', AlertNode);
+
+  /**
+   * `thanthien announce`: an announcement on the loudspeakers through the hub's broadcast rules
+   * (POST /announcements): `msg.payload` the words to speak, or `{text | asset, title, zones,
+   * tier, volume}` over the node's own. The hub airs it at once only if the admin allowed this flow
+   * (by its id) to skip approval; otherwise a leader approves it. An emergency needs the admin's leave.
+   */
+  function AnnounceNode(config) {
+    RED.nodes.createNode(this, config);
+    const flow = {
+      id: String(RED.util.getSetting(this, 'NR_FLOW_ID') ?? this.z),
+      name: RED.util.getSetting(this, 'NR_FLOW_NAME') || undefined,
+    };
+    askingNode(
+      this,
+      config,
+      (hub, msg) => {
+        const asked = typeof msg.payload === 'string' ? { text: msg.payload } : (msg.payload ?? {});
+        if (!asked.text === !asked.asset) throw new Error(RED._('thanthien-announce.errors.content'));
+        const zones = asked.zones ?? zonesOf(config.zones);
+        if (!zones) throw new Error(RED._('thanthien-announce.errors.zones'));
+        return hub.request('POST', '/announcements', {
+          title: String(asked.title || config.title || flow.name || 'Thông báo'),
+          tier: asked.tier || config.tier || 'normal',
+          content: asked.asset
+            ? { kind: 'audio', asset: asked.asset }
+            : { kind: 'text', text: String(asked.text) },
+          zones,
+          volume: Number(asked.volume ?? config.volume ?? 80),
+          flow,
+        });
+      },
+      (program) =>
+        RED._(
+          program.state === 'approved'
+            ? 'thanthien-announce.status.onAir'
+            : 'thanthien-announce.status.waiting',
+          {
+            id: program.id,
+          },
+        ),
+    );
+  }
+  /** "all", or zones separated by commas; undefined when none is named. */
+  const zonesOf = (text) => {
+    const zones = String(text ?? '')
+      .split(',')
+      .map((z) => z.trim())
+      .filter(Boolean);
+    if (zones.length === 0) return undefined;
+    return zones.length === 1 && zones[0] === 'all' ? 'all' : zones;
+  };
+  RED.nodes.registerType('thanthien announce', AnnounceNode);
+
+  /**
+   * `thanthien command`: `ping` or `rebirth` a device (POST /devices/{id}/commands) and send on its
+   * answer: `msg.payload` the device id, or `{device, type}` over the node's own.
+   */
+  function CommandNode(config) {
+    RED.nodes.createNode(this, config);
+    askingNode(
+      this,
+      config,
+      (hub, msg) => {
+        const asked = typeof msg.payload === 'string' ? { device: msg.payload } : (msg.payload ?? {});
+        const device = String(asked.device || config.device || '');
+        if (!device) throw new Error(RED._('thanthien-command.errors.device'));
+        const type = asked.type || config.command || 'ping';
+        return hub.request('POST', `/devices/${encodeURIComponent(device)}/commands`, { type });
+      },
+      (answer) => RED._('thanthien-command.status.answered', answer),
+    );
+  }
+  RED.nodes.registerType('thanthien command', CommandNode);
 };

@@ -6,7 +6,7 @@ export function describeSchedule(
     from: string;
     until?: string;
     time: string;
-    recurrence: { kind: string; days?: readonly string[]; every_weeks?: number };
+    recurrence: { kind: string; days?: readonly string[]; every_weeks?: number; at_ms?: number };
     repeat?: { count: number; gap_min: number };
   },
   t: (key: string, params?: Record<string, string | number>) => string,

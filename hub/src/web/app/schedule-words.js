@@ -12,6 +12,9 @@ export function describeSchedule(schedule, t) {
   let words;
   if (recurrence.kind === 'once') {
     words = t('app.sched.once', { time, from: dmy(from) });
+  } else if (recurrence.kind === 'at') {
+    // A flow's announcement: it airs when sent, or when a leader approves it.
+    words = t('app.sched.at', { time, from: dmy(from) });
   } else {
     if (recurrence.kind === 'daily') words = t('app.sched.daily', { time });
     else {

@@ -29,7 +29,8 @@ export type FlowsResult = {
   presses: number;
   received: number;
   toOutput: { p50Ms: number; p99Ms: number; maxMs: number };
-  hubRssMb: { idle: number; after: number };
+  /** The hub process: idle with TT_FLOWS=off, then with flows on (idle, and after the ratings). */
+  hubRssMb: { flowsOff: number; idle: number; after: number };
   flowsRssMb: { idle: number; after: number };
 };
 
@@ -73,6 +74,13 @@ export async function benchFlows(): Promise<FlowsResult> {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  // The same hub on the same data with TT_FLOWS=off first: what flows being on costs the hub itself.
+  const withoutFlows = hubProcess({ ...env, TT_FLOWS: 'off' }, probe);
+  await withoutFlows.start();
+  await new Promise((r) => setTimeout(r, 2000));
+  const flowsOffRssMb = rssMb(withoutFlows.pid()!);
+  await withoutFlows.stop();
+
   const hub = hubProcess(env, probe);
   const flowsUrl = `http://127.0.0.1:${flowsPort}`;
   let button: SimRatingButton | undefined;
@@ -133,7 +141,7 @@ export async function benchFlows(): Promise<FlowsResult> {
         p99Ms: percentile(latencies, 99),
         maxMs: Math.max(...latencies),
       },
-      hubRssMb: { idle: idle.hub, after: after.hub },
+      hubRssMb: { flowsOff: flowsOffRssMb, idle: idle.hub, after: after.hub },
       flowsRssMb: { idle: idle.flows, after: after.flows },
     };
   } finally {

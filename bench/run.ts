@@ -64,8 +64,9 @@ async function flowsSection(): Promise<void> {
   console.log(
     `| PUBACK → the flow's output, p50 / p99 / max (ms) | ${r.toOutput.p50Ms.toFixed(0)} / ${r.toOutput.p99Ms.toFixed(0)} / ${r.toOutput.maxMs.toFixed(0)} |`,
   );
+  console.log(`| hub RSS idle with TT_FLOWS=off (MiB) | ${r.hubRssMb.flowsOff.toFixed(1)} |`);
   console.log(
-    `| hub RSS, idle / after (MiB) | ${r.hubRssMb.idle.toFixed(1)} / ${r.hubRssMb.after.toFixed(1)} |`,
+    `| hub RSS with flows on, idle / after (MiB) | ${r.hubRssMb.idle.toFixed(1)} / ${r.hubRssMb.after.toFixed(1)} |`,
   );
   console.log(
     `| Node-RED (flows process) RSS, idle / after (MiB) | ${r.flowsRssMb.idle.toFixed(1)} / ${r.flowsRssMb.after.toFixed(1)} |`,

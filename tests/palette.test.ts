@@ -312,7 +312,7 @@ describe('thanthien announce', () => {
   const allow = (flow: string, allowed: { skip_approval: boolean; emergency: boolean }) =>
     hub.http.inject({
       method: 'PUT',
-      url: `/api/v1/flow-allowances/${flow}`,
+      url: `/api/v1/flow-allowances/${asFlows.apiUser}/${flow}`,
       payload: allowed,
       cookies: admin,
     });
@@ -370,12 +370,30 @@ describe('thanthien announce', () => {
       state: 'approved',
       title: 'Cắt điện',
       overrides: true,
+      held: null,
     });
     expect((await allow('loa-flow', { skip_approval: true, emergency: true })).statusCode).toBe(200);
+    // Another flows account (a district's Node-RED) naming the same flow id gets nothing of it.
+    await hub.users.add({ name: 'nodered-huyen', role: 'flows', password: 'mat-khau-nodered-huyen-2026' });
+    const district = await sessionCookies(hub, 'nodered-huyen', 'mat-khau-nodered-huyen-2026');
+    const borrowed = await hub.http.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: {
+        title: 'Bão',
+        tier: 'emergency',
+        content: { kind: 'text', text: 'Bão' },
+        zones: 'all',
+        flow: { id: 'loa-flow' },
+      },
+      cookies: district,
+    });
+    expect(borrowed.json().error.code).toBe('TT_FLOW_NOT_ALLOWED');
     expect(await ask('announce', { text: 'Bão số 9 đổ bộ', tier: 'emergency', zones: 'all' })).toMatchObject({
       state: 'approved',
       tier: 'emergency',
       zones: hub.config.zones.map((z) => z.id),
+      volume: 100,
     });
 
     // What it cannot send, in its own words; a zone the commune does not have, in the hub's.
@@ -405,7 +423,7 @@ describe('thanthien announce', () => {
     const technician = await sessionCookies(hub, 'ky-thuat-3', 'mat-khau-ky-thuat-2026');
     const set = await hub.http.inject({
       method: 'PUT',
-      url: '/api/v1/flow-allowances/x',
+      url: `/api/v1/flow-allowances/${asFlows.apiUser}/x`,
       payload: { skip_approval: true, emergency: true },
       cookies: technician,
     });
@@ -413,6 +431,7 @@ describe('thanthien announce', () => {
     const listed = (await hub.http.inject({ url: '/api/v1/flow-allowances', cookies: admin })).json();
     expect(listed.allowances).toEqual([
       expect.objectContaining({
+        user: asFlows.apiUser,
         flow: 'loa-flow',
         skip_approval: true,
         emergency: true,
@@ -420,8 +439,13 @@ describe('thanthien announce', () => {
       }),
     ]);
     expect(
-      (await hub.http.inject({ method: 'DELETE', url: '/api/v1/flow-allowances/loa-flow', cookies: admin }))
-        .statusCode,
+      (
+        await hub.http.inject({
+          method: 'DELETE',
+          url: `/api/v1/flow-allowances/${asFlows.apiUser}/loa-flow`,
+          cookies: admin,
+        })
+      ).statusCode,
     ).toBe(204);
     expect(
       (await hub.http.inject({ url: '/api/v1/flow-allowances', cookies: admin })).json().allowances,

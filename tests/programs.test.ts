@@ -204,6 +204,41 @@ describe('programs', () => {
     ).toMatch(/zones: "thon-xa" is not a zone/);
   });
 
+  it("airs a flow's announcement at once, or when approved within the hour, never after", async () => {
+    let nowMs = NOW.getTime();
+    const db = openStore(':memory:');
+    const store = new Programs({
+      db,
+      commits: new GroupCommit(db, createLogger('silent')),
+      timezone: 'Asia/Ho_Chi_Minh',
+      zones: ['thon-dong', 'thon-doai'],
+      contents: { resolve: async (content) => ({ content: content as never, durationMs: 5000 }) },
+      now: () => new Date(nowMs),
+    });
+    const flows = { name: 'thanthien-flows', role: 'flows' };
+    const words = { title: 'Quầy 2 tạm vắng', content: { kind: 'text' as const, text: 'Quầy 2 tạm vắng' } };
+    const at = (ms: number) => ({ recurrence: { kind: 'at', at_ms: ms } });
+
+    const now = await store.announce({ ...words, zones: ['thon-dong'] }, flows, true, 'flow tt-empty-desk');
+    expect(now).toMatchObject({ state: 'approved', overrides: true, volume: 80, schedule: at(nowMs) });
+    expect(store.history(now.id)).toMatchObject([{ action: 'announced', comment: 'flow tt-empty-desk' }]);
+
+    const waiting = await store.announce({ ...words, zones: 'all' }, flows, false);
+    expect(waiting).toMatchObject({ state: 'submitted', zones: ['thon-dong', 'thon-doai'] });
+    nowMs += 20 * 60_000; // a leader approves it twenty minutes later: it airs then
+    expect(store.approve(waiting.id, leader)).toMatchObject({ state: 'approved', schedule: at(nowMs) });
+
+    const late = await store.announce({ ...words, zones: ['thon-doai'] }, flows, false);
+    nowMs += 61 * 60_000;
+    const stale = await refusal(() => store.approve(late.id, leader));
+    expect(stale).toMatchObject({ code: 'TT_PROGRAM_STATE' });
+    expect(stale.message).toMatch(/waited 61 min/);
+    expect(store.get(late.id).state).toBe('submitted');
+
+    const storm = await store.announce({ ...words, tier: 'emergency', zones: 'all' }, flows, false);
+    expect(storm).toMatchObject({ tier: 'emergency', state: 'approved', volume: 100 });
+  });
+
   it('refuses bad input with a coded error naming the field, and keeps nothing of it', async () => {
     const store = programs();
     const cases: Array<[Partial<ProgramInput>, RegExp]> = [

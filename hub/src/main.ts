@@ -17,7 +17,7 @@ import {
   DeviceRegistry,
 } from './devices/index.ts';
 import { type Feature, startFeatures } from './features.ts';
-import { FlowAllowances, FlowsSupervisor } from './flows/index.ts';
+import { FlowAllowances, FlowsSupervisor, HUB_FLOWS_USER } from './flows/index.ts';
 import { BOARD_ROLES, buildHttp, type Health } from './http/index.ts';
 import { InfluxHttp, InfluxWriter, parseInfluxUrl, redact } from './influx/index.ts';
 import { Ingest, IngestSteps, Outbox, Rejections } from './ingest/index.ts';
@@ -556,7 +556,7 @@ async function composeHub(
 }
 
 /** The hub's own flows process: its integration client and its user, a new secret each start. */
-const FLOWS_CLIENT = 'thanthien-flows';
+const FLOWS_CLIENT = HUB_FLOWS_USER;
 
 /** Where a process on this machine reaches a server that listens on `host`. */
 const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);

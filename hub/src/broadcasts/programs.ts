@@ -73,7 +73,8 @@ export const AnnouncementInput = z.strictObject({
   tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }).default('normal'),
   content: ContentInput,
   zones: EmergencyInput.shape.zones,
-  volume: z.int().min(0).max(100).default(80),
+  /** None: the tier's own, 80, or an emergency's 100. */
+  volume: z.int().min(0).max(100).optional(),
 });
 export type AnnouncementInput = z.input<typeof AnnouncementInput>;
 
@@ -216,7 +217,7 @@ export class Programs {
         JSON.stringify(zones),
         JSON.stringify(content),
         durationMs / 1000,
-        parsed.volume,
+        parsed.volume ?? 80,
         JSON.stringify(this.#atOnce(now)),
         approved ? 'approved' : 'submitted',
         by.name,
@@ -332,8 +333,9 @@ export class Programs {
       if (to === 'submitted' || to === 'approved') this.#refuseOverlap(current);
       // An announcement waiting for approval airs once approved: its one airing moves there.
       const now = this.#deps.now();
-      const schedule =
-        to === 'approved' && current.schedule.recurrence.kind === 'at' ? this.#atOnce(now) : current.schedule;
+      const announcement = current.schedule.recurrence.kind === 'at';
+      if (to === 'approved' && announcement) refuseStale(current, now);
+      const schedule = to === 'approved' && announcement ? this.#atOnce(now) : current.schedule;
       statement(
         this.#deps.db,
         'UPDATE programs SET state = ?, approved_at = ?, schedule = ? WHERE id = ?',
@@ -451,6 +453,19 @@ export class Programs {
   #now(): string {
     return this.#deps.now().toISOString();
   }
+}
+
+/** How long an announcement may wait for approval and still be worth airing. */
+const ANNOUNCEMENT_FRESH_MS = 60 * 60_000;
+
+/** An announcement asked for long ago ("Quầy 2 tạm vắng") says what is no longer so: not aired. */
+function refuseStale(program: Program, now: Date): void {
+  const waitedMin = Math.floor((now.getTime() - Date.parse(program.created_at)) / 60_000);
+  if (waitedMin * 60_000 <= ANNOUNCEMENT_FRESH_MS) return;
+  throw new HubError('TT_PROGRAM_STATE', {
+    vi: `thông báo ${program.id} đã chờ duyệt ${waitedMin} phút (quá ${ANNOUNCEMENT_FRESH_MS / 60_000} phút), không còn đúng lúc để phát; hãy huỷ nó`,
+    en: `announcement ${program.id} has waited ${waitedMin} min for approval (over ${ANNOUNCEMENT_FRESH_MS / 60_000}); too late to air, cancel it`,
+  });
 }
 
 /** At most this many moves to queue a program after the ones it would overlap. */

@@ -1,6 +1,8 @@
 import { userInfo } from 'node:os';
-import { FlowAllowances } from '../flows/index.ts';
+import { HubError } from '../errors.ts';
+import { FlowAllowances, HUB_FLOWS_USER } from '../flows/index.ts';
 import { both, t } from '../i18n/index.ts';
+import { Users } from '../users/index.ts';
 import { missing, parse } from './args.ts';
 import { openAdminContext, printTable, siteTime } from './context.ts';
 
@@ -8,6 +10,7 @@ const OPTIONS = {
   'skip-approval': { type: 'boolean', default: false },
   emergency: { type: 'boolean', default: false },
   name: { type: 'string' },
+  user: { type: 'string', default: HUB_FLOWS_USER },
   json: { type: 'boolean', default: false },
 } as const;
 const ACTIONS = ['allow', 'list', 'disallow'];
@@ -28,7 +31,13 @@ export async function flowsCommand(args: string[]): Promise<void> {
     const allowances = new FlowAllowances(ctx.store, () => new Date());
     switch (action) {
       case 'allow': {
+        if (new Users(ctx.store).get(values.user)?.role !== 'flows')
+          throw new HubError('TT_USER_UNKNOWN', {
+            vi: `"${values.user}" không phải người dùng vai trò flows (thanthien user list)`,
+            en: `"${values.user}" is not a user with the role flows (thanthien user list)`,
+          });
         const allowed = allowances.set(
+          values.user,
           flow!,
           { name: values.name, skip_approval: values['skip-approval'], emergency: values.emergency },
           `cli:${userInfo().username}`,
@@ -41,7 +50,7 @@ export async function flowsCommand(args: string[]): Promise<void> {
         return;
       }
       case 'disallow':
-        allowances.remove(flow!);
+        allowances.remove(values.user, flow!);
         console.log(both('flows.disallowed', { flow: flow! }));
         return;
       default: {
@@ -50,8 +59,9 @@ export async function flowsCommand(args: string[]): Promise<void> {
         else if (list.length === 0) console.log(both('flows.none'));
         else
           printTable(
-            ['flow', 'name', 'skip approval', 'emergency', 'by', `at (${ctx.config.site.timezone})`],
+            ['user', 'flow', 'name', 'skip approval', 'emergency', 'by', `at (${ctx.config.site.timezone})`],
             list.map((a) => [
+              a.user,
               a.flow,
               a.name ?? '',
               a.skip_approval ? 'yes' : 'no',

@@ -43,9 +43,9 @@ export class DeviceCommands {
   }
 
   start(): void {
-    this.#deps.steps.on('ack', OWNER, ({ ack }) => {
-      // Only the final answer counts; `received` may come first.
-      if (ack.status !== 'received') this.#waiting.get(ack.id)?.(ack);
+    this.#deps.steps.on('ack', OWNER, ({ device, ack }) => {
+      // Only the final answer counts, from the device asked; `received` may come first.
+      if (ack.status !== 'received') this.#waiting.get(`${device.id}/${ack.id}`)?.(ack);
     });
   }
 
@@ -67,17 +67,18 @@ export class DeviceCommands {
     const command = `${type}-${randomBytes(6).toString('hex')}`;
     const sentAt = this.#deps.now();
     const withinMs = this.#deps.answerWithinMs ?? ANSWER_WITHIN_MS;
+    const key = `${id}/${command}`;
     const ack = await new Promise<Ack | undefined>((resolve, reject) => {
       const timer = setTimeout(() => finish(undefined), withinMs);
       const finish = (answer: Ack | undefined) => {
         clearTimeout(timer);
-        this.#waiting.delete(command);
+        this.#waiting.delete(key);
         resolve(answer);
       };
-      this.#waiting.set(command, finish);
+      this.#waiting.set(key, finish);
       this.#deps.send(id, { id: command, type }).catch((err: Error) => {
         clearTimeout(timer);
-        this.#waiting.delete(command);
+        this.#waiting.delete(key);
         reject(err);
       });
     });

@@ -1,2 +1,2 @@
-export { type FlowAllowance, FlowAllowances } from './allowances.ts';
+export { type FlowAllowance, FlowAllowances, HUB_FLOWS_USER } from './allowances.ts';
 export { type FlowsHealth, type FlowsOptions, FlowsSupervisor } from './supervisor.ts';

@@ -289,7 +289,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     async (request, reply) => {
       const user = userOf(request);
       const { flow, ...input } = parseRequest(Announcement, request.body);
-      const allowed = deps.flowAllowances.get(flow.id);
+      const allowed = deps.flowAllowances.get(user.name, flow.id);
       const named = flow.name ? `"${flow.name}" (${flow.id})` : flow.id;
       if (input.tier === 'emergency' && !allowed?.emergency) {
         throw new HubError('TT_FLOW_NOT_ALLOWED', {
@@ -307,7 +307,9 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
       if (program.tier === 'emergency')
         request.log.warn({ user: user.name, flow: flow.id, program: program.id }, 'emergency on air');
       reply.code(201);
-      return changed(program);
+      // An airing the hub holds (quiet hours, a holiday) is said, so the flow knows it will not air.
+      const [airing] = radio.engine.calendar(program.schedule.from, program.schedule.from, [program]);
+      return { ...changed(program), held: airing?.held ?? null };
     },
   );
 

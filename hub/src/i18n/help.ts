@@ -51,10 +51,12 @@ trừ khi có --reinstate (cho thiết bị dùng lại với mật khẩu mới
 Sự kiện và nội dung: docs/protocol.md (luồng sự kiện của trạm).`,
   'help.flows': `Cách dùng: thanthien flows <allow|list|disallow> … [--help]
 
-  allow <mã luồng> [--skip-approval] [--emergency] [--name <tên>]   cho phép một luồng (id của tab trong Node-RED)
+  allow <mã luồng> [--skip-approval] [--emergency] [--name <tên>] [--user <tên>]
+                                                    cho phép một luồng (id của tab trong Node-RED)
   list [--json]                                                     các luồng được cho phép
-  disallow <mã luồng>                                               rút lại mọi quyền của luồng
+  disallow <mã luồng> [--user <tên>]                                rút lại mọi quyền của luồng
 
+--user: người dùng vai trò flows mà luồng gửi bằng (mặc định thanthien-flows, Node-RED của trạm).
 Không được cho phép, thông báo của luồng chờ lãnh đạo duyệt và không được phát khẩn cấp (docs/flows.md).`,
   'help.user': `Cách dùng: thanthien user <add|list|passwd|remove> … [--help]
 
@@ -136,10 +138,12 @@ is refused unless --reinstate is given (the device may connect again, with the n
 The events and what they carry: docs/protocol.md (the hub's event stream).`,
   'help.flows': `Usage: thanthien flows <allow|list|disallow> … [--help]
 
-  allow <flow id> [--skip-approval] [--emergency] [--name <name>]   allow a flow (a Node-RED tab's id)
+  allow <flow id> [--skip-approval] [--emergency] [--name <name>] [--user <name>]
+                                                    allow a flow (a Node-RED tab's id)
   list [--json]                                                     the flows allowed anything
-  disallow <flow id>                                                withdraw all a flow was allowed
+  disallow <flow id> [--user <name>]                                withdraw all a flow was allowed
 
+--user: the flows user the flow sends as (default thanthien-flows, the hub's own Node-RED).
 Unless allowed, a flow's announcements wait for a leader's approval and it may send no emergency (docs/flows.md).`,
   'help.user': `Usage: thanthien user <add|list|passwd|remove> … [--help]
 

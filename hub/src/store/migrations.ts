@@ -329,15 +329,18 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
     created_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
-  // What the admin allows a flow (a Node-RED tab, by its id) to announce: without approval, emergencies.
+  // What the admin allows a flow (a Node-RED tab, by its id, of one flows user) to announce:
+  // without approval, emergencies.
   `
   CREATE TABLE flow_allowances (
-    flow TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    flow TEXT NOT NULL,
     name TEXT,
     skip_approval INTEGER NOT NULL DEFAULT 0,
     emergency INTEGER NOT NULL DEFAULT 0,
     granted_by TEXT NOT NULL,
-    granted_at TEXT NOT NULL
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (user_name, flow)
   ) WITHOUT ROWID;
   `,
 ];

@@ -196,6 +196,10 @@ module.exports = (RED) => {
     broadcasts: '/play-log/summary',
   };
 
+  /** What a message asks: its payload, or a text payload as the field `field` of it. */
+  const askedOf = (msg, field) =>
+    typeof msg.payload === 'string' ? { [field]: msg.payload } : (msg.payload ?? {});
+
   /**
    * `thanthien indicators`: the indicators of a period, for reports — satisfaction (GET
    * /indicators, by desk and official), attendance (GET /desks/attendance) or the radio's airings
@@ -237,7 +241,7 @@ module.exports = (RED) => {
       this,
       config,
       (hub, msg) => {
-        const asked = typeof msg.payload === 'string' ? { message: msg.payload } : (msg.payload ?? {});
+        const asked = askedOf(msg, 'message');
         const body = { message: String(asked.message ?? '') };
         const desk = asked.desk ?? config.desk;
         if (desk) body.desk = desk;
@@ -260,17 +264,14 @@ module.exports = (RED) => {
    */
   function AnnounceNode(config) {
     RED.nodes.createNode(this, config);
-    const flow = {
-      id: String(RED.util.getSetting(this, 'NR_FLOW_ID') ?? this.z),
-      name: RED.util.getSetting(this, 'NR_FLOW_NAME') || undefined,
-    };
+    const flow = tabOf(this);
     askingNode(
       this,
       config,
       (hub, msg) => {
-        const asked = typeof msg.payload === 'string' ? { text: msg.payload } : (msg.payload ?? {});
+        const asked = askedOf(msg, 'text');
         if (!asked.text === !asked.asset) throw new Error(RED._('thanthien-announce.errors.content'));
-        const zones = asked.zones ?? zonesOf(config.zones);
+        const zones = zonesOf(asked.zones ?? config.zones);
         if (!zones) throw new Error(RED._('thanthien-announce.errors.zones'));
         return hub.request('POST', '/announcements', {
           title: String(asked.title || config.title || flow.name || 'Thông báo'),
@@ -279,24 +280,39 @@ module.exports = (RED) => {
             ? { kind: 'audio', asset: asked.asset }
             : { kind: 'text', text: String(asked.text) },
           zones,
-          volume: Number(asked.volume ?? config.volume ?? 80),
+          // None: the tier's own (80, an emergency 100).
+          ...(volumeOf(asked.volume ?? config.volume) === undefined
+            ? {}
+            : { volume: volumeOf(asked.volume ?? config.volume) }),
           flow,
         });
       },
       (program) =>
         RED._(
-          program.state === 'approved'
-            ? 'thanthien-announce.status.onAir'
-            : 'thanthien-announce.status.waiting',
-          {
-            id: program.id,
-          },
+          program.held
+            ? 'thanthien-announce.status.held'
+            : program.state === 'approved'
+              ? 'thanthien-announce.status.onAir'
+              : 'thanthien-announce.status.waiting',
+          { id: program.id, held: program.held },
         ),
     );
   }
-  /** "all", or zones separated by commas; undefined when none is named. */
-  const zonesOf = (text) => {
-    const zones = String(text ?? '')
+  /**
+   * The tab a node runs in, through any subflows and groups around it: what the admin allows
+   * (an environment variable cannot stand in for it).
+   */
+  const tabOf = (node) => {
+    let flow = node._flow;
+    while (flow && flow.TYPE !== 'flow' && flow.parent) flow = flow.parent;
+    const tab = flow?.flow ?? {};
+    return { id: String(tab.id ?? node.z ?? ''), name: tab.label || undefined };
+  };
+  const volumeOf = (value) => (value === undefined || value === '' ? undefined : Number(value));
+  /** "all", a list, or zones separated by commas; undefined when none is named. */
+  const zonesOf = (value) => {
+    if (Array.isArray(value)) return value.map(String);
+    const zones = String(value ?? '')
       .split(',')
       .map((z) => z.trim())
       .filter(Boolean);
@@ -315,7 +331,7 @@ module.exports = (RED) => {
       this,
       config,
       (hub, msg) => {
-        const asked = typeof msg.payload === 'string' ? { device: msg.payload } : (msg.payload ?? {});
+        const asked = askedOf(msg, 'device');
         const device = String(asked.device || config.device || '');
         if (!device) throw new Error(RED._('thanthien-command.errors.device'));
         const type = asked.type || config.command || 'ping';

@@ -24,8 +24,13 @@ const of = (type: string) => received.filter((m) => m.topic === `${hubEventsPref
 const connectAs = (id: string, password: string) =>
   mqtt.connectAsync(hub.url, { clientId: id, username: id, password, reconnectPeriod: 0 });
 
+// The hub's clock (and its devices') runs from Monday 23/11/2026 09:00 in the commune: an unsatisfied
+// rating raises its alert only in office hours, whenever this test runs.
+const offsetMs = Date.parse('2026-11-23T09:00:00+07:00') - Date.now();
+const clock = () => new Date(Date.now() + offsetMs);
+
 beforeAll(async () => {
-  hub = await startTestHub();
+  hub = await startTestHub({}, clock);
   site = hub.config.site.code;
   ({ secret } = await hub.integrations.add('nodered-huyen'));
   integrator = await connectAs('nodered-huyen', secret);
@@ -42,11 +47,13 @@ afterAll(async () => {
 
 describe('the hub event stream', () => {
   it('carries ratings with desk, official and misuse, reasons, presence, devices and alerts', async () => {
-    const button = new SimRatingButton(
-      await provisionSim(hub, { id: 'btn-q1', kind: 'rating-button', desk: 'quay-1' }),
-    );
+    const button = new SimRatingButton({
+      ...(await provisionSim(hub, { id: 'btn-q1', kind: 'rating-button', desk: 'quay-1' })),
+      clock,
+    });
     const sensor = new SimPresenceSensor({
       ...(await provisionSim(hub, { id: 'pir-q1', kind: 'presence-sensor', desk: 'quay-1' })),
+      clock,
       present: true,
     });
     sims.push(button, sensor);

@@ -140,13 +140,15 @@ describe('tiers on the node', () => {
     expect(statuses('ban-tin')).toEqual(['received', 'playing', 'stopped']);
     expect(statuses('khan-cap')).toEqual(['received', 'playing', 'done']);
     expect(statuses('ban-tin-tiep')).toEqual(['received', 'playing', 'done']);
-    // Each started at its moment by the node's clock; the cut at the emergency's.
+    // Each started at its moment by the node's clock; the cut at the emergency's. The bound only
+    // tells "at its moment" from "late" on a busy 2-core runner (116 ms seen beside the other
+    // suites); how close real nodes start is measured in bench/speakers.ts (docs/benchmarks.md).
     const startError = (id: string, at: number) =>
       Math.abs(Date.parse(ackOf(id, 'playing').started_at!) - at);
-    expect(startError('ban-tin', t0)).toBeLessThan(50);
-    expect(startError('khan-cap', t0 + 2000)).toBeLessThan(50);
-    expect(startError('ban-tin-tiep', t0 + 4000)).toBeLessThan(50);
-    expect(Math.abs(ackOf('ban-tin', 'stopped').atMs - (t0 + 2000))).toBeLessThan(100);
+    expect(startError('ban-tin', t0)).toBeLessThan(300);
+    expect(startError('khan-cap', t0 + 2000)).toBeLessThan(300);
+    expect(startError('ban-tin-tiep', t0 + 4000)).toBeLessThan(300);
+    expect(Math.abs(ackOf('ban-tin', 'stopped').atMs - (t0 + 2000))).toBeLessThan(300);
     // The amplifier came on before the first sound and went off a quiet while after the last.
     await until(() => amplifier.at(-1)?.[0] === 'off', 'the amplifier off');
     expect(amplifier[0]![0]).toBe('on');

@@ -175,6 +175,37 @@ describe('the admin (quản trị)', () => {
   });
 });
 
+describe('the admin and the flows (luồng tự động)', () => {
+  it('allows a flow to announce without approval, then emergencies, then withdraws it', async () => {
+    // The user the hub makes for its own Node-RED (flows are off in this test's hub).
+    await hub.users.add({ name: 'thanthien-flows', role: 'flows', password: 'mat-khau-luong-2026-x' });
+    const { page, context } = await signedIn(PEOPLE.admin, 'luong-tu-dong');
+    await page.getByLabel('Mã luồng (tab)').fill('tt-empty-desk');
+    await page.getByLabel('Tên luồng').fill('Quầy vắng');
+    await page.getByLabel('Phát không cần duyệt').first().check();
+    await page.getByRole('button', { name: 'Cho phép luồng' }).click();
+    const row = page.locator('tr[data-flow="tt-empty-desk"]');
+    await poll(() => row.innerText()).toContain('Quầy vắng');
+    const stored = () =>
+      hub.store
+        .prepare(
+          "SELECT user_name, skip_approval, emergency FROM flow_allowances WHERE flow = 'tt-empty-desk'",
+        )
+        .get();
+    expect(stored()).toEqual({ user_name: 'thanthien-flows', skip_approval: 1, emergency: 0 });
+    await row.getByLabel('Phát khẩn cấp: tt-empty-desk').check();
+    await poll(async () => stored()).toEqual({
+      user_name: 'thanthien-flows',
+      skip_approval: 1,
+      emergency: 1,
+    });
+    await row.getByRole('button', { name: 'Rút quyền' }).click();
+    await poll(() => row.count()).toBe(0);
+    expect(stored()).toBeUndefined();
+    await context.close();
+  });
+});
+
 describe('the leader (lãnh đạo)', () => {
   it('resolves an alert raised by an unsatisfied citizen, with a note kept in its history', async () => {
     await until(() => hub.devices.get('btn-quay-2')?.online === true, 'the rating box online');
@@ -420,6 +451,7 @@ describe('layouts and accessibility', () => {
     [PEOPLE.leader, 'canh-bao'],
     [PEOPLE.leader, 'chi-so'],
     [PEOPLE.admin, 'nguoi-dung'],
+    [PEOPLE.admin, 'luong-tu-dong'],
   ] as const;
 
   for (const width of [390, 1440]) {

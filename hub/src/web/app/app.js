@@ -23,6 +23,7 @@ const PAGES = [
   { path: 'canh-bao', name: 'app.nav.alerts', roles: LEADERS, module: './pages/alerts.js' },
   { path: 'chi-so', name: 'app.nav.indicators', roles: LEADERS, module: './pages/indicators.js' },
   { path: 'nguoi-dung', name: 'app.nav.users', roles: ['admin'], module: './pages/users.js' },
+  { path: 'luong-tu-dong', name: 'app.nav.flows', roles: ['admin'], module: './pages/flows.js' },
 ];
 
 const currentPath = () => location.hash.replace(/^#\/?/, '').split('?')[0];

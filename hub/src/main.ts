@@ -351,14 +351,14 @@ async function composeHub(
             site,
             mqttUrl: `mqtt://${loopbackOf(settings.host)}:${ports.mqtt.port}`,
             credentials: async () => {
-              if (devices.get(FLOWS_CLIENT)) {
+              if (devices.get(HUB_FLOWS_USER)) {
                 log.warn(
-                  { id: FLOWS_CLIENT },
+                  { id: HUB_FLOWS_USER },
                   'a device has the flows client id: flows get no event credentials',
                 );
                 return undefined;
               }
-              const { integration, secret } = await integrations.replace(FLOWS_CLIENT);
+              const { integration, secret } = await integrations.replace(HUB_FLOWS_USER);
               return { id: integration.id, secret };
             },
           },
@@ -366,18 +366,18 @@ async function composeHub(
             credentials: async () => {
               // A new password at each start, given to the flows process only.
               const password = randomBytes(24).toString('base64url');
-              const existing = users.get(FLOWS_CLIENT);
+              const existing = users.get(HUB_FLOWS_USER);
               // Never a person's account, whatever its name: only the hub's own flows user.
               if (existing && existing.role !== 'flows') {
                 log.warn(
-                  { user: FLOWS_CLIENT },
+                  { user: HUB_FLOWS_USER },
                   'a user of another role has the flows user name: flows get no API user',
                 );
                 return undefined;
               }
-              if (existing) await users.setPassword(FLOWS_CLIENT, password);
-              else await users.add({ name: FLOWS_CLIENT, role: 'flows', password });
-              return { user: FLOWS_CLIENT, password };
+              if (existing) await users.setPassword(HUB_FLOWS_USER, password);
+              else await users.add({ name: HUB_FLOWS_USER, role: 'flows', password });
+              return { user: HUB_FLOWS_USER, password };
             },
           },
           log: log.child({ domain: 'flows' }),
@@ -554,9 +554,6 @@ async function composeHub(
     stopFeatures,
   };
 }
-
-/** The hub's own flows process: its integration client and its user, a new secret each start. */
-const FLOWS_CLIENT = HUB_FLOWS_USER;
 
 /** Where a process on this machine reaches a server that listens on `host`. */
 const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);

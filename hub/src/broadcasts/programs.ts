@@ -165,31 +165,8 @@ export class Programs {
         en: 'confirm: send "confirm": true to go on air at once',
       });
     }
-    const zones = parsed.zones === 'all' ? [...this.#deps.zones] : parsed.zones;
-    this.#knownZones(zones);
-    const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
-    const now = this.#deps.now();
-    const schedule = this.#atOnce(now);
-    return this.#deps.commits.now(() => {
-      const { lastInsertRowid } = statement(
-        this.#deps.db,
-        `INSERT INTO programs (title, tier, zones, content, duration_s, volume, schedule, overrides, state, author, created_at, approved_at)
-           VALUES (?, 'emergency', ?, ?, ?, ?, ?, 0, 'approved', ?, ?, ?)`,
-      ).run(
-        parsed.title,
-        JSON.stringify(zones),
-        JSON.stringify(content),
-        durationMs / 1000,
-        parsed.volume,
-        JSON.stringify(schedule),
-        by.name,
-        now.toISOString(),
-        now.toISOString(),
-      );
-      const id = Number(lastInsertRowid);
-      this.#log(id, by, 'emergency', note);
-      return this.get(id);
-    });
+    const { title, content, zones, volume } = parsed;
+    return this.#airAtOnce({ title, tier: 'emergency', content, zones, volume }, by, true, 'emergency', note);
   }
 
   /**
@@ -202,30 +179,46 @@ export class Programs {
       const { tier: _, ...emergency } = parsed;
       return this.emergency({ ...emergency, confirm: true }, by, note);
     }
-    const zones = parsed.zones === 'all' ? [...this.#deps.zones] : parsed.zones;
+    const action = approved ? 'announced' : 'submitted';
+    return this.#airAtOnce({ ...parsed, volume: parsed.volume ?? 80 }, by, approved, action, note);
+  }
+
+  /**
+   * One airing at once in the zones named (or all): approved now, or submitted and moved to its
+   * approval. Below the emergency tier it airs over the programs of its tier, which resume after it.
+   */
+  async #airAtOnce(
+    program: { title: string; tier: Tier; content: ContentInput; zones: 'all' | string[]; volume: number },
+    by: Actor,
+    approved: boolean,
+    action: string,
+    note?: string,
+  ): Promise<Program> {
+    const zones = program.zones === 'all' ? [...this.#deps.zones] : program.zones;
     this.#knownZones(zones);
-    const { content, durationMs } = await this.#deps.contents.resolve(parsed.content, by.name);
+    const { content, durationMs } = await this.#deps.contents.resolve(program.content, by.name);
     const now = this.#deps.now();
     return this.#deps.commits.now(() => {
       const { lastInsertRowid } = statement(
         this.#deps.db,
         `INSERT INTO programs (title, tier, zones, content, duration_s, volume, schedule, overrides, state, author, created_at, approved_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
-        parsed.title,
-        parsed.tier,
+        program.title,
+        program.tier,
         JSON.stringify(zones),
         JSON.stringify(content),
         durationMs / 1000,
-        parsed.volume ?? 80,
+        program.volume,
         JSON.stringify(this.#atOnce(now)),
+        program.tier === 'emergency' ? 0 : 1,
         approved ? 'approved' : 'submitted',
         by.name,
         now.toISOString(),
         approved ? now.toISOString() : null,
       );
       const id = Number(lastInsertRowid);
-      this.#log(id, by, approved ? 'announced' : 'submitted', note);
+      this.#log(id, by, action, note);
       return this.get(id);
     });
   }

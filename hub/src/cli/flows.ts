@@ -1,8 +1,6 @@
 import { userInfo } from 'node:os';
-import { HubError } from '../errors.ts';
 import { FlowAllowances, HUB_FLOWS_USER } from '../flows/index.ts';
-import { both, t } from '../i18n/index.ts';
-import { Users } from '../users/index.ts';
+import { both, type Lang, t } from '../i18n/index.ts';
 import { missing, parse } from './args.ts';
 import { openAdminContext, printTable, siteTime } from './context.ts';
 
@@ -31,21 +29,19 @@ export async function flowsCommand(args: string[]): Promise<void> {
     const allowances = new FlowAllowances(ctx.store, () => new Date());
     switch (action) {
       case 'allow': {
-        if (new Users(ctx.store).get(values.user)?.role !== 'flows')
-          throw new HubError('TT_USER_UNKNOWN', {
-            vi: `"${values.user}" không phải người dùng vai trò flows (thanthien user list)`,
-            en: `"${values.user}" is not a user with the role flows (thanthien user list)`,
-          });
         const allowed = allowances.set(
           values.user,
           flow!,
           { name: values.name, skip_approval: values['skip-approval'], emergency: values.emergency },
           `cli:${userInfo().username}`,
         );
-        const said = (yes: boolean) => (lang: 'vi' | 'en') => t(yes ? 'flows.yes' : 'flows.no', {}, lang);
-        const [skip, emergency] = [said(allowed.skip_approval), said(allowed.emergency)];
+        const said = (yes: boolean, lang: Lang) => t(yes ? 'flows.yes' : 'flows.no', {}, lang);
         console.log(
-          `${t('flows.allowed', { flow: flow!, skip: skip('vi'), emergency: emergency('vi') }, 'vi')}\n  ${t('flows.allowed', { flow: flow!, skip: skip('en'), emergency: emergency('en') }, 'en')}`,
+          both('flows.allowed', (lang) => ({
+            flow: flow!,
+            skip: said(allowed.skip_approval, lang),
+            emergency: said(allowed.emergency, lang),
+          })),
         );
         return;
       }

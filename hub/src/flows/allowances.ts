@@ -60,13 +60,21 @@ export class FlowAllowances {
     );
   }
 
-  /** Allow a flow; its name is kept from before when none is given. */
+  /** Allow a flow of a user with the role flows; its name is kept from before when none is given. */
   set(
     user: string,
     flow: string,
     allowed: { name?: string; skip_approval: boolean; emergency: boolean },
     by: string,
   ): FlowAllowance {
+    const role = statement(this.#db, 'SELECT role FROM users WHERE name = ?').get(user) as
+      | { role: string }
+      | undefined;
+    if (role?.role !== 'flows')
+      throw new HubError('TT_USER_UNKNOWN', {
+        vi: `"${user}" không phải người dùng vai trò flows`,
+        en: `"${user}" is not a user with the role flows`,
+      });
     if (!/^\S{1,64}$/.test(flow))
       throw new HubError('TT_REQUEST_INVALID', {
         vi: `mã luồng "${flow}" phải có 1–64 ký tự, không có khoảng trắng`,

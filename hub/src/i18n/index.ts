@@ -16,7 +16,13 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
 /** Whether a catalogue has this key, for keys made from what a user typed. */
 export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(vi, key);
 
-/** Vietnamese first, English second, as every user-facing line of the product. */
-export function both(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return `${t(key, params, 'vi')}\n  ${t(key, params, 'en')}`;
+type Params = Record<string, string | number>;
+
+/**
+ * Vietnamese first, English second, as every user-facing line of the product; `params` may be
+ * given per language, for values that are words themselves ("có" / "yes").
+ */
+export function both(key: MessageKey, params: Params | ((lang: Lang) => Params) = {}): string {
+  const of = (lang: Lang) => (typeof params === 'function' ? params(lang) : params);
+  return `${t(key, of('vi'), 'vi')}\n  ${t(key, of('en'), 'en')}`;
 }

@@ -273,6 +273,8 @@ module.exports = (RED) => {
         if (!asked.text === !asked.asset) throw new Error(RED._('thanthien-announce.errors.content'));
         const zones = zonesOf(asked.zones ?? config.zones);
         if (!zones) throw new Error(RED._('thanthien-announce.errors.zones'));
+        // None: the tier's own (80, an emergency 100).
+        const volume = volumeOf(asked.volume ?? config.volume);
         return hub.request('POST', '/announcements', {
           title: String(asked.title || config.title || flow.name || 'Thông báo'),
           tier: asked.tier || config.tier || 'normal',
@@ -280,10 +282,7 @@ module.exports = (RED) => {
             ? { kind: 'audio', asset: asked.asset }
             : { kind: 'text', text: String(asked.text) },
           zones,
-          // None: the tier's own (80, an emergency 100).
-          ...(volumeOf(asked.volume ?? config.volume) === undefined
-            ? {}
-            : { volume: volumeOf(asked.volume ?? config.volume) }),
+          ...(volume === undefined ? {} : { volume }),
           flow,
         });
       },

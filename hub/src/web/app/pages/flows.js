@@ -4,18 +4,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, attempt, dateTime, html, Notice, t } from '../lib.js';
 
-/** The hub's own Node-RED sends as this user. */
-const HUB_FLOWS_USER = 'thanthien-flows';
-
 export default function Flows() {
   const [allowances, setAllowances] = useState(null);
-  const [flowsUsers, setFlowsUsers] = useState([HUB_FLOWS_USER]);
+  // The hub's own Node-RED sends as thanthien-flows; a district's as a flows user of its own.
+  const [flowsUsers, setFlowsUsers] = useState([]);
   const [notice, setNotice] = useState();
   const load = () =>
     attempt(setNotice, async () => {
       setAllowances((await api('GET', '/flow-allowances')).allowances);
-      const names = (await api('GET', '/users')).users.filter((u) => u.role === 'flows').map((u) => u.name);
-      if (names.length > 0) setFlowsUsers(names);
+      setFlowsUsers((await api('GET', '/users')).users.filter((u) => u.role === 'flows').map((u) => u.name));
     });
   useEffect(() => {
     load();
@@ -50,7 +47,7 @@ export default function Flows() {
       <h2>${t('app.flows.allow')}</h2>
       <div class="fields">
         <label>${t('app.flows.user')}
-          <select name="user">${flowsUsers.map((u) => html`<option value=${u}>${u}</option>`)}</select>
+          <select name="user" required>${flowsUsers.map((u) => html`<option value=${u}>${u}</option>`)}</select>
         </label>
         <label>${t('app.flows.flow')}<input name="flow" required maxlength="64" pattern="\\S+" placeholder="tt-empty-desk" autocomplete="off" /></label>
         <label>${t('app.flows.name')}<input name="name" maxlength="200" autocomplete="off" /></label>

@@ -131,10 +131,11 @@ describe('tiers on the node', () => {
       15_000,
     );
     const resumedAt = ackOf('ban-tin-tiep', 'playing').atMs;
-    // Resumed in the real player where it was cut, 2 s into the content.
+    // Resumed in the real player where it was cut, 2 s into the content (not from its start, 2 s
+    // away): within half a second, for a busy runner (0.15 s failed in CI beside the other suites).
     const positions = await Promise.all(players.map((p) => p.position().catch(() => Number.NaN)));
     const elapsedS = (Date.now() - resumedAt) / 1000;
-    expect(positions.some((p) => Math.abs(p - (2 + elapsedS)) < 0.15)).toBe(true);
+    expect(positions.some((p) => Math.abs(p - (2 + elapsedS)) < 0.5)).toBe(true);
     await until(() => statuses('ban-tin-tiep').includes('done'), 'the bulletin done', 15_000);
 
     expect(statuses('ban-tin')).toEqual(['received', 'playing', 'stopped']);

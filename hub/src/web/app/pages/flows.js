@@ -24,6 +24,12 @@ export default function Flows() {
       () => api('PUT', `/flow-allowances/${encodeURIComponent(user)}/${encodeURIComponent(flow)}`, allowed),
       () => t('app.saved'),
     ).then(load);
+  // The box shows the new state at once: a render before the list is read again keeps it.
+  const toggle = (a, change) => {
+    const changed = { ...a, ...change };
+    setAllowances((list) => list.map((x) => (x === a ? changed : x)));
+    return save(a.user, a.flow, { skip_approval: changed.skip_approval, emergency: changed.emergency });
+  };
   const allow = async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
@@ -73,9 +79,9 @@ export default function Flows() {
           <td data-label=${t('app.flows.flow')}><strong class="id">${a.flow}</strong>${a.name ? html`<br />${a.name}` : ''}</td>
           <td data-label=${t('app.flows.user')}>${a.user}</td>
           <td data-label=${t('app.flows.skip')}><input type="checkbox" checked=${a.skip_approval} aria-label=${`${t('app.flows.skip')}: ${a.flow}`}
-            onChange=${(e) => save(a.user, a.flow, { skip_approval: e.target.checked, emergency: a.emergency })} /></td>
+            onChange=${(e) => toggle(a, { skip_approval: e.target.checked })} /></td>
           <td data-label=${t('app.flows.emergency')}><input type="checkbox" checked=${a.emergency} aria-label=${`${t('app.flows.emergency')}: ${a.flow}`}
-            onChange=${(e) => save(a.user, a.flow, { skip_approval: a.skip_approval, emergency: e.target.checked })} /></td>
+            onChange=${(e) => toggle(a, { emergency: e.target.checked })} /></td>
           <td data-label=${t('app.flows.granted')}>${a.granted_by}, ${dateTime(a.granted_at)}</td>
           <td data-label=${t('app.actions')}><button type="button" class="danger" onClick=${() => withdraw(a)}>${t('app.flows.withdraw')}</button></td>
         </tr>`,

@@ -17,7 +17,7 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
-import { BOXES, influxOutage, latencyProbe, publishLoad, RATINGS, T0, waitStored } from './load.ts';
+import { BOXES, Boxes, influxOutage, latencyProbe, RATINGS, T0, waitStored } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 import { Publisher } from './publisher.ts';
 
@@ -76,11 +76,14 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     const hub = hubProcess(env, probeBox);
     await hub.start();
     const pid = hub.pid()!;
-    const connect = (b: { id: string; secret: string }) =>
-      Publisher.open(Number(env.TT_MQTT_PORT), { clientId: b.id, username: b.id, password: b.secret });
-    const clients = await Promise.all(boxes.map(connect));
-    const probe = await connect(probeBox);
     const site = config.site.code;
+    const load = await Boxes.connect({ port: Number(env.TT_MQTT_PORT), site, boxes });
+    // The probe measures, at the bench's own priority.
+    const probe = await Publisher.open(Number(env.TT_MQTT_PORT), {
+      clientId: probeBox.id,
+      username: probeBox.id,
+      password: probeBox.secret,
+    });
     const count = async (where = '') =>
       Number(
         (await influxd.query(`SELECT COUNT("score") AS n FROM "rating" ${where}`).catch(() => []))[0]?.n ?? 0,
@@ -101,19 +104,8 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
     const perBox = Math.ceil((options.events ?? RATINGS) / BOXES);
-    let published = 0;
-    const onPuback = () => {
-      if (++published === Math.floor((perBox * BOXES) / 2) && options.outageS)
-        outage = influxOutage(influxd, options.outageS);
-    };
-    await publishLoad({
-      site,
-      clients,
-      ids: boxes.map((b) => b.id),
-      perBox,
-      inflight,
-      ratePerS: options.ratePerS,
-      onPuback,
+    await load.publish({ perBox, inflight, ratePerS: options.ratePerS }, () => {
+      if (options.outageS) outage = influxOutage(influxd, options.outageS);
     });
     const ackedS = (performance.now() - t0) / 1000;
     const total = perBox * BOXES;
@@ -136,7 +128,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     clearInterval(sampler);
     // The hub's own reading of how long its event loop was held up, over the whole run.
     const loop = ((await hub.health()).event_loop ?? {}) as { p99_ms?: number; max_ms?: number };
-    await Promise.all([...clients, probe].map((c) => c.endAsync()));
+    await Promise.all([load.close(), probe.endAsync()]);
     await hub.stop();
 
     // The raw ceiling: batches of 5,000 points in line protocol straight to the same influxd.

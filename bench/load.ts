@@ -1,5 +1,7 @@
 // The load every ingest bench puts on a broker: the same boxes, topics, ratings and pacing, so the
 // hub and its peer are measured under exactly the same publishers.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export const BOXES = 20;
 /**
@@ -15,16 +17,98 @@ export type Publishes = {
   publishAsync(topic: string, payload: string, options: { qos: 1 }): Promise<unknown>;
 };
 
-type Load = {
-  site: string;
-  /** One connected client per box, and the box ids, in the same order. */
-  clients: readonly Publishes[];
-  ids: readonly string[];
+/** How many ratings each box publishes, how many it keeps in flight, and at what pace. */
+export type BoxLoad = {
   perBox: number;
   /** Ratings each box has waiting for their PUBACK. */
   inflight: number;
   /** Publish at this steady rate over all boxes (ratings/s); as fast as PUBACKs allow without. */
   ratePerS?: number;
+};
+
+/**
+ * The boxes' CPU priority, a nice value (BENCH_BOX_NICE). In a commune the boxes are boards of
+ * their own and cost the Pi nothing; here they share two cores with the hub and influxd, and at
+ * the same priority the hub's event loop waited behind them for a core (docs/benchmarks.md).
+ * 10 lets them take what the servers leave; 0 puts them beside the servers as equals.
+ */
+export const BOX_NICE = Number(process.env.BENCH_BOX_NICE ?? 10);
+
+export type BoxesData = {
+  port: number;
+  site: string;
+  boxes: ReadonlyArray<{ id: string; secret: string }>;
+};
+
+type FromBoxes = { ready?: true; half?: true; done?: true; error?: string };
+
+/**
+ * The rating boxes in a process of their own at `BOX_NICE` (bench/boxes-process.ts), each a lean
+ * QoS 1 publisher (bench/publisher.ts) with its own credentials; the same for the hub and its
+ * peer. A process, not a thread: a thread's garbage collection runs on its process's helper
+ * threads, and those of the bench also serve the hubs that other benches run in-process.
+ */
+export class Boxes {
+  readonly #child: ChildProcess;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+  }
+
+  /** Connect every box to the broker on `port`; resolves once all are accepted. */
+  static async connect(data: BoxesData): Promise<Boxes> {
+    const file = fileURLToPath(new URL('./boxes-process.ts', import.meta.url));
+    // coreutils' nice: the whole process, all its threads, at the boxes' priority.
+    const child = spawn('nice', ['-n', String(BOX_NICE), process.execPath, file], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const boxes = new Boxes(child);
+    await boxes.#ask({ connect: data });
+    return boxes;
+  }
+
+  /** Publish the load; `onHalf` once half of it is acknowledged; resolves when all of it is. */
+  publish(load: BoxLoad, onHalf: () => void = () => {}): Promise<void> {
+    return this.#ask({ load }, onHalf);
+  }
+
+  /** Disconnect every box; resolves when their process has ended. */
+  async close(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const ended = new Promise((resolve) => this.#child.once('exit', resolve));
+    this.#child.send({ close: true });
+    await ended;
+  }
+
+  /** Send an order; resolves on its answer, rejects on an error or the process ending first. */
+  #ask(order: object, onHalf: () => void = () => {}): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = this.#child;
+      const exited = (code: number | null) => finish(new Error(`the boxes' process ended (${code})`));
+      const listen = (message: FromBoxes) => {
+        if (message.half) return onHalf();
+        finish(message.error ? new Error(message.error) : undefined);
+      };
+      const finish = (err?: Error) => {
+        child.off('message', listen);
+        child.off('exit', exited);
+        child.off('error', finish);
+        if (err) reject(err);
+        else resolve();
+      };
+      child.on('message', listen);
+      child.once('exit', exited);
+      child.once('error', finish); // could not be started
+      child.send(order);
+    });
+  }
+}
+
+type Load = BoxLoad & {
+  site: string;
+  /** One connected client per box, and the box ids, in the same order. */
+  clients: readonly Publishes[];
+  ids: readonly string[];
   onPuback: () => void;
 };
 
@@ -38,7 +122,7 @@ const ratingBody = (seq: number, box: number) =>
     ts: new Date(T0 + seq * 1000 + box).toISOString(),
   });
 
-/** Every box publishes its ratings at QoS 1, keeping `inflight` unacknowledged; resolves when all are. */
+/** Every box publishes its ratings at QoS 1, keeping `inflight` unacknowledged; resolves when all are. Runs in the boxes' process. */
 export async function publishLoad(load: Load): Promise<void> {
   const t0 = performance.now();
   const due = (seq: number) => (load.ratePerS ? t0 + (seq * load.clients.length * 1000) / load.ratePerS : 0);

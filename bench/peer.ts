@@ -19,7 +19,7 @@ import { loadSiteConfig } from '../hub/src/config/index.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { freePort } from '../tests/helpers/net.ts';
 import { stopChild } from '../tests/helpers/process.ts';
-import { BOXES, influxOutage, latencyProbe, publishLoad, RATINGS, waitStored } from './load.ts';
+import { BOXES, Boxes, influxOutage, latencyProbe, RATINGS, waitStored } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 import { Publisher } from './publisher.ts';
 
@@ -136,7 +136,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
   const influxd = await startInfluxd();
   let mosquitto: ChildProcess | undefined;
   let nodered: ChildProcess | undefined;
-  const clients: Array<MqttClient | Publisher> = [];
+  const clients: Array<MqttClient | Publisher | Boxes> = [];
   let probeRun: Awaited<ReturnType<typeof latencyProbe>> | undefined;
   let outage: Promise<void> = Promise.resolve();
   try {
@@ -227,8 +227,8 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     });
     const connect = (b: { id: string; secret: string }) => Publisher.open(mqttPort, login(b));
     const probeBox = boxes.pop()!;
-    const boxClients = await Promise.all(boxes.map(connect));
-    clients.push(...boxClients);
+    const boxLoad = await Boxes.connect({ port: mqttPort, site, boxes });
+    clients.push(boxLoad);
     const probe = await connect(probeBox);
     clients.push(probe);
     const monitor = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, login(noderedUser));
@@ -267,18 +267,8 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
     const perBox = Math.ceil(RATINGS / BOXES);
     const total = perBox * BOXES;
     // The outage starts in the middle of the run: once half the ratings are PUBACKed.
-    let published = 0;
-    const onPuback = () => {
-      if (++published === Math.floor(total / 2) && options.outageS)
-        outage = influxOutage(influxd, options.outageS);
-    };
-    await publishLoad({
-      site,
-      clients: boxClients,
-      ids: boxes.map((b) => b.id),
-      perBox,
-      inflight: Number(process.env.BENCH_INFLIGHT ?? 20),
-      onPuback,
+    await boxLoad.publish({ perBox, inflight: Number(process.env.BENCH_INFLIGHT ?? 20) }, () => {
+      if (options.outageS) outage = influxOutage(influxd, options.outageS);
     });
     // InfluxDB's count means nothing while it is down; wait for it to be back, then for the count
     // to reach the total or to stop growing.
@@ -319,7 +309,7 @@ export async function benchPeer(options: { outageS?: number } = {}): Promise<Pee
   } finally {
     await probeRun?.stop();
     await outage.catch(() => {}); // or it would start influxd again after we closed it
-    await Promise.all(clients.map((c) => c.endAsync()));
+    await Promise.all(clients.map((c) => (c instanceof Boxes ? c.close() : c.endAsync())));
     await stopChild(nodered);
     await stopChild(mosquitto);
     await influxd.close();

@@ -63,4 +63,47 @@ describe('checkpoints', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps the log under 20 MB while commits never stop, and loses nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-checkpoint-'));
+    const path = join(dir, 'hub.sqlite');
+    const db = openStore(path);
+    const logged: unknown[] = [];
+    const log = createLogger('silent');
+    log.warn = log.error = ((...args: unknown[]) => void logged.push(args)) as never;
+    const commits = new GroupCommit(db, log);
+    try {
+      db.exec('CREATE TABLE t (v BLOB NOT NULL)');
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      let largest = 0;
+      const batch = (n: number) =>
+        new Promise<void>((resolve, reject) =>
+          commits.submit(
+            () => {
+              for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(4000, n));
+            },
+            (err) => {
+              largest = Math.max(largest, statSync(`${path}-wal`).size);
+              if (err) reject(err);
+              else resolve();
+            },
+          ),
+        );
+      // 10,000 pages (40 MB), four batches always in flight: a checkpoint never finds the log idle.
+      const inFlight = new Set<Promise<void>>();
+      for (let n = 0; n < 500; n++) {
+        const p = batch(n).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= 4) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      expect(largest).toBeLessThan(20_000_000);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 10_000 });
+      expect(logged).toEqual([]);
+    } finally {
+      await commits.stop();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

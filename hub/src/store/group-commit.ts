@@ -49,7 +49,10 @@ export class GroupCommit {
     this.#log = log;
     this.#maxBatchMs = options.maxBatchMs ?? MAX_BATCH_MS;
     this.#wal = new WalSync(db);
-    this.#checkpoints = new Checkpointer(db, log);
+    this.#checkpoints = new Checkpointer(db, log, () => {
+      this.#scheduled = false;
+      this.#again();
+    });
   }
 
   /** `hook` runs at the end of every unit of work, inside its transaction: write what it gathered. */
@@ -77,7 +80,7 @@ export class GroupCommit {
     if (this.#scheduled) return;
     this.#scheduled = true;
     // Everything that arrives in this turn of the event loop joins the batch.
-    setImmediate(() => this.flush());
+    setImmediate(() => this.#flushUnlessHeld());
   }
 
   /** Run `work` in a transaction of its own now; inside a unit of work, as part of it. */
@@ -216,7 +219,15 @@ export class GroupCommit {
   #again(): void {
     if (this.#queue.length === 0 || this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => this.#flushUnlessHeld());
+  }
+
+  /**
+   * While the store's log is caught up (Checkpointer, `holding`) the batch waits and stays
+   * scheduled; the checkpointer's release flushes it. The event loop is free meanwhile.
+   */
+  #flushUnlessHeld(): void {
+    if (!this.#checkpoints.holding) this.flush();
   }
 
   /** Commit what is queued and answer it, then refuse more: the broker has stopped taking messages. */

@@ -82,6 +82,19 @@ describe('keeping (lưu trữ) in InfluxDB', () => {
     expect(recent.split('\n').map((l) => l.split(',')[0])).toEqual(['device', 'hub']);
   });
 
+  it('finds a recent point wherever it is in a batch of ratings, and passes a batch of ratings whole', () => {
+    const rating = (i: number) =>
+      `rating,site=x,desk=quay-1,device=device-${i},officer=hub,misuse=false score=4i,scale=4i ${1795400000000 + i}`;
+    const ratings = Array.from({ length: 5 }, (_, i) => rating(i));
+    // Tag values named like the recent measurements do not count: only a line's first word does.
+    expect(byPolicy(ratings.join('\n'))).toEqual({ kept: ratings.join('\n'), recent: '' });
+    const health = 'hub,site=x rss_mb=120 1795400000000';
+    for (const at of [0, 2, 5]) {
+      const lines = [...ratings.slice(0, at), health, ...ratings.slice(at)];
+      expect(byPolicy(lines.join('\n'))).toEqual({ kept: ratings.join('\n'), recent: health });
+    }
+  });
+
   it('counts each local day of ratings and broadcasts, and each hour of telemetry, as the test does', async () => {
     // Two days at two desks, presses near both ends of the Hà Nội day; flagged presses do not count.
     const presses = [

@@ -7,18 +7,31 @@ import { GroupCommit, openStore } from '../hub/src/store/index.ts';
 
 // The store's checkpoints run on a worker thread, never inside the hub's commits.
 
+type Store = { path: string; db: ReturnType<typeof openStore>; commits: GroupCommit; logged: unknown[] };
+
+/** A store on disk with its group commit; whatever the checkpointer logs is kept in `logged`. */
+async function withStore(test: (store: Store) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-checkpoint-'));
+  const path = join(dir, 'hub.sqlite');
+  const db = openStore(path);
+  // Whatever the checkpointer logs is a failure here: it would have fallen back to SQLite's own.
+  const logged: unknown[] = [];
+  const log = createLogger('silent');
+  log.warn = log.error = ((...args: unknown[]) => void logged.push(args)) as never;
+  const commits = new GroupCommit(db, log);
+  try {
+    db.exec('CREATE TABLE t (v BLOB NOT NULL)');
+    await test({ path, db, commits, logged });
+  } finally {
+    await commits.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('checkpoints', () => {
-  it('copies the log back into the database from a worker once it holds 1,000 pages', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tt-checkpoint-'));
-    const path = join(dir, 'hub.sqlite');
-    const db = openStore(path);
-    // Whatever the checkpointer logs is a failure here: it would have fallen back to SQLite's own.
-    const logged: unknown[] = [];
-    const log = createLogger('silent');
-    log.warn = log.error = ((...args: unknown[]) => void logged.push(args)) as never;
-    const commits = new GroupCommit(db, log);
-    try {
-      db.exec('CREATE TABLE t (v BLOB NOT NULL)');
+  it('copies the log back into the database from a worker once it holds 1,000 pages', () =>
+    withStore(async ({ path, db, commits, logged }) => {
       // The hub's own connection never checkpoints: nothing reaches the database file by itself.
       expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 0 });
       const before = statSync(path).size;
@@ -57,23 +70,10 @@ describe('checkpoints', () => {
         .finally(() => clearInterval(ticker));
       expect(db.prepare('SELECT COUNT(*) AS n FROM t WHERE length(v) = 4000').get()).toEqual({ n: 1200 });
       expect(logged).toEqual([]);
-    } finally {
-      await commits.stop();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('keeps the log under 20 MB while commits never stop, and loses nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tt-checkpoint-'));
-    const path = join(dir, 'hub.sqlite');
-    const db = openStore(path);
-    const logged: unknown[] = [];
-    const log = createLogger('silent');
-    log.warn = log.error = ((...args: unknown[]) => void logged.push(args)) as never;
-    const commits = new GroupCommit(db, log);
-    try {
-      db.exec('CREATE TABLE t (v BLOB NOT NULL)');
+  it('keeps the log under 20 MB while commits never stop, and loses nothing', () =>
+    withStore(async ({ path, db, commits, logged }) => {
       const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
       let largest = 0;
       const batch = (n: number) =>
@@ -100,10 +100,5 @@ describe('checkpoints', () => {
       expect(largest).toBeLessThan(20_000_000);
       expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 10_000 });
       expect(logged).toEqual([]);
-    } finally {
-      await commits.stop();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });

@@ -17,14 +17,28 @@ const IDLE_MS = 60_000;
 
 // The worker: its own connection to the store, a passive checkpoint on each request. Inline
 // CommonJS, so the same code runs from the TypeScript sources and from the compiled hub.
+// After a catch-up that copied the whole log, the worker also makes the first write of the log
+// started again (the schema's version written unchanged): SQLite syncs a restarted log's header
+// in that write, and here the sync holds the worker, not the hub's event loop.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 const db = new DatabaseSync(workerData.path);
 db.exec('PRAGMA busy_timeout = 5000');
-parentPort.on('message', () => {
+parentPort.on('message', (order) => {
   try {
-    parentPort.postMessage({ done: db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() });
+    const done = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+    if (order === 'catch-up' && done.log > 0 && done.checkpointed >= done.log) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        db.exec('PRAGMA user_version = ' + Number(db.prepare('PRAGMA user_version').get().user_version));
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    }
+    parentPort.postMessage({ done });
   } catch (err) {
     parentPort.postMessage({ error: err.message });
   }
@@ -46,7 +60,7 @@ parentPort.on('message', () => {
  * burst (to 160 MB over 100,000 ratings). Every commit then made the file longer, so every sync
  * of it was also a commit of the file system's journal, and the hub's writes to the log waited
  * for it (3–8 ms each under `perf trace`). Once the log holds `MAX_LOG_FRAMES`, commits are
- * `holding` until a checkpoint has copied all of it; the next commit starts the log again from
+ * `holding` until a checkpoint has copied all of it and the worker has started the log again from
  * its beginning, in a file that no longer grows.
  */
 export class Checkpointer {
@@ -121,7 +135,7 @@ export class Checkpointer {
   #checkpoint(path: string): void {
     this.#running = true;
     clearTimeout(this.#idleTimer);
-    this.#workerFor(path).postMessage('checkpoint');
+    this.#workerFor(path).postMessage(this.holding ? 'catch-up' : 'checkpoint');
   }
 
   #workerFor(path: string): Worker {

@@ -56,6 +56,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
   const dir = mkdtempSync(join(tmpdir(), 'tt-bench-ingest-'));
   const influxd = await startInfluxd();
   let outage: Promise<void> = Promise.resolve();
+  let load: Boxes | undefined;
   try {
     const configPath = resolve('provisioning/site.example.yaml');
     const config = loadSiteConfig(configPath);
@@ -77,7 +78,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     await hub.start();
     const pid = hub.pid()!;
     const site = config.site.code;
-    const load = await Boxes.connect({ port: Number(env.TT_MQTT_PORT), site, boxes });
+    load = await Boxes.connect({ port: Number(env.TT_MQTT_PORT), site, boxes });
     // The probe measures, at the bench's own priority.
     const probe = await Publisher.open(Number(env.TT_MQTT_PORT), {
       clientId: probeBox.id,
@@ -129,6 +130,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     // The hub's own reading of how long its event loop was held up, over the whole run.
     const loop = ((await hub.health()).event_loop ?? {}) as { p99_ms?: number; max_ms?: number };
     await Promise.all([load.close(), probe.endAsync()]);
+    load = undefined;
     await hub.stop();
 
     // The raw ceiling: batches of 5,000 points in line protocol straight to the same influxd.
@@ -147,6 +149,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
       eventLoopMaxMs: loop.max_ms ?? Number.NaN,
     };
   } finally {
+    await load?.close();
     await outage.catch(() => {}); // or it would start influxd again after we closed it
     await influxd.close();
     rmSync(dir, { recursive: true, force: true });

@@ -63,7 +63,10 @@ export class Boxes {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const boxes = new Boxes(child);
-    await boxes.#ask({ connect: data });
+    await boxes.#ask({ connect: data }).catch((err: Error) => {
+      child.kill();
+      throw err;
+    });
     return boxes;
   }
 
@@ -72,12 +75,16 @@ export class Boxes {
     return this.#ask({ load }, onHalf);
   }
 
-  /** Disconnect every box; resolves when their process has ended. */
+  /** Disconnect every box; resolves when their process has ended (killed after 5 s). */
   async close(): Promise<void> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    const ended = new Promise((resolve) => this.#child.once('exit', resolve));
-    this.#child.send({ close: true });
+    const child = this.#child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const ended = new Promise((resolve) => child.once('exit', resolve));
+    if (child.connected) child.send({ close: true });
+    else child.kill();
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await ended;
+    clearTimeout(stuck);
   }
 
   /** Send an order; resolves on its answer, rejects on an error or the process ending first. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../hub/src/log.ts';
 import { GroupCommit, openStore } from '../hub/src/store/index.ts';
@@ -73,32 +74,66 @@ describe('checkpoints', () => {
     }));
 
   it('keeps the log under 20 MB while commits never stop, and loses nothing', () =>
-    withStore(async ({ path, db, commits, logged }) => {
-      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-      let largest = 0;
-      const batch = (n: number) =>
-        new Promise<void>((resolve, reject) =>
-          commits.submit(
-            () => {
-              for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(4000, n));
-            },
-            (err) => {
-              largest = Math.max(largest, statSync(`${path}-wal`).size);
-              if (err) reject(err);
-              else resolve();
-            },
-          ),
-        );
-      // 10,000 pages (40 MB), four batches always in flight: a checkpoint never finds the log idle.
-      const inFlight = new Set<Promise<void>>();
-      for (let n = 0; n < 500; n++) {
-        const p = batch(n).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-        if (inFlight.size >= 4) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
+    withStore(async (store) => {
+      const { largest } = await burst(store, 500);
       expect(largest).toBeLessThan(20_000_000);
-      expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 10_000 });
-      expect(logged).toEqual([]);
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 10_000 });
+      expect(store.logged).toEqual([]);
+    }));
+
+  it('lets commits go on while a reader holds the log, holding them at most a second', () =>
+    withStore(async (store) => {
+      // Another connection in the middle of a read: no checkpoint can copy the log past it.
+      const reader = new DatabaseSync(store.path);
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) AS n FROM t').get();
+      try {
+        const started = performance.now();
+        const { slowestMs } = await burst(store, 300);
+        // One hold that cannot finish ends at its second; then commits are not held for a while
+        // (held again at every batch, the burst would take minutes).
+        expect(slowestMs).toBeGreaterThan(900);
+        expect(slowestMs).toBeLessThan(3_000);
+        expect(performance.now() - started).toBeLessThan(10_000);
+        expect(store.db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 6_000 });
+        expect(store.logged).toEqual([]);
+      } finally {
+        reader.exec('COMMIT');
+        reader.close();
+      }
     }));
 });
+
+/**
+ * `batches` of 20 pages of 4 KiB each, four always in flight, so that a checkpoint never finds
+ * the log idle: the log's largest size seen and the slowest batch.
+ */
+async function burst({ path, db, commits }: Store, batches: number) {
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+  let largest = 0;
+  let slowestMs = 0;
+  const batch = (n: number) => {
+    const started = performance.now();
+    return new Promise<void>((resolve, reject) =>
+      commits.submit(
+        () => {
+          for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(4000, n));
+        },
+        (err) => {
+          largest = Math.max(largest, statSync(`${path}-wal`).size);
+          slowestMs = Math.max(slowestMs, performance.now() - started);
+          if (err) reject(err);
+          else resolve();
+        },
+      ),
+    );
+  };
+  const inFlight = new Set<Promise<void>>();
+  for (let n = 0; n < batches; n++) {
+    const p = batch(n).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return { largest, slowestMs };
+}

@@ -10,8 +10,12 @@ const CHECKPOINT_FRAMES = 1_000;
 const MIN_INTERVAL_MS = 200;
 /** A log this long (16 MiB of 4 KiB pages) is caught up while commits wait (see `holding`). */
 const MAX_LOG_FRAMES = 4_000;
-/** Commits wait no longer than this for a catch-up that cannot finish (a reader holds the log). */
+/** Commits wait no longer than this for a catch-up, whatever the worker is doing. */
 const MAX_HOLD_MS = 1_000;
+/** A catch-up that could not copy all of the log (something wrote meanwhile) tries again after this. */
+const RETRY_MS = 20;
+/** After a catch-up that did not finish (a reader holds the log), commits are not held for this long. */
+const HOLD_PAUSE_MS = 10_000;
 /** The worker ends after this long without a checkpoint; a quiet hub keeps no thread for it. */
 const IDLE_MS = 60_000;
 
@@ -61,7 +65,8 @@ parentPort.on('message', (order) => {
  * of it was also a commit of the file system's journal, and the hub's writes to the log waited
  * for it (3–8 ms each under `perf trace`). Once the log holds `MAX_LOG_FRAMES`, commits are
  * `holding` until a checkpoint has copied all of it and the worker has started the log again from
- * its beginning, in a file that no longer grows.
+ * its beginning, in a file that no longer grows; at most `MAX_HOLD_MS`, and after a hold that
+ * could not finish (a reader in another connection keeps the log) not again for `HOLD_PAUSE_MS`.
  */
 export class Checkpointer {
   readonly #db: DatabaseSync;
@@ -73,8 +78,11 @@ export class Checkpointer {
   #running = false;
   #lastEndedAt = 0;
   #idleTimer: NodeJS.Timeout | undefined;
-  /** Since when commits wait for the log to be caught up; undefined while they need not. */
-  #heldSince: number | undefined;
+  /** Ends the wait of commits for the log to be caught up; undefined while they need not wait. */
+  #holdTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  /** Commits are not held again before this (performance.now()). */
+  #noHoldBefore = 0;
   readonly #released: () => void;
 
   /** `released`: commits may go on again after `holding`. */
@@ -89,7 +97,7 @@ export class Checkpointer {
 
   /** Whether commits should wait: the log is being caught up. Other work goes on meanwhile. */
   get holding(): boolean {
-    return this.#heldSince !== undefined;
+    return this.#holdTimer !== undefined;
   }
 
   /** Call after a commit: starts a checkpoint in the background when the log is due one. */
@@ -97,7 +105,9 @@ export class Checkpointer {
     if (!this.#path) return;
     try {
       const { frames, toCopy } = this.#index();
-      if (frames >= MAX_LOG_FRAMES && !this.holding) this.#heldSince = performance.now();
+      if (frames >= MAX_LOG_FRAMES && !this.holding && performance.now() >= this.#noHoldBefore) {
+        this.#holdTimer = setTimeout(() => this.#release(false), MAX_HOLD_MS);
+      }
       if (this.#running) return;
       if (
         !this.holding &&
@@ -111,7 +121,7 @@ export class Checkpointer {
   }
 
   async stop(): Promise<void> {
-    this.#release();
+    this.#release(true);
     clearTimeout(this.#idleTimer);
     // Taken out before it ends, so a commit meanwhile starts a new worker, not a dying one.
     const worker = this.#worker;
@@ -186,21 +196,28 @@ export class Checkpointer {
     this.#running = false;
     this.#lastEndedAt = performance.now();
     if (this.holding && this.#path) {
-      // Something wrote meanwhile (a commit outside the batches, the writer's deletes): again,
-      // unless commits have waited long enough.
-      if (!whole && performance.now() - this.#heldSince! < MAX_HOLD_MS) {
-        this.#checkpoint(this.#path);
+      if (whole) this.#release(true);
+      else {
+        // Something wrote meanwhile (a commit outside the batches, the writer's deletes), or a
+        // reader holds the log: again shortly, until the hold's time is up.
+        const path = this.#path;
+        this.#retryTimer = setTimeout(() => {
+          if (this.holding && !this.#running) this.#checkpoint(path);
+        }, RETRY_MS);
         return;
       }
-      this.#release();
     }
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => void this.stop(), IDLE_MS).unref();
   }
 
-  #release(): void {
+  /** Commits may go on; `caughtUp`: the log was copied and started again, else not held for a while. */
+  #release(caughtUp: boolean): void {
     if (!this.holding) return;
-    this.#heldSince = undefined;
+    clearTimeout(this.#holdTimer);
+    clearTimeout(this.#retryTimer);
+    this.#holdTimer = undefined;
+    if (!caughtUp) this.#noHoldBefore = performance.now() + HOLD_PAUSE_MS;
     this.#released();
   }
 }

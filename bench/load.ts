@@ -129,7 +129,10 @@ const ratingBody = (seq: number, box: number) =>
     ts: new Date(T0 + seq * 1000 + box).toISOString(),
   });
 
-/** Every box publishes its ratings at QoS 1, keeping `inflight` unacknowledged; resolves when all are. Runs in the boxes' process. */
+/**
+ * Every box publishes its ratings at QoS 1, keeping `inflight` unacknowledged; resolves when all
+ * are. Runs in the boxes' process.
+ */
 export async function publishLoad(load: Load): Promise<void> {
   const t0 = performance.now();
   const due = (seq: number) => (load.ratePerS ? t0 + (seq * load.clients.length * 1000) / load.ratePerS : 0);

@@ -61,12 +61,12 @@ parentPort.on('message', (order) => {
  *
  * Under a steady stream of commits a checkpoint never copies the whole log: pages are added while
  * it copies, so SQLite never starts the log again from its beginning, and the log grew through a
- * burst (to 160 MB over 100,000 ratings). Every commit then made the file longer, so every sync
- * of it was also a commit of the file system's journal, and the hub's writes to the log waited
- * for it (3–8 ms each under `perf trace`). Once the log holds `MAX_LOG_FRAMES`, commits are
- * `holding` until a checkpoint has copied all of it and the worker has started the log again from
- * its beginning, in a file that no longer grows; at most `MAX_HOLD_MS`, and after a hold that
- * could not finish (a reader in another connection keeps the log) not again for `HOLD_PAUSE_MS`.
+ * burst (to 161 MB over 100,000 ratings): disk a Pi's card may not have, every commit making the
+ * file longer, and all of it read again after a power cut. Once the log holds `MAX_LOG_FRAMES`,
+ * commits are `holding` until a checkpoint has copied all of it and the worker has started the log
+ * again from its beginning, in a file that no longer grows; at most `MAX_HOLD_MS`, and after a
+ * hold that could not finish (a reader in another connection keeps the log) not again for
+ * `HOLD_PAUSE_MS`.
  */
 export class Checkpointer {
   readonly #db: DatabaseSync;
@@ -76,6 +76,8 @@ export class Checkpointer {
   readonly #header = Buffer.alloc(100);
   #worker: Worker | undefined;
   #running = false;
+  /** Whether the checkpoint running is a catch-up (asked while `holding`). */
+  #catchingUp = false;
   #lastEndedAt = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   /** Ends the wait of commits for the log to be caught up; undefined while they need not wait. */
@@ -144,8 +146,9 @@ export class Checkpointer {
 
   #checkpoint(path: string): void {
     this.#running = true;
+    this.#catchingUp = this.holding;
     clearTimeout(this.#idleTimer);
-    this.#workerFor(path).postMessage(this.holding ? 'catch-up' : 'checkpoint');
+    this.#workerFor(path).postMessage(this.#catchingUp ? 'catch-up' : 'checkpoint');
   }
 
   #workerFor(path: string): Worker {
@@ -195,18 +198,19 @@ export class Checkpointer {
   #ended(whole: boolean): void {
     this.#running = false;
     this.#lastEndedAt = performance.now();
-    if (this.holding && this.#path) {
-      if (whole) this.#release(true);
-      else {
-        // Something wrote meanwhile (a commit outside the batches, the writer's deletes), or a
-        // reader holds the log: again shortly, until the hold's time is up.
-        const path = this.#path;
+    if (this.holding && this.#path && !(whole && this.#catchingUp)) {
+      const path = this.#path;
+      // Begun before the hold: catch up now (and let the worker start the log again).
+      if (!this.#catchingUp) this.#checkpoint(path);
+      // Something wrote meanwhile (a commit outside the batches, the writer's deletes), or a
+      // reader holds the log: again shortly, until the hold's time is up.
+      else
         this.#retryTimer = setTimeout(() => {
           if (this.holding && !this.#running) this.#checkpoint(path);
         }, RETRY_MS);
-        return;
-      }
+      return;
     }
+    if (whole) this.#release(true);
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => void this.stop(), IDLE_MS).unref();
   }

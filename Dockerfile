@@ -12,7 +12,7 @@ RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production TT_DATA_DIR=/data TT_CONFIG=/app/provisioning/site.example.yaml MALLOC_ARENA_MAX=2
+ENV NODE_ENV=production TT_DATA_DIR=/data TT_CONFIG=/app/provisioning/site.example.yaml MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -25,4 +25,4 @@ COPY provisioning ./provisioning
 VOLUME ["/data"]
 EXPOSE 1883 8883 8080 1880
 USER node
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/hub/src/cli/index.js", "hub"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "--v8-pool-size=2", "dist/hub/src/cli/index.js", "hub"]

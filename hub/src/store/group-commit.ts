@@ -10,10 +10,12 @@ type Queued = { work: () => void; done: (err?: Error) => void };
 /**
  * A batch is committed once it holds this many messages or took this long: the store's calls are
  * synchronous, and the event loop must never be held for long (broadcast commands leave on time
- * while ratings pour in). What is left waits for the next turn.
+ * while ratings pour in). What is left waits for the next turn. 3 ms, not 5: once fewer threads
+ * took the main thread's core (hub/src/runtime.ts) the batch was the longest part of a long turn,
+ * and 3 ms cut the event loop's worst delay under the ingest bench (docs/benchmarks.md).
  */
 const MAX_BATCH = 2_000;
-const MAX_BATCH_MS = 5;
+const MAX_BATCH_MS = 3;
 
 /**
  * Group commit: the messages that arrive together are written in one transaction, and each is
@@ -43,7 +45,7 @@ export class GroupCommit {
   /** Effects of the unit of work now running, to happen once it is committed; set while one runs. */
   #effects: Array<() => void> | undefined;
 
-  /** `maxBatchMs`: how long one batch may run before the rest waits for the next (5 ms). */
+  /** `maxBatchMs`: how long one batch may run before the rest waits for the next (3 ms). */
   constructor(db: DatabaseSync, log: Logger, options: { maxBatchMs?: number } = {}) {
     this.#db = db;
     this.#log = log;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { heldBecause } from '../hub/src/broadcasts/index.ts';
 import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
@@ -366,12 +367,24 @@ describe('thanthien announce', () => {
     );
 
     expect((await allow('loa-flow', { skip_approval: true, emergency: false })).statusCode).toBe(200);
-    expect(await ask('announce', { text: 'Chiều nay cắt điện từ 14 giờ', title: 'Cắt điện' })).toMatchObject({
-      state: 'approved',
-      title: 'Cắt điện',
-      overrides: true,
-      held: null,
-    });
+    const cut = (await ask('announce', { text: 'Chiều nay cắt điện từ 14 giờ', title: 'Cắt điện' })) as {
+      schedule: { recurrence: { at_ms: number } };
+    };
+    expect(cut).toMatchObject({ state: 'approved', title: 'Cắt điện', overrides: true });
+    // It airs now, whatever the time of day the test runs at: at night or at noon the site's quiet
+    // hours hold a normal program, and the answer says so.
+    const now = {
+      date: '',
+      index: 0,
+      startMs: cut.schedule.recurrence.at_ms,
+      endMs: cut.schedule.recurrence.at_ms,
+    };
+    const calendar = {
+      timezone: hub.config.site.timezone,
+      holidays: hub.config.holidays,
+      quietHours: hub.config.broadcast.quiet_hours,
+    };
+    expect(cut).toMatchObject({ held: heldBecause('normal', now, calendar) ?? null });
     expect((await allow('loa-flow', { skip_approval: true, emergency: true })).statusCode).toBe(200);
     // Another flows account (a district's Node-RED) naming the same flow id gets nothing of it.
     await hub.users.add({ name: 'nodered-huyen', role: 'flows', password: 'mat-khau-nodered-huyen-2026' });

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { heldBecause } from '../hub/src/broadcasts/index.ts';
+import { heldBecause, radioCalendar } from '../hub/src/broadcasts/index.ts';
 import { SimRatingButton, SimSpeaker } from '../simulators/src/devices.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
 
@@ -379,12 +379,7 @@ describe('thanthien announce', () => {
       startMs: cut.schedule.recurrence.at_ms,
       endMs: cut.schedule.recurrence.at_ms,
     };
-    const calendar = {
-      timezone: hub.config.site.timezone,
-      holidays: hub.config.holidays,
-      quietHours: hub.config.broadcast.quiet_hours,
-    };
-    expect(cut).toMatchObject({ held: heldBecause('normal', now, calendar) ?? null });
+    expect(cut).toMatchObject({ held: heldBecause('normal', now, radioCalendar(hub.config)) ?? null });
     expect((await allow('loa-flow', { skip_approval: true, emergency: true })).statusCode).toBe(200);
     // Another flows account (a district's Node-RED) naming the same flow id gets nothing of it.
     await hub.users.add({ name: 'nodered-huyen', role: 'flows', password: 'mat-khau-nodered-huyen-2026' });

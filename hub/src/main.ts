@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type Command, deviceTopic } from '../../protocol/index.ts';
 import { Alerts } from './alerts/index.ts';
-import { Assets, ClockSync, Contents, commandEngine, Programs, Radio } from './broadcasts/index.ts';
+import {
+  Assets,
+  ClockSync,
+  Contents,
+  commandEngine,
+  Programs,
+  Radio,
+  radioCalendar,
+} from './broadcasts/index.ts';
 import { Broker } from './broker/index.ts';
 import { EventBus } from './bus.ts';
 import { siteIso, utcOffsetMinutes } from './config/calendar.ts';
@@ -236,11 +244,7 @@ function buildRadio(deps: {
     outbox: domains.outbox,
     steps: domains.steps,
     bus,
-    calendar: {
-      timezone: config.site.timezone,
-      holidays: config.holidays,
-      quietHours: config.broadcast.quiet_hours,
-    },
+    calendar: radioCalendar(config),
     approved: () => programs.approved(),
     program: (id) => programs.get(id),
     asset: (content) => contents.asset(content),

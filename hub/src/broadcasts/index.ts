@@ -1,7 +1,15 @@
 export { type Asset, Assets } from './assets.ts';
 export { CLOCK_MODES, type ClockMode, ClockSync } from './clock-sync.ts';
 export { type Content, ContentInput, Contents } from './content.ts';
-export { heldBecause, onAir, type RadioCalendar, type ScheduledProgram, TIERS, type Tier } from './on-air.ts';
+export {
+  heldBecause,
+  onAir,
+  type RadioCalendar,
+  radioCalendar,
+  type ScheduledProgram,
+  TIERS,
+  type Tier,
+} from './on-air.ts';
 export { PLAY_STATUSES, type PlayStatus } from './play-log.ts';
 export {
   type Actor,

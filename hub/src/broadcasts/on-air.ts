@@ -1,5 +1,5 @@
 import { isHoliday, localTime, minutesOf } from '../config/calendar.ts';
-import type { Holiday } from '../config/schema.ts';
+import type { Holiday, SiteConfig } from '../config/schema.ts';
 import { type Occurrence, occurrences, type Schedule } from './schedule.ts';
 
 /** Bulletin tiers of Thông tư 39/2020/TT-BTTTT, lowest first: a higher one preempts a lower one. */
@@ -36,6 +36,13 @@ export type RadioCalendar = {
   holidays: readonly Holiday[];
   quietHours: ReadonlyArray<{ start: string; end: string }>;
 };
+
+/** The radio's calendar of a site config. */
+export const radioCalendar = (config: SiteConfig): RadioCalendar => ({
+  timezone: config.site.timezone,
+  holidays: config.holidays,
+  quietHours: config.broadcast.quiet_hours,
+});
 
 /** Why a normal airing is held rather than aired (logged as held), if it is. */
 export type HeldBecause = 'quiet-hours' | 'holiday';

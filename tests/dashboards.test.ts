@@ -14,6 +14,7 @@ import { SimPresenceSensor, SimRatingButton, SimSpeaker } from '../simulators/sr
 import { silentWav } from './helpers/audio.ts';
 import { provisionSim, startRadioHub, type TestHub, until } from './helpers/hub.ts';
 import { type Influxd, startInfluxd } from './helpers/influxd.ts';
+import { nextBatch } from './helpers/outbox-points.ts';
 import { VirtualClock } from './helpers/virtual-clock.ts';
 
 // The leaders' dashboards (docs/dashboards.md). The JSON is what the code generates; and every
@@ -296,6 +297,7 @@ beforeAll(async () => {
   }
   await clock.advanceTo(NOW, 10 * 60_000, settle);
   hub.presence.tick(); // the attendance of the day so far, as the hub's own 10-second check writes it
+  await nextBatch();
   const backlog = () => (hub.health().store as { outbox_backlog: number }).outbox_backlog;
   await until(() => backlog() === 0, 'the outbox written to InfluxDB', 60_000);
 

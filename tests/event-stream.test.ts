@@ -189,12 +189,14 @@ describe('what the stream carries, and when', () => {
   }
 
   it('streams a broadcast outcome as the play log wrote it, only while an integration listens', async () => {
-    const { outbox, stream, sent } = stack();
-    outbox.add(broadcastPoint); // nobody connected: nothing
+    const { commits, outbox, stream, sent } = stack();
+    // Each outcome in a commit of its own, as the radio writes its play log.
+    const logged = () => commits.now(() => outbox.add(broadcastPoint));
+    logged(); // nobody connected: nothing
     stream.listeners(1);
-    outbox.add(broadcastPoint);
+    logged();
     stream.listeners(0);
-    outbox.add(broadcastPoint);
+    logged();
     expect(sent).toEqual([
       {
         topic: 'thanthien/v1/xa-tan-lap/hub/events/broadcast',

@@ -3,10 +3,10 @@ import { Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
 import { HubMetrics } from '../hub/src/metrics/index.ts';
 import { GroupCommit, openStore } from '../hub/src/store/index.ts';
-import { outboxPoints } from './helpers/outbox-points.ts';
+import { nextBatch, outboxPoints } from './helpers/outbox-points.ts';
 
 describe('hub measurement (docs/influxdb.md)', () => {
-  it('queues backlog, event rate, RSS and refusals as a hub point', () => {
+  it('queues backlog, event rate, RSS and refusals as a hub point', async () => {
     const db = openStore(':memory:');
     const outbox = new Outbox(db, new GroupCommit(db, createLogger('silent')));
     let now = 1_000_000;
@@ -23,6 +23,7 @@ describe('hub measurement (docs/influxdb.md)', () => {
     now += 60_000;
     metrics.sample();
     metrics.stop();
+    await nextBatch();
     const [point] = outboxPoints(db);
     expect(point).toMatchObject({
       measurement: 'hub',

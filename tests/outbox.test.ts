@@ -3,7 +3,7 @@ import { toLine } from '../hub/src/influx/index.ts';
 import { Outbox } from '../hub/src/ingest/index.ts';
 import { createLogger } from '../hub/src/log.ts';
 import { GroupCommit, openStore } from '../hub/src/store/index.ts';
-import { outboxPoints } from './helpers/outbox-points.ts';
+import { nextBatch, outboxPoints } from './helpers/outbox-points.ts';
 
 // The outbox: line protocol, the points of one unit of work in one row, durable with it.
 
@@ -51,12 +51,14 @@ describe('line protocol', () => {
 });
 
 describe('outbox', () => {
-  it('keeps the points of one unit of work in one row, counts points, and reads rows up to a number of points', () => {
+  it('keeps the points of one unit of work in one row, counts points, and reads rows up to a number of points', async () => {
     const { db, commits, outbox } = stack();
     commits.now(() => {
       for (const seq of [0, 1, 2]) outbox.add(point(seq));
     });
-    outbox.add(point(3)); // outside a unit of work: a row of its own at once
+    outbox.add(point(3)); // outside a unit of work: with the next batch, not a commit of its own
+    expect(outbox.backlog()).toBe(3);
+    await nextBatch();
     expect(db.prepare('SELECT points FROM outbox ORDER BY id').all()).toEqual([{ points: 3 }, { points: 1 }]);
     expect(outbox.backlog()).toBe(4);
     expect(outboxPoints(db).map((p) => p.fields.seq)).toEqual([0, 1, 2, 3]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimPresenceSensor, SimRatingButton } from '../simulators/src/devices.ts';
 import { provisionSim, sessionCookies, startTestHub, type TestHub, until } from './helpers/hub.ts';
-import { outboxPoints } from './helpers/outbox-points.ts';
+import { nextBatch, outboxPoints } from './helpers/outbox-points.ts';
 
 // A simulated office day over real MQTT: presence sensors from the simulator report to a real hub
 // whose clock the test moves through Monday 23/11/2026. The attendance and empty-desk alerts the
@@ -177,6 +177,7 @@ describe('a simulated office day', () => {
     }
     now = local('18:00');
     hub.presence.tick();
+    await nextBatch();
 
     const response = await hub.http.inject({
       method: 'GET',
@@ -261,9 +262,10 @@ describe('a simulated office day', () => {
     }
   });
 
-  it("starts the next day's timeline with each desk's state at midnight", () => {
+  it("starts the next day's timeline with each desk's state at midnight", async () => {
     now = new Date(`2026-11-24T00:00:10+07:00`);
     hub.presence.tick();
+    await nextBatch();
     const midnight = new Date('2026-11-24T00:00:00+07:00').getTime();
     const points = outboxPoints(hub.store, 'presence').filter((p) => p.timeMs === midnight);
     // Every desk with a sensor ended the day empty; quay-4 has none and stays unknown.

@@ -8,6 +8,12 @@ export function outboxPoints(db: Store, measurement?: string): Point[] {
   return measurement ? points.filter((p) => p.measurement === measurement) : points;
 }
 
+/**
+ * Resolves once the next group commit has run: a point added outside a unit of work (a timer's
+ * sample) joins that batch, which the group commit starts with `setImmediate`.
+ */
+export const nextBatch = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Split at `separator` where it is neither escaped nor inside a quoted string. */
 function split(text: string, separator: string): string[] {
   const parts: string[] = [];

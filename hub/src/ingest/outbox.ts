@@ -1,5 +1,5 @@
 import { toLine } from '../influx/line-protocol.ts';
-import { type GroupCommit, type Store, statement, withoutDiskWait } from '../store/index.ts';
+import { type GroupCommit, type Store, statement } from '../store/index.ts';
 import type { Point } from './points.ts';
 
 /** Points read for InfluxDB: their lines, how many, and the last outbox row they came from. */
@@ -26,11 +26,21 @@ export class Outbox {
     });
   }
 
-  /** Inside a unit of work, with it; outside one, in a row of its own at once. */
+  /**
+   * Inside a unit of work, with it; outside one (a timer's sample), with the next batch: a commit
+   * of its own would wait for the disk on the event loop.
+   */
   add(point: Point): void {
     const line = toLine(point);
-    if (this.#commits.working) this.#pending.push(line);
-    else this.#insert([line]);
+    if (!this.#commits.working) {
+      this.#commits.later(() => this.#add(point, line), 'a point could not be queued for InfluxDB');
+      return;
+    }
+    this.#add(point, line);
+  }
+
+  #add(point: Point, line: string): void {
+    this.#pending.push(line);
     if (this.#watchers.size === 0) return;
     // Shown once it is durable, and never if its unit of work rolls back.
     this.#commits.afterCommit(() => {
@@ -75,7 +85,7 @@ export class Outbox {
    * same points overwrite themselves in InfluxDB. Outside a group commit, whose batches sync.
    */
   removeThrough(id: number): void {
-    withoutDiskWait(this.#db, () => statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id));
+    this.#commits.withoutDiskWait(() => statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id));
   }
 
   /** Points waiting. */
@@ -89,10 +99,6 @@ export class Outbox {
     if (this.#pending.length === 0) return;
     const lines = this.#pending;
     this.#pending = [];
-    this.#insert(lines);
-  }
-
-  #insert(lines: string[]): void {
     statement(this.#db, 'INSERT INTO outbox (points, lines) VALUES (?, ?)').run(
       lines.length,
       lines.join('\n'),

@@ -72,6 +72,8 @@ export class Checkpointer {
   readonly #db: DatabaseSync;
   #path: string | undefined;
   readonly #log: Logger;
+  /** The worker failed and SQLite checkpoints in the hub's own commits again. */
+  #inCommits = false;
   #shmFd: number | undefined;
   readonly #header = Buffer.alloc(100);
   #worker: Worker | undefined;
@@ -95,6 +97,14 @@ export class Checkpointer {
     this.#path = db.location() ?? undefined;
     if (!this.#path) return; // an in-memory store has no log
     db.exec('PRAGMA wal_autocheckpoint = 0');
+  }
+
+  /**
+   * Whether the hub's own commits checkpoint (only once the worker failed). Until then they never
+   * do, and need no sync of their own for the database's sake: the worker syncs it.
+   */
+  get inCommits(): boolean {
+    return this.#inCommits;
   }
 
   /** Whether commits should wait: the log is being caught up. Other work goes on meanwhile. */
@@ -190,6 +200,7 @@ export class Checkpointer {
     );
     this.#path = undefined;
     this.#running = false;
+    this.#inCommits = true;
     if (this.#db.isOpen) this.#db.exec('PRAGMA wal_autocheckpoint = 1000');
     void this.stop();
   }

@@ -85,6 +85,13 @@ export class GroupCommit {
     setImmediate(() => this.#flushUnlessHeld());
   }
 
+  /** Run `work` in the next batch when nothing waits for it: a failure is logged, `what` says what failed. */
+  later(work: () => void, what: string): void {
+    this.submit(work, (err) => {
+      if (err) this.#log.warn({ err }, what);
+    });
+  }
+
   /** Run `work` in a transaction of its own now; inside a unit of work, as part of it. */
   now<T>(work: () => T): T {
     if (this.#effects) return work();
@@ -108,6 +115,19 @@ export class GroupCommit {
     return result;
   }
 
+  /**
+   * Run `work`, whose commits do not wait for the disk: a batch's (WalSync syncs it after) or one
+   * that may be lost. `OFF` while the worker checkpoints: at `NORMAL` SQLite syncs the log's header
+   * in the commit that starts the log again from its beginning, and that fsync held the event loop
+   * for up to 40 ms about once a second at a steady 1,000 ratings/s (docs/benchmarks.md). The next
+   * WalSync syncs that header with the batch; the database file is synced by the worker before the
+   * log can start again. Once SQLite checkpoints in these commits (`inCommits`), `NORMAL`, so that
+   * the database is synced before its log is overwritten.
+   */
+  withoutDiskWait<T>(work: () => T): T {
+    return withoutDiskWait(this.#db, work, this.#checkpoints.inCommits ? 'NORMAL' : 'OFF');
+  }
+
   /** Do `effect` once the work now running is committed (at once when none runs). */
   afterCommit(effect: () => void): void {
     if (this.#effects) this.#effects.push(effect);
@@ -123,7 +143,7 @@ export class GroupCommit {
     let taken = 0;
     try {
       // The log is synced after the commit, off the event loop (WalSync).
-      withoutDiskWait(this.#db, () => {
+      this.withoutDiskWait(() => {
         try {
           this.#effects = effects;
           statement(this.#db, 'BEGIN IMMEDIATE').run();

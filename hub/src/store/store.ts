@@ -63,13 +63,15 @@ export function transaction<T>(db: DatabaseSync, work: () => T): T {
 }
 
 /**
- * Run `work` with commits that do not wait for the disk (`synchronous = NORMAL`): for commits
- * whose durability comes another way (a group commit's WalSync) or that may be lost (the outbox's
- * deletes). The level is per connection and changes only between transactions, so `work` must
- * leave none open; every other commit stays FULL.
+ * Run `work` with commits that do not wait for the disk: for commits whose durability comes
+ * another way (a group commit's WalSync) or that may be lost (the outbox's deletes). `NORMAL`
+ * still syncs the log's header when a commit starts the log again from its beginning, on the
+ * event loop; `OFF` syncs nothing, which is safe only on a connection that never checkpoints
+ * (GroupCommit decides). The level is per connection and changes only between transactions, so
+ * `work` must leave none open; every other commit stays FULL.
  */
-export function withoutDiskWait<T>(db: DatabaseSync, work: () => T): T {
-  statement(db, 'PRAGMA synchronous = NORMAL').run();
+export function withoutDiskWait<T>(db: DatabaseSync, work: () => T, level: 'NORMAL' | 'OFF' = 'NORMAL'): T {
+  statement(db, `PRAGMA synchronous = ${level}`).run();
   try {
     return work();
   } finally {

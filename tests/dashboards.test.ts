@@ -357,8 +357,8 @@ async function startRadio(): Promise<void> {
       },
       operator,
     );
-    hub.programs.submit(program.id, operator);
-    hub.programs.approve(program.id, leader);
+    await hub.programs.submit(program.id, operator);
+    await hub.programs.approve(program.id, leader);
   }
 }
 

@@ -49,9 +49,9 @@ describe('programs', () => {
     const draft = await store.create(news(), operator);
     expect(draft).toMatchObject({ state: 'draft', author: 'phat-thanh-vien', volume: 80 });
     expect(store.approved()).toEqual([]); // a draft never airs
-    store.submit(draft.id, operator);
+    await store.submit(draft.id, operator);
     expect(store.approved()).toEqual([]);
-    expect(store.approve(draft.id, leader, 'đồng ý').state).toBe('approved');
+    expect((await store.approve(draft.id, leader, 'đồng ý')).state).toBe('approved');
     expect(store.approved()).toEqual([
       {
         id: String(draft.id),
@@ -73,9 +73,9 @@ describe('programs', () => {
   it('refuses a leader approving their own program, and anything out of order', async () => {
     const store = programs();
     const own = await store.create(news(), leader);
-    store.submit(own.id, leader);
+    await store.submit(own.id, leader);
     expect((await refusal(() => store.approve(own.id, leader))).code).toBe('TT_PROGRAM_OWN_APPROVAL');
-    expect(store.approve(own.id, otherLeader).state).toBe('approved');
+    expect((await store.approve(own.id, otherLeader)).state).toBe('approved');
     const draft = await store.create(
       news({ schedule: { from: '2026-11-24', time: '18:00', recurrence: { kind: 'daily' } } }),
       operator,
@@ -90,21 +90,21 @@ describe('programs', () => {
   it('sends an edited approved program back for approval; a rejected one may be submitted again', async () => {
     const store = programs();
     const p = await store.create(news(), operator);
-    store.submit(p.id, operator);
-    store.approve(p.id, leader);
+    await store.submit(p.id, operator);
+    await store.approve(p.id, leader);
     const edited = await store.edit(p.id, news({ title: 'Bản tin sáng (sửa)' }), operator);
     expect(edited).toMatchObject({ state: 'submitted', title: 'Bản tin sáng (sửa)' });
     expect(store.approved()).toEqual([]);
-    store.reject(p.id, leader, 'thiếu số điện thoại');
-    expect(store.submit(p.id, operator).state).toBe('submitted');
-    expect(store.cancel(p.id, operator).state).toBe('cancelled');
+    await store.reject(p.id, leader, 'thiếu số điện thoại');
+    expect((await store.submit(p.id, operator)).state).toBe('submitted');
+    expect((await store.cancel(p.id, operator)).state).toBe('cancelled');
     expect((await refusal(() => store.edit(p.id, news(), operator))).code).toBe('TT_PROGRAM_STATE');
   });
 
   it('refuses an overlap within a tier when written, naming the other program and its slot', async () => {
     const store = programs();
     const first = await store.create(news(), operator);
-    store.submit(first.id, operator);
+    await store.submit(first.id, operator);
     const clash = await refusal(() =>
       store.create(
         news({
@@ -128,9 +128,9 @@ describe('programs', () => {
       news({ schedule: { from: '2026-11-24', time: '09:05', recurrence: { kind: 'daily' } } }),
       operator,
     );
-    store.submit(a.id, operator);
+    await store.submit(a.id, operator);
     expect((await refusal(() => store.submit(b.id, operator))).code).toBe('TT_PROGRAM_OVERLAP');
-    expect(store.approve(a.id, leader).state).toBe('approved');
+    expect((await store.approve(a.id, leader)).state).toBe('approved');
     // Another tier, or another zone, may share the time.
     expect((await store.create(news({ tier: 'priority' }), operator)).state).toBe('draft');
     expect((await store.create(news({ zones: ['thon-doai'] }), operator)).state).toBe('draft');
@@ -139,7 +139,7 @@ describe('programs', () => {
   it('queues a program after the airings it would overlap, or lets it override them, as its author chose', async () => {
     const store = programs();
     const first = await store.create(news(), operator); // 06:30–06:40 daily
-    store.submit(first.id, operator);
+    await store.submit(first.id, operator);
     const second = await store.create(
       news({
         title: 'Thông báo tiêm chủng',
@@ -149,7 +149,7 @@ describe('programs', () => {
       operator,
     );
     expect(second.schedule.time).toBe('06:40');
-    store.submit(second.id, operator);
+    await store.submit(second.id, operator);
     // Queued behind both: 06:30 → 06:40 (after the first) → 06:50 (after the second).
     const third = await store.create(news({ title: 'Nhạc', on_overlap: 'queue_after' }), operator);
     expect(third.schedule.time).toBe('06:50');
@@ -158,8 +158,8 @@ describe('programs', () => {
     );
     const over = await store.create(news({ title: 'Lệnh của huyện', on_overlap: 'override' }), operator);
     expect(over).toMatchObject({ overrides: true, schedule: { time: '06:30' } });
-    store.submit(over.id, operator);
-    expect(store.approve(over.id, leader).state).toBe('approved');
+    await store.submit(over.id, operator);
+    expect((await store.approve(over.id, leader)).state).toBe('approved');
     // A program that could only be queued past midnight is refused.
     const late = await refusal(() =>
       store.create(
@@ -197,7 +197,7 @@ describe('programs', () => {
       schedule: { from: '2026-11-23', time: '08:00', recurrence: { kind: 'at', at_ms: NOW.getTime() } },
     });
     expect(store.approved().map((p) => p.id)).toEqual([String(emergency.id)]);
-    expect(store.endEmergency(emergency.id, leader).duration_s).toBe(0.001); // ended the moment it began
+    expect((await store.endEmergency(emergency.id, leader)).duration_s).toBe(0.001); // ended the moment it began
     expect((await refusal(() => store.endEmergency(emergency.id, leader))).code).toBe('TT_PROGRAM_STATE');
     expect(
       (await refusal(() => store.emergency({ ...alert, zones: ['thon-xa'], confirm: true }, leader))).message,
@@ -226,7 +226,7 @@ describe('programs', () => {
     const waiting = await store.announce({ ...words, zones: 'all' }, flows, false);
     expect(waiting).toMatchObject({ state: 'submitted', zones: ['thon-dong', 'thon-doai'] });
     nowMs += 20 * 60_000; // a leader approves it twenty minutes later: it airs then
-    expect(store.approve(waiting.id, leader)).toMatchObject({ state: 'approved', schedule: at(nowMs) });
+    expect(await store.approve(waiting.id, leader)).toMatchObject({ state: 'approved', schedule: at(nowMs) });
 
     const late = await store.announce({ ...words, zones: ['thon-doai'] }, flows, false);
     nowMs += 61 * 60_000;

@@ -77,8 +77,8 @@ describe('a day on the radio', () => {
 
   async function approved(input: Parameters<TestHub['programs']['create']>[0]): Promise<number> {
     const program = await hub.programs.create(input, operator);
-    hub.programs.submit(program.id, operator);
-    hub.programs.approve(program.id, leader);
+    await hub.programs.submit(program.id, operator);
+    await hub.programs.approve(program.id, leader);
     return program.id;
   }
 

@@ -76,8 +76,8 @@ async function approvedAt(e: ReturnType<typeof engine>, time: string) {
     },
     operator,
   );
-  e.programs.submit(program.id, operator);
-  e.programs.approve(program.id, leader);
+  await e.programs.submit(program.id, operator);
+  await e.programs.approve(program.id, leader);
   return program.id;
 }
 
@@ -122,7 +122,7 @@ describe('on-air engine', () => {
     const radio = e.make();
     await radio.tick();
     const play = e.sent[0]!;
-    e.programs.cancel(id, operator);
+    await e.programs.cancel(id, operator);
     await radio.tick();
     expect(e.sent[1]).toEqual({ id: `${play.id}-s`, type: 'stop', play: play.id });
   });

@@ -98,4 +98,52 @@ describe('the sync of the log', () => {
     ]);
     expect(syncs.count).toBe(1);
   });
+
+  it('commits a batch without a sync of its own (synchronous=OFF), and every other commit at FULL', async () => {
+    let level: unknown;
+    await new Promise((resolve) =>
+      commits.submit(() => {
+        level = db.prepare('PRAGMA synchronous').get();
+      }, resolve),
+    );
+    // OFF: SQLite syncs nothing in the commit, not even a restarted log's header; WalSync syncs the log.
+    expect(level).toEqual({ synchronous: 0 });
+    expect(db.prepare('PRAGMA synchronous').get()).toEqual({ synchronous: 2 });
+  });
+
+  it('resolves a commit of its own (durably) once its log is synced, and runs its effects then', async () => {
+    syncs.hold = true;
+    const effects: string[] = [];
+    let resolved = false;
+    const written = commits
+      .durably(() => {
+        db.prepare('INSERT INTO t (v) VALUES (?)').run(9);
+        commits.afterCommit(() => effects.push('shown'));
+        return 'kept';
+      })
+      .finally(() => {
+        resolved = true;
+      });
+    // Committed before durably returned, and the next commit waits for the disk again.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
+    expect(db.prepare('PRAGMA synchronous').get()).toEqual({ synchronous: 2 });
+    await vi.waitFor(() => expect(syncs.held).toHaveLength(1));
+    await turn();
+    expect([resolved, effects]).toEqual([false, []]);
+    syncs.held.shift()!(null);
+    expect(await written).toBe('kept');
+    expect(effects).toEqual(['shown']);
+  });
+
+  it('rejects durably with the error when the sync fails, and runs none of its effects', async () => {
+    syncs.fail = new Error('EIO: i/o error, fdatasync');
+    const effects: string[] = [];
+    await expect(
+      commits.durably(() => {
+        db.prepare('INSERT INTO t (v) VALUES (?)').run(9);
+        commits.afterCommit(() => effects.push('shown'));
+      }),
+    ).rejects.toThrow(/EIO/);
+    expect(effects).toEqual([]);
+  });
 });

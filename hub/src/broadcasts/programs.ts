@@ -122,7 +122,7 @@ export class Programs {
   /** A draft: its content resolved (a text spoken), its schedule checked against the others'. */
   async create(input: ProgramInput, by: Actor): Promise<Program> {
     const program = await this.#written(input, by);
-    return this.#deps.commits.now(() => {
+    return this.#deps.commits.durably(() => {
       const placed = this.#place({ ...program, id: 0 });
       const { lastInsertRowid } = statement(
         this.#deps.db,
@@ -138,7 +138,7 @@ export class Programs {
   /** Change what a program says or when; an approved one goes back for approval. */
   async edit(id: number, input: ProgramInput, by: Actor): Promise<Program> {
     const program = await this.#written(input, by);
-    return this.#deps.commits.now(() => {
+    return this.#deps.commits.durably(() => {
       const current = this.get(id);
       if (current.state === 'cancelled' || current.tier === 'emergency') throw stateError(current, 'edited');
       const placed = this.#place({ ...program, id });
@@ -198,7 +198,7 @@ export class Programs {
     this.#knownZones(zones);
     const { content, durationMs } = await this.#deps.contents.resolve(program.content, by.name);
     const now = this.#deps.now();
-    return this.#deps.commits.now(() => {
+    return this.#deps.commits.durably(() => {
       const { lastInsertRowid } = statement(
         this.#deps.db,
         `INSERT INTO programs (title, tier, zones, content, duration_s, volume, schedule, overrides, state, author, created_at, approved_at)
@@ -234,8 +234,8 @@ export class Programs {
   }
 
   /** End an emergency on air now: its airing is cut here, and what it preempted resumes. */
-  endEmergency(id: number, by: Actor): Program {
-    return this.#deps.commits.now(() => {
+  endEmergency(id: number, by: Actor): Promise<Program> {
+    return this.#deps.commits.durably(() => {
       const program = this.get(id);
       const { recurrence } = program.schedule;
       const airedS =
@@ -253,11 +253,11 @@ export class Programs {
   }
 
   /** Up for approval; refused if it would now air over another one up for approval or approved. */
-  submit(id: number, by: Actor): Program {
+  submit(id: number, by: Actor): Promise<Program> {
     return this.#move(id, by, 'submitted', ['draft', 'rejected'], 'submitted');
   }
 
-  approve(id: number, by: Actor, comment?: string): Program {
+  async approve(id: number, by: Actor, comment?: string): Promise<Program> {
     const program = this.get(id);
     if (program.author === by.name) {
       throw new HubError('TT_PROGRAM_OWN_APPROVAL', {
@@ -268,11 +268,11 @@ export class Programs {
     return this.#move(id, by, 'approved', ['submitted'], 'approved', comment);
   }
 
-  reject(id: number, by: Actor, comment: string): Program {
+  reject(id: number, by: Actor, comment: string): Promise<Program> {
     return this.#move(id, by, 'rejected', ['submitted'], 'rejected', comment);
   }
 
-  cancel(id: number, by: Actor): Program {
+  cancel(id: number, by: Actor): Promise<Program> {
     return this.#move(id, by, 'cancelled', ['draft', 'submitted', 'approved', 'rejected'], 'cancelled');
   }
 
@@ -319,8 +319,8 @@ export class Programs {
     from: readonly ProgramState[],
     action: string,
     comment?: string,
-  ): Program {
-    return this.#deps.commits.now(() => {
+  ): Promise<Program> {
+    return this.#deps.commits.durably(() => {
       const current = this.get(id);
       if (!from.includes(current.state)) throw stateError(current, action);
       if (to === 'submitted' || to === 'approved') this.#refuseOverlap(current);

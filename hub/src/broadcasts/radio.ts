@@ -230,7 +230,7 @@ export class Radio {
       const speakers = this.#deps.speakers();
       await this.#send(programs, speakers, nowMs);
       await this.#close(programs, speakers, nowMs);
-      this.#prune(nowMs);
+      await this.#prune(nowMs);
     } catch (err) {
       this.#deps.log.error({ err }, 'radio tick failed');
     }
@@ -240,11 +240,11 @@ export class Radio {
    * The plays and acks of airings logged long ago are dropped once an hour: the play log keeps the
    * evidence, and they would only grow.
    */
-  #prune(nowMs: number): void {
+  async #prune(nowMs: number): Promise<void> {
     if (nowMs - this.#prunedAt < PRUNE_EVERY_MS) return;
     this.#prunedAt = nowMs;
     const before = this.#mark(nowMs) - KEEP_PLAYS_MS;
-    this.#deps.commits.now(() => {
+    await this.#deps.commits.durably(() => {
       statement(
         this.#deps.db,
         `DELETE FROM radio_acks WHERE rowid IN (SELECT a.rowid FROM radio_acks a
@@ -287,7 +287,7 @@ export class Radio {
       // What the zone is sent is on disk first, in one commit, so a restarted hub knows it was sent.
       const unsent = due.filter(({ known }) => !known);
       if (unsent.length > 0) {
-        this.#deps.commits.now(() => {
+        await this.#deps.commits.durably(() => {
           for (const { speaker, command, segment } of unsent)
             this.#recordPlay(command.id, speaker, zone, segment, nowMs);
         });
@@ -303,7 +303,7 @@ export class Radio {
       .filter((key) => !planned.has(key))
       .map((key) => key.split(' ') as [string, string]);
     if (withdrawn.length > 0) {
-      this.#deps.commits.now(() => {
+      await this.#deps.commits.durably(() => {
         for (const [id, speaker] of withdrawn)
           statement(db, 'UPDATE radio_plays SET stopped = 1 WHERE id = ? AND speaker = ?').run(id, speaker);
       });
@@ -463,7 +463,7 @@ export class Radio {
     }
     // Entries and their points in one commit: one sync of the disk for all that ended.
     if (ended.length > 0) {
-      this.#deps.commits.now(() => {
+      await this.#deps.commits.durably(() => {
         for (const [candidate, outcome] of ended) this.#log(candidate, outcome, nowMs);
       });
     }
@@ -498,10 +498,13 @@ export class Radio {
 
   #saveMark(): void {
     if (this.#markMs === undefined || this.#markMs === this.#savedMarkMs) return;
-    statement(
-      this.#deps.db,
-      "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)",
-    ).run(String(this.#markMs));
+    // Not worth a wait for the disk (see #advanceMark): the next batch's sync takes it along.
+    this.#deps.commits.withoutDiskWait(() =>
+      statement(
+        this.#deps.db,
+        "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)",
+      ).run(String(this.#markMs)),
+    );
     this.#savedMarkMs = this.#markMs;
   }
 

@@ -64,8 +64,8 @@ export async function writeDemoSchedule(
   if (approved > 0 || zones.length === 0) return approved;
   for (const input of weekOfPrograms(zones, firstDay)) {
     const program = await programs.create(input, OPERATOR);
-    programs.submit(program.id, OPERATOR);
-    programs.approve(program.id, APPROVER);
+    await programs.submit(program.id, OPERATOR);
+    await programs.approve(program.id, APPROVER);
   }
   return programs.list().filter((p) => p.state === 'approved').length;
 }

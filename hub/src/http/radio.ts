@@ -215,7 +215,9 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     async (request) => {
       const user = userOf(request);
       const body = parseRequest(Comment, request.body);
-      return changed(radio.programs.approve(parseRequest(Id, request.params).id, actor(user), body?.comment));
+      return changed(
+        await radio.programs.approve(parseRequest(Id, request.params).id, actor(user), body?.comment),
+      );
     },
   );
 
@@ -234,7 +236,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     doc({ summary: 'End it for good', who: WRITERS, params: Id }),
     async (request) => {
       const user = userOf(request);
-      return changed(radio.programs.cancel(parseRequest(Id, request.params).id, actor(user)));
+      return changed(await radio.programs.cancel(parseRequest(Id, request.params).id, actor(user)));
     },
   );
 
@@ -272,7 +274,7 @@ export function radioRoutes(api: FastifyInstance, deps: HttpDeps): void {
     doc({ summary: 'End it now', who: APPROVERS, params: Id }),
     async (request) => {
       const user = userOf(request);
-      return changed(radio.programs.endEmergency(parseRequest(Id, request.params).id, actor(user)));
+      return changed(await radio.programs.endEmergency(parseRequest(Id, request.params).id, actor(user)));
     },
   );
 

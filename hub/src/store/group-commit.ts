@@ -92,9 +92,40 @@ export class GroupCommit {
     });
   }
 
-  /** Run `work` in a transaction of its own now; inside a unit of work, as part of it. */
+  /**
+   * Run `work` in a transaction of its own now; inside a unit of work, as part of it. The commit
+   * waits for the disk on the event loop, so it is durable when this returns: for a caller that may
+   * hold the loop for it (a message fed straight to `Ingest.accept`). The hub's own work outside a
+   * batch uses `durably`, which leaves the event loop free.
+   */
   now<T>(work: () => T): T {
     if (this.#effects) return work();
+    const { result, effects } = this.#alone(work);
+    this.#run(effects);
+    return result;
+  }
+
+  /**
+   * Run `work` in a transaction of its own now, and resolve with its result once it is on disk:
+   * for what the hub must not act on before it would survive a power cut (answer an operator,
+   * send a speaker its play). The commit does not wait for the disk on the event loop, which goes
+   * on with ratings meanwhile: the log is synced on libuv's pool, as a batch's is. Its effects run
+   * once it is on disk; a failed sync rejects, and they never run. Inside a unit of work, as part
+   * of it (durable with it).
+   */
+  async durably<T>(work: () => T): Promise<T> {
+    if (this.#effects) return work();
+    const { result, effects } = this.withoutDiskWait(() => this.#alone(work));
+    const synced = this.#wal.durable();
+    // Stopping waits for this sync too (each covers the ones asked before it).
+    this.#lastSync = synced.catch(() => {});
+    await synced;
+    this.#run(effects);
+    return result;
+  }
+
+  /** `work` as a unit of work in a transaction of its own: its result, and its effects still to run. */
+  #alone<T>(work: () => T): { result: T; effects: Array<() => void> } {
     const effects: Array<() => void> = [];
     this.#effects = effects;
     let result: T;
@@ -111,8 +142,7 @@ export class GroupCommit {
       this.#effects = undefined;
     }
     this.#checkpoints.committed();
-    this.#run(effects);
-    return result;
+    return { result, effects };
   }
 
   /**

@@ -88,7 +88,11 @@ export class Presence {
       if (event.type === 'presence' && desk) this.#changed(desk);
     });
     bus.on('device.offline', OWNER, ({ device }) => this.#onSensorOffline(device));
-    this.#timer = setInterval(() => this.tick(), TICK_MS);
+    // In a batch, with its alerts and points: a commit of its own would wait for the disk on the event loop.
+    this.#timer = setInterval(
+      () => this.#deps.commits.later(() => this.tick(), 'the desks could not be brought up to date'),
+      TICK_MS,
+    );
     this.#timer.unref();
   }
 

@@ -65,7 +65,7 @@ describe('outbox', () => {
     const first = outbox.oldest(2)!; // at least one row, though it holds more than asked
     expect(first.points).toBe(3);
     expect(first.lines.split('\n')).toEqual([0, 1, 2].map((seq) => toLine(point(seq))));
-    outbox.removeThrough(first.throughId);
+    await outbox.removeThrough(first.throughId);
     expect(outbox.backlog()).toBe(1);
     expect(outbox.oldest(1000)!.points).toBe(1);
   });

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../hub/src/log.ts';
 import { GroupCommit, openStore, type Store } from '../hub/src/store/index.ts';
@@ -111,7 +112,7 @@ describe('the sync of the log', () => {
     expect(db.prepare('PRAGMA synchronous').get()).toEqual({ synchronous: 2 });
   });
 
-  it('resolves a commit of its own (durably) once its log is synced, and runs its effects then', async () => {
+  it('resolves durably once the batch that holds it is synced, and runs its effects then', async () => {
     syncs.hold = true;
     const effects: string[] = [];
     let resolved = false;
@@ -124,10 +125,9 @@ describe('the sync of the log', () => {
       .finally(() => {
         resolved = true;
       });
-    // Committed before durably returned, and the next commit waits for the disk again.
-    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
-    expect(db.prepare('PRAGMA synchronous').get()).toEqual({ synchronous: 2 });
+    // Committed with the next batch, but not yet on disk: not resolved, no effect.
     await vi.waitFor(() => expect(syncs.held).toHaveLength(1));
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
     await turn();
     expect([resolved, effects]).toEqual([false, []]);
     syncs.held.shift()!(null);
@@ -145,5 +145,35 @@ describe('the sync of the log', () => {
       }),
     ).rejects.toThrow(/EIO/);
     expect(effects).toEqual([]);
+  });
+
+  it('never starts the log again in a commit that syncs nothing: the worker does, and the batch waits', async () => {
+    const answers: Array<[number, Error | undefined]> = [];
+    await Promise.all([submit(1, answers), submit(2, answers)]);
+    // Another connection copies all of the log back: the next commit would start it again.
+    const other = new DatabaseSync(join(dir, 'hub.sqlite'));
+    const copied = other.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as {
+      log: number;
+      checkpointed: number;
+    };
+    other.close();
+    expect(copied.log).toBeGreaterThan(0);
+    expect(copied.checkpointed).toBe(copied.log);
+    // The log's index (docs: https://www.sqlite.org/walformat.html): pages in it, and copied back.
+    const index = () => {
+      const header = readFileSync(join(dir, 'hub.sqlite-shm')).subarray(0, 100);
+      return { frames: header.readUInt32LE(16), copied: header.readUInt32LE(96) };
+    };
+    let inside: unknown;
+    await new Promise((resolve) =>
+      commits.submit(() => {
+        inside = { level: db.prepare('PRAGMA synchronous').get(), ...index() };
+        db.prepare('INSERT INTO t (v) VALUES (3)').run();
+      }, resolve),
+    );
+    // Inside the batch the log was already started again, by the worker's commit (its header synced
+    // there), and holds only that commit's page: this batch appends to it at OFF.
+    expect(inside).toEqual({ level: { synchronous: 0 }, frames: 1, copied: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 3 });
   });
 });

@@ -498,14 +498,17 @@ export class Radio {
 
   #saveMark(): void {
     if (this.#markMs === undefined || this.#markMs === this.#savedMarkMs) return;
-    // Not worth a wait for the disk (see #advanceMark): the next batch's sync takes it along.
-    this.#deps.commits.withoutDiskWait(() =>
-      statement(
-        this.#deps.db,
-        "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)",
-      ).run(String(this.#markMs)),
+    // With the next batch, nothing waiting for it (see #advanceMark).
+    const markMs = this.#markMs;
+    this.#deps.commits.later(
+      () =>
+        statement(
+          this.#deps.db,
+          "INSERT OR REPLACE INTO radio_state (key, value) VALUES ('logged_until_ms', ?)",
+        ).run(String(markMs)),
+      'the radio could not save where its play log stands',
     );
-    this.#savedMarkMs = this.#markMs;
+    this.#savedMarkMs = markMs;
   }
 
   /** The acks to each play sent for an airing to a speaker, in the order the plays start. */

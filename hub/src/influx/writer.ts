@@ -103,7 +103,7 @@ export class InfluxWriter {
         const { kept, recent } = byPolicy(batch.lines);
         if (kept) await influx.write(kept);
         if (recent) await influx.write(recent, RECENT.name);
-        outbox.removeThrough(batch.throughId);
+        await outbox.removeThrough(batch.throughId);
         this.#status.written += batch.points;
         this.#status.last_write_at = this.#o.now().toISOString();
       }

@@ -81,11 +81,12 @@ export class Outbox {
 
   /**
    * Drop every row up to and including `id`: InfluxDB acknowledged them (docs/architecture.md).
-   * Not worth a wait for the disk: a delete lost in a power cut sends the points again, and the
-   * same points overwrite themselves in InfluxDB. Outside a group commit, whose batches sync.
+   * With the next batch; resolved once that is on disk, so the writer reads on after them.
    */
-  removeThrough(id: number): void {
-    this.#commits.withoutDiskWait(() => statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id));
+  removeThrough(id: number): Promise<void> {
+    return this.#commits.durably(() => {
+      statement(this.#db, 'DELETE FROM outbox WHERE id <= ?').run(id);
+    });
   }
 
   /** Points waiting. */

@@ -66,7 +66,12 @@ export class Presence {
 
   constructor(deps: PresenceDeps) {
     this.#deps = deps;
-    deps.commits.onRollback(() => this.#latest.clear());
+    deps.commits.onRollback(() => {
+      this.#latest.clear();
+      // The points of a tick rolled back are written again by the next (the same point overwrites itself).
+      this.#attendanceWritten.clear();
+      this.#attendanceDay = undefined;
+    });
   }
 
   start(): void {

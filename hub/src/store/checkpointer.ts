@@ -112,6 +112,28 @@ export class Checkpointer {
     return this.#holdTimer !== undefined;
   }
 
+  /**
+   * Whether a write transaction begun now starts the log again from its beginning: all of the log
+   * was copied back (GroupCommit#begin). An empty log (just made) has no old frames to confuse.
+   */
+  logWouldRestart(): boolean {
+    if (!this.#path) return false;
+    const { frames, toCopy } = this.#index();
+    return frames > 0 && toCopy === 0;
+  }
+
+  /**
+   * Have the worker start the log again, in a commit of its own that syncs the log's header off
+   * the event loop, while commits wait (`holding`, at most `MAX_HOLD_MS`): whether it will. Not
+   * while commits are not to be held (after a hold that could not finish).
+   */
+  restartLog(): boolean {
+    if (!this.#path || this.holding || performance.now() < this.#noHoldBefore) return false;
+    this.#holdTimer = setTimeout(() => this.#release(false), MAX_HOLD_MS);
+    if (!this.#running) this.#checkpoint(this.#path);
+    return true;
+  }
+
   /** Call after a commit: starts a checkpoint in the background when the log is due one. */
   committed(): void {
     if (!this.#path) return;

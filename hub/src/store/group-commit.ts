@@ -42,6 +42,8 @@ export class GroupCommit {
   #queue: Queued[] = [];
   #scheduled = false;
   #stopped = false;
+  /** Stopping: what is queued is committed at once, without waiting for the worker. */
+  #stopping = false;
   /** Effects of the unit of work now running, to happen once it is committed; set while one runs. */
   #effects: Array<() => void> | undefined;
 
@@ -96,36 +98,10 @@ export class GroupCommit {
    * Run `work` in a transaction of its own now; inside a unit of work, as part of it. The commit
    * waits for the disk on the event loop, so it is durable when this returns: for a caller that may
    * hold the loop for it (a message fed straight to `Ingest.accept`). The hub's own work outside a
-   * batch uses `durably`, which leaves the event loop free.
+   * batch uses `durably` or `later`, which leave the event loop free.
    */
   now<T>(work: () => T): T {
     if (this.#effects) return work();
-    const { result, effects } = this.#alone(work);
-    this.#run(effects);
-    return result;
-  }
-
-  /**
-   * Run `work` in a transaction of its own now, and resolve with its result once it is on disk:
-   * for what the hub must not act on before it would survive a power cut (answer an operator,
-   * send a speaker its play). The commit does not wait for the disk on the event loop, which goes
-   * on with ratings meanwhile: the log is synced on libuv's pool, as a batch's is. Its effects run
-   * once it is on disk; a failed sync rejects, and they never run. Inside a unit of work, as part
-   * of it (durable with it).
-   */
-  async durably<T>(work: () => T): Promise<T> {
-    if (this.#effects) return work();
-    const { result, effects } = this.withoutDiskWait(() => this.#alone(work));
-    const synced = this.#wal.durable();
-    // Stopping waits for this sync too (each covers the ones asked before it).
-    this.#lastSync = synced.catch(() => {});
-    await synced;
-    this.#run(effects);
-    return result;
-  }
-
-  /** `work` as a unit of work in a transaction of its own: its result, and its effects still to run. */
-  #alone<T>(work: () => T): { result: T; effects: Array<() => void> } {
     const effects: Array<() => void> = [];
     this.#effects = effects;
     let result: T;
@@ -142,20 +118,52 @@ export class GroupCommit {
       this.#effects = undefined;
     }
     this.#checkpoints.committed();
-    return { result, effects };
+    this.#run(effects);
+    return result;
   }
 
   /**
-   * Run `work`, whose commits do not wait for the disk: a batch's (WalSync syncs it after) or one
-   * that may be lost. `OFF` while the worker checkpoints: at `NORMAL` SQLite syncs the log's header
-   * in the commit that starts the log again from its beginning, and that fsync held the event loop
-   * for up to 40 ms about once a second at a steady 1,000 ratings/s (docs/benchmarks.md). The next
-   * WalSync syncs that header with the batch; the database file is synced by the worker before the
-   * log can start again. Once SQLite checkpoints in these commits (`inCommits`), `NORMAL`, so that
-   * the database is synced before its log is overwritten.
+   * Run `work` in the next batch and resolve with its result once that batch is on disk: for what
+   * the hub must not act on before it would survive a power cut (answer an operator, send a
+   * speaker its play). The event loop goes on meanwhile; a failure of `work` rejects with its
+   * error and undoes only it, a failed commit or sync rejects. Inside a unit of work, part of it.
    */
-  withoutDiskWait<T>(work: () => T): T {
-    return withoutDiskWait(this.#db, work, this.#checkpoints.inCommits ? 'NORMAL' : 'OFF');
+  async durably<T>(work: () => T): Promise<T> {
+    if (this.#effects) return work();
+    return new Promise<T>((resolve, reject) => {
+      let result: T;
+      this.submit(
+        () => {
+          result = work();
+        },
+        (err) => (err ? reject(err) : resolve(result)),
+      );
+    });
+  }
+
+  /**
+   * BEGIN IMMEDIATE for a batch, whose commit syncs nothing (`synchronous=OFF`, WalSync syncs the
+   * log after it): at NORMAL SQLite syncs the log's header in the commit that starts the log again
+   * from its beginning, and that fsync held the event loop for up to 40 ms about once a second at a
+   * steady 1,000 ratings/s (docs/benchmarks.md). But that header must be on disk before the frames
+   * written over the old ones, or a power cut in the next sync could leave the old header with a
+   * few old frames that recovery would take for the latest. So a commit must never start the log
+   * again at OFF: when the log is all copied back (the commit would start it again; that is decided
+   * at BEGIN and cannot change while this transaction holds the write lock), the batch is rolled
+   * back and waits while the worker starts the log again in a commit of its own, which syncs the
+   * header off the event loop (Checkpointer.restartLog); false then. When the worker cannot (it is
+   * paused, or the store is closing) or `again` (the batch's second BEGIN, after a failed message),
+   * the batch starts the log itself at NORMAL. Once SQLite checkpoints in the hub's own commits
+   * (`inCommits`), every batch commits at NORMAL, which syncs what a checkpoint needs.
+   */
+  #begin(again = false): boolean {
+    statement(this.#db, 'BEGIN IMMEDIATE').run();
+    if (!this.#checkpoints.logWouldRestart()) return true;
+    statement(this.#db, 'ROLLBACK').run();
+    if (!again && !this.#stopping && this.#checkpoints.restartLog()) return false;
+    statement(this.#db, 'PRAGMA synchronous = NORMAL').run();
+    statement(this.#db, 'BEGIN IMMEDIATE').run();
+    return true;
   }
 
   /** Do `effect` once the work now running is committed (at once when none runs). */
@@ -171,31 +179,39 @@ export class GroupCommit {
     let effects: Array<() => void> = [];
     let outcomes: Array<Error | undefined> = [];
     let taken = 0;
+    let restarting = false;
     try {
       // The log is synced after the commit, off the event loop (WalSync).
-      this.withoutDiskWait(() => {
-        try {
-          this.#effects = effects;
-          statement(this.#db, 'BEGIN IMMEDIATE').run();
-          let failed: boolean;
-          ({ taken, failed } = this.#runBatch());
-          if (!failed) {
-            this.#endUnit();
-            outcomes = new Array(taken).fill(undefined);
-          } else {
-            statement(this.#db, 'ROLLBACK').run();
-            this.#rolledBack();
-            effects = [];
+      withoutDiskWait(
+        this.#db,
+        () => {
+          try {
             this.#effects = effects;
-            statement(this.#db, 'BEGIN IMMEDIATE').run();
-            outcomes = this.#queue.slice(0, taken).map(({ work }) => this.#inSavepoint(work, effects));
+            if (!this.#begin()) {
+              restarting = true;
+              return;
+            }
+            let failed: boolean;
+            ({ taken, failed } = this.#runBatch());
+            if (!failed) {
+              this.#endUnit();
+              outcomes = new Array(taken).fill(undefined);
+            } else {
+              statement(this.#db, 'ROLLBACK').run();
+              this.#rolledBack();
+              effects = [];
+              this.#effects = effects;
+              this.#begin(true);
+              outcomes = this.#queue.slice(0, taken).map(({ work }) => this.#inSavepoint(work, effects));
+            }
+            statement(this.#db, 'COMMIT').run();
+          } catch (err) {
+            if (this.#db.isTransaction) statement(this.#db, 'ROLLBACK').run();
+            throw err;
           }
-          statement(this.#db, 'COMMIT').run();
-        } catch (err) {
-          if (this.#db.isTransaction) statement(this.#db, 'ROLLBACK').run();
-          throw err;
-        }
-      });
+        },
+        this.#checkpoints.inCommits ? 'NORMAL' : 'OFF',
+      );
     } catch (err) {
       this.#rolledBack();
       this.#effects = undefined;
@@ -205,6 +221,11 @@ export class GroupCommit {
       return;
     }
     this.#effects = undefined;
+    if (restarting) {
+      // Nothing was done; the batch waits for the worker to start the log again (its release flushes).
+      this.#scheduled = true;
+      return;
+    }
     this.#checkpoints.committed();
     const batch = this.#queue.splice(0, taken);
     this.#again();
@@ -284,6 +305,7 @@ export class GroupCommit {
 
   /** Commit what is queued and answer it, then refuse more: the broker has stopped taking messages. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     while (this.#queue.length > 0) this.flush();
     this.#stopped = true;
     await this.#lastSync;

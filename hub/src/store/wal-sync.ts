@@ -1,4 +1,5 @@
-import { closeSync, fdatasync, open } from 'node:fs';
+import { closeSync, fdatasync, fsync, open } from 'node:fs';
+import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 
 /**
@@ -46,11 +47,20 @@ export class WalSync {
     return new Promise((resolve, reject) => {
       const sync = (fd: number) => fdatasync(fd, (err) => (err ? reject(err) : resolve()));
       if (this.#fd !== undefined) return sync(this.#fd);
-      // Kept open: the log is the same file for as long as the hub's connection is open.
+      // Kept open: the log is the same file for as long as the hub's connection is open. SQLite
+      // made it at this start (it deletes it on a clean close) and syncs the directory that holds
+      // it only in a sync of its own, which a batch's commit never makes: synced here, once.
       open(path, 'r', (err, fd) => {
         if (err) return reject(err);
         this.#fd = fd;
-        sync(fd);
+        open(dirname(path), 'r', (dirErr, dir) => {
+          if (dirErr) return reject(dirErr);
+          fsync(dir, (syncErr) => {
+            closeSync(dir);
+            if (syncErr) return reject(syncErr);
+            sync(fd);
+          });
+        });
       });
     });
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -30,6 +30,8 @@ vi.mock('node:fs', async (importOriginal) => {
 let dir: string;
 let db: Store;
 let commits: GroupCommit;
+/** The log's index, opened by a test that reads it; closed only after the store (see Checkpointer). */
+let shm: number | undefined;
 
 beforeEach(() => {
   Object.assign(syncs, { held: [], hold: false, fail: undefined, count: 0 });
@@ -44,6 +46,8 @@ afterEach(() => {
   syncs.hold = false;
   for (const release of syncs.held.splice(0)) release(null);
   db.close();
+  if (shm !== undefined) closeSync(shm);
+  shm = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -160,8 +164,10 @@ describe('the sync of the log', () => {
     expect(copied.log).toBeGreaterThan(0);
     expect(copied.checkpointed).toBe(copied.log);
     // The log's index (docs: https://www.sqlite.org/walformat.html): pages in it, and copied back.
+    shm = openSync(join(dir, 'hub.sqlite-shm'), 'r');
+    const header = Buffer.alloc(100);
     const index = () => {
-      const header = readFileSync(join(dir, 'hub.sqlite-shm')).subarray(0, 100);
+      readSync(shm!, header, 0, 100, 0);
       return { frames: header.readUInt32LE(16), copied: header.readUInt32LE(96) };
     };
     let inside: unknown;

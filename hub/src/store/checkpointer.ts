@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
@@ -118,8 +118,14 @@ export class Checkpointer {
    */
   logWouldRestart(): boolean {
     if (!this.#path) return false;
-    const { frames, toCopy } = this.#index();
-    return frames > 0 && toCopy === 0;
+    try {
+      const { frames, toCopy } = this.#index();
+      return frames > 0 && toCopy === 0;
+    } catch (err) {
+      // Unknown: the hub's commits checkpoint again, and a batch starts the log at NORMAL.
+      this.#fallBack(err);
+      return true;
+    }
   }
 
   /**
@@ -130,8 +136,15 @@ export class Checkpointer {
   restartLog(): boolean {
     if (!this.#path || this.holding || performance.now() < this.#noHoldBefore) return false;
     this.#holdTimer = setTimeout(() => this.#release(false), MAX_HOLD_MS);
-    if (!this.#running) this.#checkpoint(this.#path);
-    return true;
+    try {
+      if (!this.#running) this.#checkpoint(this.#path);
+      return true;
+    } catch (err) {
+      clearTimeout(this.#holdTimer);
+      this.#holdTimer = undefined;
+      this.#fallBack(err);
+      return false;
+    }
   }
 
   /** Call after a commit: starts a checkpoint in the background when the log is due one. */
@@ -161,13 +174,14 @@ export class Checkpointer {
     const worker = this.#worker;
     this.#worker = undefined;
     await worker?.terminate();
-    if (this.#shmFd !== undefined) closeSync(this.#shmFd);
-    this.#shmFd = undefined;
   }
 
   /** Pages in the log, and those of them not yet copied back into the database. */
   #index(): { frames: number; toCopy: number } {
-    // The index lives as long as the hub's connection; it is opened after the first commit made it.
+    // Opened once the first commit made it, and never closed: closing any descriptor of a file
+    // drops every POSIX lock this process holds on it, SQLite's among them, and another process
+    // (the CLI) would then take the index for unused and build it again under the running hub.
+    // The process's exit closes it.
     this.#shmFd ??= openSync(`${this.#path}-shm`, 'r');
     readSync(this.#shmFd, this.#header, 0, 100, 0);
     const read = (offset: number) =>

@@ -52,12 +52,19 @@ export class WalSync {
       // it only in a sync of its own, which a batch's commit never makes: synced here, once.
       open(path, 'r', (err, fd) => {
         if (err) return reject(err);
-        this.#fd = fd;
         open(dirname(path), 'r', (dirErr, dir) => {
-          if (dirErr) return reject(dirErr);
+          if (dirErr) {
+            closeSync(fd);
+            return reject(dirErr);
+          }
           fsync(dir, (syncErr) => {
             closeSync(dir);
-            if (syncErr) return reject(syncErr);
+            if (syncErr) {
+              closeSync(fd);
+              return reject(syncErr);
+            }
+            // Kept only once its directory is synced: a sync that failed is tried again next time.
+            this.#fd = fd;
             sync(fd);
           });
         });

@@ -63,14 +63,13 @@ export function transaction<T>(db: DatabaseSync, work: () => T): T {
 }
 
 /**
- * Run `work` with commits that do not wait for the disk: for commits whose durability comes
- * another way (a group commit's WalSync) or that may be lost (the outbox's deletes). `NORMAL`
- * still syncs the log's header when a commit starts the log again from its beginning, on the
- * event loop; `OFF` syncs nothing, which is safe only on a connection that never checkpoints
- * (GroupCommit decides). The level is per connection and changes only between transactions, so
- * `work` must leave none open; every other commit stays FULL.
+ * Run `work` with commits that do not wait for the disk, for a group commit's batches, whose
+ * durability comes from WalSync. `OFF` syncs nothing, not even the header of a log started again,
+ * which GroupCommit must never let a commit do at OFF; `NORMAL` syncs that header, on the event
+ * loop. The level is per connection and changes only between transactions, so `work` must leave
+ * none open; every other commit stays FULL.
  */
-export function withoutDiskWait<T>(db: DatabaseSync, work: () => T, level: 'NORMAL' | 'OFF' = 'NORMAL'): T {
+export function withoutDiskWait<T>(db: DatabaseSync, work: () => T, level: 'NORMAL' | 'OFF'): T {
   statement(db, `PRAGMA synchronous = ${level}`).run();
   try {
     return work();

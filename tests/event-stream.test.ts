@@ -253,7 +253,17 @@ describe('what the stream carries, and when', () => {
       details: { since: '2026-11-24T02:00:00.000Z' },
       history: [],
     };
-    bus.emit('alert.changed', { alert, action: 'acknowledged' });
+    let reads = 0;
+    const read = () => {
+      reads += 1;
+      return alert;
+    };
+    stream.listeners(0);
+    bus.emit('alert.changed', { action: 'acknowledged', alert: read });
+    expect(reads).toBe(0); // no integration connected: the alert is not even read from the store
+    stream.listeners(1);
+    bus.emit('alert.changed', { action: 'acknowledged', alert: read });
+    expect(reads).toBe(1);
     expect(sent).toEqual([
       {
         topic: 'thanthien/v1/xa-tan-lap/hub/events/alert',

@@ -10,8 +10,11 @@ export type HubEvents = {
   /** A desk's presence or its alerts changed: the live desk board refreshes. */
   'desk.changed': { desk: string };
   'message.rejected': { client: string | null; kind: RejectionKind; topic: string | null; reason: string };
-  /** An alert was raised, cleared, acknowledged, commented or resolved; durable. */
-  'alert.changed': { alert: Alert; action: AlertAction };
+  /**
+   * An alert was raised, cleared, acknowledged, commented or resolved; durable. `alert` reads it
+   * from the store when a listener needs it: under a burst every unsatisfied rating raises one.
+   */
+  'alert.changed': { action: AlertAction; alert: () => Alert };
 };
 
 export type RejectionKind = 'auth' | 'acl-publish' | 'acl-subscribe' | 'topic' | 'payload';

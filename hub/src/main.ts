@@ -101,7 +101,8 @@ export function buildEventDomains(deps: {
     },
     now,
     // Heard by the hub's event stream once the step is durable.
-    (id, action) => commits.afterCommit(() => bus.emit('alert.changed', { alert: alerts.get(id), action })),
+    (id, action) =>
+      commits.afterCommit(() => bus.emit('alert.changed', { action, alert: () => alerts.get(id) })),
   );
   const presence = new Presence({
     site,

@@ -39,7 +39,7 @@ export class EventStream {
   start(): void {
     this.#deps.bus.on('alert.changed', OWNER, ({ alert, action }) => {
       if (!this.#unwatch) return;
-      const { id, kind, desk, officer, state, raised_at, details } = alert;
+      const { id, kind, desk, officer, state, raised_at, details } = alert();
       this.#send('alert', {
         time: new Date().toISOString(),
         action,

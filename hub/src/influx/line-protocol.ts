@@ -7,9 +7,15 @@ const MEASUREMENTS = new Map(
 );
 
 // InfluxDB 1.x line protocol: commas, equals signs and spaces are escaped in tags and field keys,
-// backslashes and double quotes in string field values. Most values have none: tested first.
-const escapeKey = (text: string) => (/[,= ]/.test(text) ? text.replace(/[,= ]/g, '\\$&') : text);
-const quote = (text: string) => `"${/["\\]/.test(text) ? text.replace(/["\\]/g, '\\$&') : text}"`;
+// backslashes and double quotes in string field values. Most values have none: tested first. The
+// expressions are made once: a literal in the functions would be a new object on every call.
+const KEY_SPECIAL = /[,= ]/;
+const KEY_SPECIALS = /[,= ]/g;
+const STRING_SPECIAL = /["\\]/;
+const STRING_SPECIALS = /["\\]/g;
+const escapeKey = (text: string) => (KEY_SPECIAL.test(text) ? text.replace(KEY_SPECIALS, '\\$&') : text);
+const quote = (text: string) =>
+  `"${STRING_SPECIAL.test(text) ? text.replace(STRING_SPECIALS, '\\$&') : text}"`;
 
 /**
  * A point as one line of InfluxDB's line protocol, at millisecond precision (docs/influxdb.md).

@@ -46,6 +46,13 @@ export type AlertPolicy = {
   minRatings: number;
 };
 
+/**
+ * Whether a desk has a share alert not yet resolved: asked with every counted rating, so it must
+ * stay an index search however many alerts the years add (`alerts_unresolved_by_desk`).
+ */
+export const OPEN_SHARE_ALERT =
+  "SELECT 1 FROM alerts WHERE kind = 'unsatisfied-share' AND desk = ? AND state != 'resolved'";
+
 /** A rating that counts (not flagged), as the ratings domain recorded it. */
 export type CountedRating = RatingRecord & { unsatisfied: boolean };
 
@@ -96,10 +103,7 @@ export class Alerts {
     const share = window.rated ? window.unsatisfied / window.rated : 0;
     if (window.rated < minRatings || share <= unsatisfiedShare) return;
     // One share alert per desk until a leader resolves it.
-    const open = statement(
-      this.#db,
-      "SELECT 1 FROM alerts WHERE kind = 'unsatisfied-share' AND desk = ? AND state != 'resolved'",
-    ).get(rating.desk);
+    const open = statement(this.#db, OPEN_SHARE_ALERT).get(rating.desk);
     if (open) return;
     this.#raise(`share:${rating.desk}:${rating.timeMs}`, 'unsatisfied-share', rating.desk, null, {
       share,

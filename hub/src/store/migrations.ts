@@ -343,4 +343,10 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
     PRIMARY KEY (user_name, flow)
   ) WITHOUT ROWID;
   `,
+  // A desk's alerts that are not resolved: every counted rating asks whether its desk already has
+  // an open share alert, and every unsatisfied rating adds an alert, so without this index the
+  // question read every alert ever raised (2.4 ms with a year's 36,500 here, on the event loop).
+  `
+  CREATE INDEX alerts_unresolved_by_desk ON alerts (desk, kind) WHERE state != 'resolved';
+  `,
 ];

@@ -2,6 +2,13 @@ import { type Store, statement } from '../store/index.ts';
 
 export type RatingWindow = { rated: number; unsatisfied: number };
 
+/** A desk's counted ratings from a time on, in time order (the index `ratings_counted_by_desk`). */
+export const DESK_COUNTED_SINCE = `SELECT time_ms, unsatisfied FROM ratings
+  WHERE desk = ? AND misuse = '' AND time_ms >= ? ORDER BY time_ms`;
+/** How many counted ratings a desk had between two times, and how many of them unsatisfied. */
+export const DESK_COUNTED_BETWEEN = `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied
+  FROM ratings WHERE desk = ? AND misuse = '' AND time_ms >= ? AND time_ms <= ?`;
+
 /** A desk's counted ratings from `horizon` on, by time, with running counts of the unsatisfied. */
 type DeskRatings = { horizon: number; times: number[]; unsatisfiedBefore: number[] };
 
@@ -55,10 +62,10 @@ export class CountedWindows {
     const ratings = this.#desks.get(desk);
     if (!ratings) {
       const horizon = fromMs - this.#windowMs;
-      const rows = statement(
-        this.#db,
-        `SELECT time_ms, unsatisfied FROM ratings WHERE desk = ? AND misuse = '' AND time_ms >= ? ORDER BY time_ms`,
-      ).all(desk, horizon) as Array<{ time_ms: number; unsatisfied: number }>;
+      const rows = statement(this.#db, DESK_COUNTED_SINCE).all(desk, horizon) as Array<{
+        time_ms: number;
+        unsatisfied: number;
+      }>;
       const loaded: DeskRatings = { horizon, times: [], unsatisfiedBefore: [0] };
       for (const row of rows) {
         loaded.times.push(Number(row.time_ms));
@@ -80,11 +87,10 @@ export class CountedWindows {
   }
 
   #fromStore(desk: string, fromMs: number, toMs: number): RatingWindow {
-    const row = statement(
-      this.#db,
-      `SELECT COUNT(*) AS rated, COALESCE(SUM(unsatisfied), 0) AS unsatisfied FROM ratings
-         WHERE desk = ? AND misuse = '' AND time_ms >= ? AND time_ms <= ?`,
-    ).get(desk, fromMs, toMs) as { rated: number; unsatisfied: number };
+    const row = statement(this.#db, DESK_COUNTED_BETWEEN).get(desk, fromMs, toMs) as {
+      rated: number;
+      unsatisfied: number;
+    };
     return { rated: Number(row.rated), unsatisfied: Number(row.unsatisfied) };
   }
 }

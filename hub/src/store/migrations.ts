@@ -349,4 +349,10 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   `
   CREATE INDEX alerts_unresolved_by_desk ON alerts (desk, kind) WHERE state != 'resolved';
   `,
+  // A desk's counted ratings by time, for its alert window: the index made for it went with the
+  // table it stood on when ratings were put in time order, and a desk's window read the ratings of
+  // every desk over the hour instead (a third of the event loop's time under a burst).
+  `
+  CREATE INDEX ratings_counted_by_desk ON ratings (desk, time_ms, unsatisfied) WHERE misuse = '';
+  `,
 ];

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DESK_COUNTED_BETWEEN, DESK_COUNTED_SINCE } from '../hub/src/ratings/window.ts';
+import { openStore, type Store } from '../hub/src/store/index.ts';
+
+// A counted rating's alert window asks what its desk had over the last hour; when the window is not
+// in memory (a box's late queue, the first press after a start) it asks the store, and must read
+// that desk's ratings, not every desk's.
+const planOf = (db: Store, sql: string) =>
+  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
+    .map((r) => r.detail)
+    .join('; ');
+
+describe("a desk's alert window in the store", () => {
+  it.each([
+    ['with the statistics of ANALYZE', true],
+    ['without them, as the hub runs', false],
+  ])("reads only that desk's counted ratings, through an index (%s)", (_, analyze) => {
+    const db = openStore(':memory:');
+    const insert = db.prepare(
+      `INSERT INTO ratings (device, boot, seq, time_ms, desk, officer, score, scale, satisfied, unsatisfied, misuse)
+         VALUES (?, 'b', ?, ?, ?, 'o', ?, 4, 0, ?, ?)`,
+    );
+    for (let i = 0; i < 6_000; i++) {
+      const score = 1 + (i % 4);
+      insert.run(
+        `btn-${i % 20}`,
+        i,
+        1_000_000 + i * 1_000,
+        `quay-${i % 6}`,
+        score,
+        Number(score === 1),
+        i % 10 ? '' : 'repeat',
+      );
+    }
+    if (analyze) db.exec('ANALYZE');
+    expect(planOf(db, DESK_COUNTED_BETWEEN)).toMatch(/USING COVERING INDEX ratings_counted_by_desk/);
+    expect(planOf(db, DESK_COUNTED_SINCE)).toMatch(/USING COVERING INDEX ratings_counted_by_desk/);
+    const window = db.prepare(DESK_COUNTED_BETWEEN).get('quay-2', 1_000_000, 1_000_000 + 599_000) as {
+      rated: number;
+      unsatisfied: number;
+    };
+    // quay-2 has i = 2, 8, 14, … below 600: 100 ratings, 20 of them flagged (i % 10 = 0); of the 80
+    // counted, score 1 (i % 4 = 0) is unsatisfied for 40.
+    expect(window).toEqual({ rated: 80, unsatisfied: 40 });
+    db.close();
+  });
+});

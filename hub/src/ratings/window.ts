@@ -13,21 +13,30 @@ export const DESK_COUNTED_BETWEEN = `SELECT COUNT(*) AS rated, COALESCE(SUM(unsa
 type DeskRatings = { horizon: number; times: number[]; unsatisfiedBefore: number[] };
 
 /**
+ * A desk's counted ratings kept in memory, at most: ~120 KB. Past it the oldest half goes, so
+ * memory has a bound whatever times devices send, and a desk keeps days of a commune's ratings.
+ */
+const MAX_KEPT = 10_000;
+
+/**
  * The counted ratings of each desk over the alert window, kept in memory: counting them in the
  * store at every press costs more the busier the desk, exactly when presses pour in. Each desk is
- * loaded from the store on first use and kept from one window before the first window asked
- * about, so the presses of a box whose clock or queue runs behind are counted in memory too; a
- * window that begins earlier than that (a queue from long ago) is counted in the store.
+ * loaded from the store on first use, from one window before the first window asked about, and
+ * kept until it holds `maxKept` ratings, when its oldest half goes: so the presses of a box whose
+ * clock or queue runs hours behind its desk's others (across a night, too) are counted in memory;
+ * a window that begins before what is kept (a queue from long ago) is counted in the store.
  * Call `forget` when a transaction that added ratings rolls back.
  */
 export class CountedWindows {
   readonly #db: Store;
   readonly #windowMs: number;
+  readonly #maxKept: number;
   readonly #desks = new Map<string, DeskRatings>();
 
-  constructor(db: Store, windowMs: number) {
+  constructor(db: Store, windowMs: number, options: { maxKept?: number } = {}) {
     this.#db = db;
     this.#windowMs = windowMs;
+    this.#maxKept = options.maxKept ?? MAX_KEPT;
   }
 
   /** A counted rating was stored (in the transaction now running). */
@@ -40,6 +49,7 @@ export class CountedWindows {
     unsatisfiedBefore.splice(at + 1, 0, unsatisfiedBefore[at]!);
     // Usually the newest, at the end; a late one shifts the counts after it.
     for (let i = at + 1; i < unsatisfiedBefore.length; i++) unsatisfiedBefore[i]! += Number(unsatisfied);
+    if (times.length > this.#maxKept) dropOldest(ratings, times.length - (this.#maxKept >> 1));
   }
 
   /** Counted and unsatisfied ratings of `desk` over the window ending at `toMs`. */
@@ -57,33 +67,24 @@ export class CountedWindows {
     this.#desks.clear();
   }
 
-  /** The desk's ratings in memory if they cover `fromMs`; loaded on first use, trimmed as time goes on. */
+  /** The desk's ratings in memory if they cover `fromMs`; loaded on first use. */
   #forWindow(desk: string, fromMs: number): DeskRatings | undefined {
-    const ratings = this.#desks.get(desk);
+    let ratings = this.#desks.get(desk);
     if (!ratings) {
       const horizon = fromMs - this.#windowMs;
       const rows = statement(this.#db, DESK_COUNTED_SINCE).all(desk, horizon) as Array<{
         time_ms: number;
         unsatisfied: number;
       }>;
-      const loaded: DeskRatings = { horizon, times: [], unsatisfiedBefore: [0] };
+      ratings = { horizon, times: [], unsatisfiedBefore: [0] };
       for (const row of rows) {
-        loaded.times.push(Number(row.time_ms));
-        loaded.unsatisfiedBefore.push(loaded.unsatisfiedBefore.at(-1)! + Number(row.unsatisfied));
+        ratings.times.push(Number(row.time_ms));
+        ratings.unsatisfiedBefore.push(ratings.unsatisfiedBefore.at(-1)! + Number(row.unsatisfied));
       }
-      this.#desks.set(desk, loaded);
-      return loaded;
+      if (ratings.times.length > this.#maxKept) dropOldest(ratings, ratings.times.length - this.#maxKept);
+      this.#desks.set(desk, ratings);
     }
-    if (fromMs < ratings.horizon) return undefined;
-    // Keep one window behind the latest asked about, so memory stays bounded by two busy hours.
-    if (fromMs - ratings.horizon > 2 * this.#windowMs) {
-      const horizon = fromMs - this.#windowMs;
-      const drop = lowerBound(ratings.times, horizon);
-      ratings.times.splice(0, drop);
-      ratings.unsatisfiedBefore.splice(0, drop);
-      ratings.horizon = horizon;
-    }
-    return ratings;
+    return fromMs < ratings.horizon ? undefined : ratings;
   }
 
   #fromStore(desk: string, fromMs: number, toMs: number): RatingWindow {
@@ -93,6 +94,17 @@ export class CountedWindows {
     };
     return { rated: Number(row.rated), unsatisfied: Number(row.unsatisfied) };
   }
+}
+
+/**
+ * Let the oldest `count` ratings go (and any at the same time as the last of them): the kept ones
+ * are then every counted rating from the new horizon on.
+ */
+function dropOldest(ratings: DeskRatings, count: number): void {
+  const drop = upperBound(ratings.times, ratings.times[count - 1]!);
+  ratings.horizon = ratings.times[drop - 1]! + 1;
+  ratings.times.splice(0, drop);
+  ratings.unsatisfiedBefore.splice(0, drop);
 }
 
 /** The first index whose time is ≥ `timeMs` (times ascending). */

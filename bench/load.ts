@@ -9,8 +9,8 @@ export const BOXES = 20;
  * that the hub's warm-up (its code is compiled as it runs) does not set the figure.
  */
 export const RATINGS = Number(process.env.BENCH_EVENTS ?? 100_000);
-/** Monday 16/11/2026 08:00 in Hà Nội: inside office hours, so every rating counts. */
-export const T0 = Date.UTC(2026, 10, 16, 1, 0);
+/** Monday 16/11/2026 07:30 in Hà Nội, when the office opens: the first press of every box. */
+export const T0 = Date.UTC(2026, 10, 16, 0, 30);
 
 /** A box's connection as the load uses it: mqtt.js or the bench's lean `Publisher`. */
 export type Publishes = {
@@ -119,14 +119,36 @@ type Load = BoxLoad & {
   onPuback: () => void;
 };
 
-/** Box i's rating number `seq`: its time is one second per seq, offset by the box. */
-const ratingBody = (seq: number, box: number) =>
+/** A box's presses: one a minute in the example site's office hours, 240 from 07:30 to 11:30 … */
+const MORNING_PRESSES = 240;
+/** … and 210 from 13:30, six hours after the morning's start, to 17:00. */
+const AFTERNOON_START_MIN = 6 * 60;
+const PRESSES_PER_DAY = 450;
+const DAY_MS = 86_400_000;
+
+/**
+ * When box `box` makes its press `seq`: one a minute through the office hours of the weekdays
+ * from T0 on, as a busy desk's citizens press, so that every press counts (in office hours, far
+ * more than `repeat_interval_s` apart) and walks the whole way through the ratings' domain and
+ * the alerts', as in the queue a box sends after an outage. The first holiday after T0 is the New
+ * Year's: 34 office days, 15,300 presses a box. The boxes' presses are 1 ms apart.
+ */
+export function pressTime(seq: number, box: number): number {
+  const office = Math.floor(seq / PRESSES_PER_DAY);
+  const day = Math.floor(office / 5) * 7 + (office % 5);
+  const slot = seq % PRESSES_PER_DAY;
+  const minute = slot < MORNING_PRESSES ? slot : AFTERNOON_START_MIN + slot - MORNING_PRESSES;
+  return T0 + day * DAY_MS + minute * 60_000 + box;
+}
+
+/** Box `box`'s rating `seq`: scores 1 to 4 in turn, a quarter unsatisfied (1 of 4), half satisfied. */
+export const ratingBody = (seq: number, box: number) =>
   JSON.stringify({
     boot: 'bench001',
     seq,
     score: 1 + (seq % 4),
     scale: 4,
-    ts: new Date(T0 + seq * 1000 + box).toISOString(),
+    ts: new Date(pressTime(seq, box)).toISOString(),
   });
 
 /**

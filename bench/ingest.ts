@@ -17,6 +17,7 @@ import { storePath } from '../hub/src/main.ts';
 import { openStore } from '../hub/src/store/index.ts';
 import { hubEnv, hubProcess } from '../tests/helpers/hub-process.ts';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
+import { fillHistory, type History } from './history.ts';
 import { BOXES, Boxes, influxOutage, latencyProbe, RATINGS, T0, waitStored } from './load.ts';
 import { cpuSeconds, percentile, rssMb } from './measure.ts';
 import { Publisher } from './publisher.ts';
@@ -38,6 +39,8 @@ export type IngestResult = {
   /** The hub's event-loop delay over the run (its health's `event_loop`). */
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** What the store held before the run, when it was given a year of history. */
+  history?: History;
 };
 
 export type IngestOptions = {
@@ -49,6 +52,8 @@ export type IngestOptions = {
   events?: number;
   /** Ratings each box has in flight, waiting for their PUBACK (default BENCH_INFLIGHT or 20). */
   inflight?: number;
+  /** Start from a store that took in this many ratings over the year before (bench/history.ts). */
+  history?: number;
 };
 
 export async function benchIngest(options: IngestOptions = {}): Promise<IngestResult> {
@@ -71,6 +76,14 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
         secret: (await registry.add({ id, kind: 'rating-button', desk }, placementOf(config))).secret,
       });
     }
+    const history = options.history
+      ? await fillHistory(
+          store,
+          config,
+          boxes.slice(0, BOXES).map((b) => b.id),
+          options.history,
+        )
+      : undefined;
     store.close();
     const env = await hubEnv(configPath, dir, influxd.url);
     const probeBox = boxes.pop()!;
@@ -147,6 +160,7 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
       influxCeilingPerS: ceiling,
       eventLoopP99Ms: loop.p99_ms ?? Number.NaN,
       eventLoopMaxMs: loop.max_ms ?? Number.NaN,
+      history,
     };
   } finally {
     await load?.close();

@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { benchDeskBoard } from './desk-board.ts';
 import { benchFlows } from './flows.ts';
 import { benchIngest, type IngestResult } from './ingest.ts';
+import { RATINGS } from './load.ts';
 import { benchPeer, type PeerResult } from './peer.ts';
 import { benchRadio } from './radio.ts';
 import { benchSpeakers } from './speakers.ts';
@@ -155,6 +156,12 @@ console.log(
 );
 console.log(
   `| at a steady 1,000 ratings/s: hub RSS peak (MiB), CPU (cores), event loop max (ms) | ${steady.hubRssPeakMb.toFixed(1)}, ${steady.hubCores.toFixed(2)}, ${steady.eventLoopMaxMs} |`,
+);
+// The same full-speed run on a store that has served a year (bench/history.ts).
+const aged = await benchIngest({ history: RATINGS });
+const year = aged.history!;
+console.log(
+  `| on a store holding a year (${year.ratings} ratings, ${year.alerts} alerts, ${year.open} open): ratings/s, event loop max (ms), peak RSS (MiB), lost | ${aged.eventsPerS.toFixed(0)}, ${aged.eventLoopMaxMs}, ${aged.hubRssPeakMb.toFixed(1)}, ${aged.lost} |`,
 );
 
 // The peer a commune would otherwise build, under the same load, then both with InfluxDB stopped for

@@ -13,7 +13,7 @@ export const DESK_COUNTED_BETWEEN = `SELECT COUNT(*) AS rated, COALESCE(SUM(unsa
 type DeskRatings = { horizon: number; times: number[]; unsatisfiedBefore: number[] };
 
 /**
- * A desk's counted ratings kept in memory, at most: ~120 KB. Past it the oldest half goes, so
+ * A desk's counted ratings kept in memory, at most: ~160 KB. Past it the oldest half goes, so
  * memory has a bound whatever times devices send, and a desk keeps days of a commune's ratings.
  */
 const MAX_KEPT = 10_000;
@@ -21,11 +21,11 @@ const MAX_KEPT = 10_000;
 /**
  * The counted ratings of each desk over the alert window, kept in memory: counting them in the
  * store at every press costs more the busier the desk, exactly when presses pour in. Each desk is
- * loaded from the store on first use, from one window before the first window asked about, and
- * kept until it holds `maxKept` ratings, when its oldest half goes: so the presses of a box whose
- * clock or queue runs hours behind its desk's others (across a night, too) are counted in memory;
- * a window that begins before what is kept (a queue from long ago) is counted in the store.
- * Call `forget` when a transaction that added ratings rolls back.
+ * loaded from the store on first use, from one window before the first window asked about (the
+ * newest `maxKept` of them), and kept; a rating added past `maxKept` sends the oldest half away.
+ * So the presses of a box whose clock or queue runs hours behind its desk's others (across a
+ * night, too) are counted in memory; a window that begins before what is kept (a queue from long
+ * ago) is counted in the store. Call `forget` when a transaction that added ratings rolls back.
  */
 export class CountedWindows {
   readonly #db: Store;

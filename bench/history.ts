@@ -11,22 +11,24 @@ import { deviceTopic } from '../protocol/index.ts';
 import { T0 } from './load.ts';
 
 const DAY_MS = 86_400_000;
-/** A box's presses in an office day of the year behind T0, spread over its 450 minutes. */
-const PRESSES_PER_DAY = 20;
-/** Office days in the year before T0: 50 weeks of five, from Monday 1/12/2025. */
+/** Weekdays in the year before T0: 50 weeks of five from Monday 1/12/2025, 11 of them holidays. */
 const DAYS = 250;
+/** Minutes of a day's office hours (07:30–11:30, 13:30–17:00). */
+const OFFICE_MINUTES = 450;
 /** Leaders answer alerts: those raised more than this before T0 are resolved. */
 const STILL_OPEN_MS = 7 * DAY_MS;
 
 export type History = { ratings: number; alerts: number; open: number };
 
-/** When box `box` pressed for the `k`-th time in the year before T0, in office hours. */
-function pastPressTime(k: number, box: number): number {
-  const office = Math.floor(k / PRESSES_PER_DAY) % DAYS;
-  const day = Math.floor(office / 5) * 7 + (office % 5);
-  const slot = k % PRESSES_PER_DAY;
-  // 07:30 + 22 minutes a press: mornings and, past 11:30, the afternoon from 13:30.
-  const minute = slot * 22 < 240 ? slot * 22 : 360 + slot * 22 - 240;
+/**
+ * When box `box` pressed for the `k`-th time in the year before T0: `perDay` presses a weekday,
+ * spread over its office hours (the morning from 07:30, past 11:30 the afternoon from 13:30).
+ */
+function pastPressTime(k: number, box: number, perDay: number): number {
+  const weekday = Math.floor(k / perDay);
+  const day = Math.floor(weekday / 5) * 7 + (weekday % 5);
+  const officeMinute = Math.floor(((k % perDay) * OFFICE_MINUTES) / perDay);
+  const minute = officeMinute < 240 ? officeMinute : 360 + officeMinute - 240;
   return T0 - 50 * 7 * DAY_MS + day * DAY_MS + minute * 60_000 + box;
 }
 
@@ -53,17 +55,24 @@ export async function fillHistory(
   const stop = await startFeatures(domains.features, log);
   try {
     const perBox = Math.ceil(ratings / boxes.length);
+    // A press a minute at most: more than that would be flagged as repeats, not a year's ratings.
+    const perDay = Math.ceil(perBox / DAYS);
+    if (perDay > OFFICE_MINUTES) {
+      throw new Error(
+        `${perBox} ratings a box do not fit a year of office hours (${DAYS * OFFICE_MINUTES} at most)`,
+      );
+    }
     const taken = (box: number, k: number, id: string) =>
       new Promise<void>((resolve, reject) => {
         const topic = deviceTopic(config.site.code, id, { family: 'evt', event: 'rating' });
         const body = { boot: 'year0001', seq: k, score: 1 + ((k + box) % 4), scale: 4 };
-        const ts = new Date(pastPressTime(k, box)).toISOString();
+        const ts = new Date(pastPressTime(k, box, perDay)).toISOString();
         const payload = Buffer.from(JSON.stringify({ ...body, ts }));
         domains.ingest.submit(id, topic, payload, (err) => (err ? reject(err) : resolve()));
       });
-    for (let from = 0; from < perBox; from += PRESSES_PER_DAY) {
-      const to = Math.min(from + PRESSES_PER_DAY, perBox);
-      clock = pastPressTime(to - 1, boxes.length) + 60_000;
+    for (let from = 0; from < perBox; from += perDay) {
+      const to = Math.min(from + perDay, perBox);
+      clock = pastPressTime(to - 1, boxes.length, perDay) + 60_000;
       const day: Array<Promise<void>> = [];
       for (const [box, id] of boxes.entries()) for (let k = from; k < to; k++) day.push(taken(box, k, id));
       await Promise.all(day);

@@ -204,7 +204,8 @@ export async function latencyProbe(probe: {
   warmUpMs?: number;
 }): Promise<{ stop: () => Promise<{ latencies: number[]; lost: number }> }> {
   const topic = `thanthien/v1/${probe.site}/dev/${probe.id}/evt/rating`;
-  const timeOf = (seq: number) => T0 + seq * 1000;
+  // Counted presses like the boxes': the warm-up's (-1) first, the probe's own box after theirs.
+  const timeOf = (seq: number) => pressTime(seq + 1, BOXES);
   const publish = (seq: number) =>
     probe.client.publishAsync(
       topic,

@@ -8,28 +8,25 @@ import { createLogger } from '../hub/src/log.ts';
 import { buildEventDomains } from '../hub/src/main.ts';
 import type { Store } from '../hub/src/store/index.ts';
 import { deviceTopic } from '../protocol/index.ts';
-import { T0 } from './load.ts';
+import { DAY_MS, OFFICE_MINUTES, officeTime, T0 } from './load.ts';
 
-const DAY_MS = 86_400_000;
 /** Weekdays in the year before T0: 50 weeks of five from Monday 1/12/2025, 11 of them holidays. */
 const DAYS = 250;
-/** Minutes of a day's office hours (07:30–11:30, 13:30–17:00). */
-const OFFICE_MINUTES = 450;
 /** Leaders answer alerts: those raised more than this before T0 are resolved. */
 const STILL_OPEN_MS = 7 * DAY_MS;
 
 export type History = { ratings: number; alerts: number; open: number };
 
+/** Monday 1/12/2025 07:30, 50 weeks before T0: the year's first opening. */
+const YEAR_START = T0 - 50 * 7 * DAY_MS;
+
 /**
  * When box `box` pressed for the `k`-th time in the year before T0: `perDay` presses a weekday,
- * spread over its office hours (the morning from 07:30, past 11:30 the afternoon from 13:30).
+ * spread over its office hours.
  */
 function pastPressTime(k: number, box: number, perDay: number): number {
-  const weekday = Math.floor(k / perDay);
-  const day = Math.floor(weekday / 5) * 7 + (weekday % 5);
   const officeMinute = Math.floor(((k % perDay) * OFFICE_MINUTES) / perDay);
-  const minute = officeMinute < 240 ? officeMinute : 360 + officeMinute - 240;
-  return T0 - 50 * 7 * DAY_MS + day * DAY_MS + minute * 60_000 + box;
+  return officeTime(YEAR_START, Math.floor(k / perDay), officeMinute) + box;
 }
 
 /**
@@ -43,7 +40,7 @@ export async function fillHistory(
   boxes: readonly string[],
   ratings: number,
 ): Promise<History> {
-  let clock = T0 - 50 * 7 * DAY_MS;
+  let clock = YEAR_START;
   const log = createLogger('silent');
   const domains = buildEventDomains({
     config,

@@ -119,12 +119,24 @@ type Load = BoxLoad & {
   onPuback: () => void;
 };
 
-/** A box's presses: one a minute in the example site's office hours, 240 from 07:30 to 11:30 … */
-const MORNING_PRESSES = 240;
+/** Minutes of the example site's office hours in a day: 240 from 07:30 to 11:30 … */
+const MORNING_MINUTES = 240;
 /** … and 210 from 13:30, six hours after the morning's start, to 17:00. */
 const AFTERNOON_START_MIN = 6 * 60;
-const PRESSES_PER_DAY = 450;
-const DAY_MS = 86_400_000;
+/** Minutes of office hours in a day, and so a box's presses in one: one a minute. */
+export const OFFICE_MINUTES = 450;
+export const DAY_MS = 86_400_000;
+
+/**
+ * The `officeMinute`-th minute (0 to 449) of office hours on the `weekday`-th weekday counted from
+ * `mondayOpening`, a Monday at 07:30 in Hà Nội: weekends skipped, the lunch break too.
+ */
+export function officeTime(mondayOpening: number, weekday: number, officeMinute: number): number {
+  const day = Math.floor(weekday / 5) * 7 + (weekday % 5);
+  const minute =
+    officeMinute < MORNING_MINUTES ? officeMinute : AFTERNOON_START_MIN + officeMinute - MORNING_MINUTES;
+  return mondayOpening + day * DAY_MS + minute * 60_000;
+}
 
 /**
  * When box `box` makes its press `seq`: one a minute through the office hours of the weekdays
@@ -134,11 +146,7 @@ const DAY_MS = 86_400_000;
  * Year's: 34 office days, 15,300 presses a box. The boxes' presses are 1 ms apart.
  */
 export function pressTime(seq: number, box: number): number {
-  const office = Math.floor(seq / PRESSES_PER_DAY);
-  const day = Math.floor(office / 5) * 7 + (office % 5);
-  const slot = seq % PRESSES_PER_DAY;
-  const minute = slot < MORNING_PRESSES ? slot : AFTERNOON_START_MIN + slot - MORNING_PRESSES;
-  return T0 + day * DAY_MS + minute * 60_000 + box;
+  return officeTime(T0, Math.floor(seq / OFFICE_MINUTES), seq % OFFICE_MINUTES) + box;
 }
 
 /** Box `box`'s rating `seq`: scores 1 to 4 in turn, a quarter unsatisfied (1 of 4), half satisfied. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPEN_SHARE_ALERT } from '../hub/src/alerts/alerts.ts';
 import { openStore } from '../hub/src/store/index.ts';
+import { queryPlan } from './helpers/query-plan.ts';
 
 // Every counted rating asks whether its desk has an open share alert, and every unsatisfied rating
 // adds an alert: the question must not read them all.
@@ -20,9 +21,7 @@ describe('the open share alert of a desk', () => {
     }
     insert.run('share:quay-2:1', 'unsatisfied-share', 'quay-2', 'acknowledged');
     db.exec('ANALYZE');
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${OPEN_SHARE_ALERT}`).all() as Array<{ detail: string }>)
-      .map((row) => row.detail)
-      .join('; ');
+    const plan = queryPlan(db, OPEN_SHARE_ALERT);
     expect(plan).toMatch(/USING INDEX alerts_unresolved_by_desk/);
     expect(db.prepare(OPEN_SHARE_ALERT).get('quay-2')).toBeDefined();
     expect(db.prepare(OPEN_SHARE_ALERT).get('quay-3')).toBeUndefined();

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DESK_COUNTED_BETWEEN, DESK_COUNTED_SINCE } from '../hub/src/ratings/window.ts';
-import { openStore, type Store } from '../hub/src/store/index.ts';
+import { openStore } from '../hub/src/store/index.ts';
+import { queryPlan } from './helpers/query-plan.ts';
 
 // A counted rating's alert window asks what its desk had over the last hour; when the window is not
 // in memory (a box's late queue, the first press after a start) it asks the store, and must read
 // that desk's ratings, not every desk's.
-const planOf = (db: Store, sql: string) =>
-  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
-    .map((r) => r.detail)
-    .join('; ');
-
 describe("a desk's alert window in the store", () => {
   it.each([
     ['with the statistics of ANALYZE', true],
@@ -33,8 +29,8 @@ describe("a desk's alert window in the store", () => {
       );
     }
     if (analyze) db.exec('ANALYZE');
-    expect(planOf(db, DESK_COUNTED_BETWEEN)).toMatch(/USING COVERING INDEX ratings_counted_by_desk/);
-    expect(planOf(db, DESK_COUNTED_SINCE)).toMatch(/USING COVERING INDEX ratings_counted_by_desk/);
+    expect(queryPlan(db, DESK_COUNTED_BETWEEN)).toMatch(/USING COVERING INDEX ratings_counted_by_desk/);
+    expect(queryPlan(db, DESK_COUNTED_SINCE)).toMatch(/USING COVERING INDEX ratings_counted_by_desk/);
     const window = db.prepare(DESK_COUNTED_BETWEEN).get('quay-2', 1_000_000, 1_000_000 + 599_000) as {
       rated: number;
       unsatisfied: number;

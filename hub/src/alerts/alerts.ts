@@ -48,10 +48,17 @@ export type AlertPolicy = {
 
 /**
  * Whether a desk has a share alert not yet resolved: asked with every counted rating, so it must
- * stay an index search however many alerts the years add (`alerts_unresolved_by_desk`).
+ * stay an index search however many alerts the years add (`alerts_open_share_by_desk`).
  */
 export const OPEN_SHARE_ALERT =
   "SELECT 1 FROM alerts WHERE kind = 'unsatisfied-share' AND desk = ? AND state != 'resolved'";
+
+/**
+ * The alerts not yet resolved, counted per desk and kind: read with every refresh of the desk
+ * board, so through the unresolved ones only (`alerts_unresolved`), not every alert ever raised.
+ */
+export const UNRESOLVED_BY_DESK =
+  "SELECT desk, kind, COUNT(*) AS n FROM alerts WHERE state != 'resolved' AND desk IS NOT NULL GROUP BY desk, kind";
 
 /** A rating that counts (not flagged), as the ratings domain recorded it. */
 export type CountedRating = RatingRecord & { unsatisfied: boolean };
@@ -86,8 +93,10 @@ export class Alerts {
    */
   onCountedRating(rating: CountedRating, window: { rated: number; unsatisfied: number }): void {
     if (rating.unsatisfied) {
+      // The time first: keys in the order ratings come share the index's last pages in a batch,
+      // where a box's own (device first) took a page of the log for every box in every batch.
       this.#raise(
-        `rating:${rating.device}:${rating.boot}:${rating.seq}`,
+        `rating:${rating.timeMs}:${rating.device}:${rating.boot}:${rating.seq}`,
         'unsatisfied-rating',
         rating.desk,
         rating.officer,
@@ -166,10 +175,11 @@ export class Alerts {
 
   /** Alerts not yet resolved, counted per desk and kind: what the desk board shows. */
   openByDesk(): Map<string, Partial<Record<AlertKind, number>>> {
-    const rows = statement(
-      this.#db,
-      "SELECT desk, kind, COUNT(*) AS n FROM alerts WHERE state != 'resolved' AND desk IS NOT NULL GROUP BY desk, kind",
-    ).all() as Array<{ desk: string; kind: AlertKind; n: number }>;
+    const rows = statement(this.#db, UNRESOLVED_BY_DESK).all() as Array<{
+      desk: string;
+      kind: AlertKind;
+      n: number;
+    }>;
     const byDesk = new Map<string, Partial<Record<AlertKind, number>>>();
     for (const row of rows) byDesk.set(row.desk, { ...byDesk.get(row.desk), [row.kind]: Number(row.n) });
     return byDesk;

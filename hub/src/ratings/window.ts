@@ -2,7 +2,12 @@ import { type Store, statement } from '../store/index.ts';
 
 export type RatingWindow = { rated: number; unsatisfied: number };
 
-/** A desk's counted ratings from a time on, in time order (the index `ratings_counted_by_desk`). */
+/**
+ * A desk's counted ratings from a time on, in time order: read through the ratings of every desk
+ * from that time on (the table is in time order), as a desk's own index would cost every rating a
+ * write in its desk's place. Asked rarely: when a desk is first counted, and for a window older
+ * than what memory keeps.
+ */
 export const DESK_COUNTED_SINCE = `SELECT time_ms, unsatisfied FROM ratings
   WHERE desk = ? AND misuse = '' AND time_ms >= ? ORDER BY time_ms`;
 /** How many counted ratings a desk had between two times, and how many of them unsatisfied. */

@@ -50,10 +50,16 @@ export class CountedWindows {
     if (!ratings || timeMs < ratings.horizon) return;
     const { times, unsatisfiedBefore } = ratings;
     const at = upperBound(times, timeMs);
-    times.splice(at, 0, timeMs);
-    unsatisfiedBefore.splice(at + 1, 0, unsatisfiedBefore[at]!);
-    // Usually the newest, at the end; a late one shifts the counts after it.
-    for (let i = at + 1; i < unsatisfiedBefore.length; i++) unsatisfiedBefore[i]! += Number(unsatisfied);
+    if (at === times.length) {
+      // Usually the newest, at the end.
+      times.push(timeMs);
+      unsatisfiedBefore.push(unsatisfiedBefore[at]! + Number(unsatisfied));
+    } else {
+      // A late one shifts the counts after it.
+      times.splice(at, 0, timeMs);
+      unsatisfiedBefore.splice(at + 1, 0, unsatisfiedBefore[at]!);
+      for (let i = at + 1; i < unsatisfiedBefore.length; i++) unsatisfiedBefore[i]! += Number(unsatisfied);
+    }
     if (times.length > this.#maxKept) dropOldest(ratings, times.length - (this.#maxKept >> 1));
   }
 

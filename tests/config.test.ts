@@ -321,4 +321,34 @@ describe('duty and calendar helpers', () => {
     expect(localTime('Asia/Ho_Chi_Minh', at)).toEqual({ date: '2026-03-03', weekday: 'tue', minutes: 390 });
     expect(officerAt(config, 'quay-5', at)).toBe('do-thi-thu');
   });
+
+  // The offset is kept per hour of UTC; the clock must still read right across a change of offset,
+  // on the hour (Berlin) and in the middle of one (St. John's moves at 05:30 UTC).
+  it.each([
+    ['Europe/Berlin', '2026-03-29T00:00:00Z'],
+    ['Europe/Berlin', '2026-10-25T00:00:00Z'],
+    ['America/St_Johns', '2026-03-08T04:00:00Z'],
+    ['America/St_Johns', '2026-11-01T03:00:00Z'],
+    ['Asia/Ho_Chi_Minh', '2026-12-31T15:00:00Z'],
+  ])('reads the wall clock of %s minute by minute across %s', (timezone, from) => {
+    const format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    });
+    for (let minute = 0; minute < 4 * 60; minute++) {
+      const at = new Date(Date.parse(from) + minute * 60_000 + 30_000);
+      const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+      expect(localTime(timezone, at)).toEqual({
+        date: `${part.year}-${part.month}-${part.day}`,
+        weekday: part.weekday!.toLowerCase(),
+        minutes: Number(part.hour) * 60 + Number(part.minute),
+      });
+    }
+  });
 });

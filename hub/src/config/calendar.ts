@@ -57,14 +57,43 @@ export function wallClock(timezone: string, at: Date): WallClock {
 export function localTime(timezone: string, at: Date): LocalTime {
   // Every event asks this (office hours, the roster), and time zones offset by whole minutes.
   return byMinute(localTimes, timezone, at, () => {
-    const part = wallClock(timezone, at);
-    const date = `${part.year}-${part.month}-${part.day}`;
-    const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
-    return Object.freeze({ date, weekday, minutes: Number(part.hour) * 60 + Number(part.minute) });
+    // The wall clock as a UTC date, whose UTC fields are the site's.
+    const wall = new Date(at.getTime() + hourOffsetMinutes(timezone, at) * 60_000);
+    return Object.freeze({
+      date: wall.toISOString().slice(0, 10),
+      weekday: WEEKDAYS[wall.getUTCDay()]!,
+      minutes: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+    });
   });
 }
 
 const localTimes = new Map<string, Map<number, LocalTime>>();
+
+/**
+ * The zone's offset from UTC at `at`, kept per hour of UTC: reading it (Intl) costs tens of µs,
+ * and a queue of presses drained after an outage asks for a new minute with nearly every press.
+ * An hour whose two ends differ holds a change of offset, and is read at each moment asked.
+ */
+function hourOffsetMinutes(timezone: string, at: Date): number {
+  const hour = Math.floor(at.getTime() / HOUR_MS);
+  let hours = hourOffsets.get(timezone);
+  if (!hours) {
+    hours = new Map();
+    hourOffsets.set(timezone, hours);
+  }
+  const known = hours.get(hour);
+  if (known !== undefined) return known;
+  const start = utcOffsetMinutes(timezone, new Date(hour * HOUR_MS));
+  if (utcOffsetMinutes(timezone, new Date((hour + 1) * HOUR_MS - 1)) !== start) {
+    return utcOffsetMinutes(timezone, at);
+  }
+  if (hours.size >= 10_000) hours.clear();
+  hours.set(hour, start);
+  return start;
+}
+
+const HOUR_MS = 3_600_000;
+const hourOffsets = new Map<string, Map<number, number>>();
 
 /**
  * The answer for the minute of `at`, kept per `key` for the last day's minutes asked about: a

@@ -9,6 +9,8 @@ import {
   officerAt,
   officerOnDuty,
   parseSiteConfig,
+  WEEKDAYS,
+  wallClock,
 } from '../hub/src/config/index.ts';
 import { HubError } from '../hub/src/errors.ts';
 import { EXAMPLE_CONFIG } from './helpers/hub.ts';
@@ -331,23 +333,15 @@ describe('duty and calendar helpers', () => {
     ['America/St_Johns', '2026-11-01T03:00:00Z'],
     ['Asia/Ho_Chi_Minh', '2026-12-31T15:00:00Z'],
   ])('reads the wall clock of %s minute by minute across %s', (timezone, from) => {
-    const format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      hourCycle: 'h23',
-    });
     for (let minute = 0; minute < 4 * 60; minute++) {
       const at = new Date(Date.parse(from) + minute * 60_000 + 30_000);
-      const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+      // Intl's reading of that moment, as the hub took it before keeping offsets per hour.
+      const wall = wallClock(timezone, at);
+      const date = `${wall.year}-${wall.month}-${wall.day}`;
       expect(localTime(timezone, at)).toEqual({
-        date: `${part.year}-${part.month}-${part.day}`,
-        weekday: part.weekday!.toLowerCase(),
-        minutes: Number(part.hour) * 60 + Number(part.minute),
+        date,
+        weekday: WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()],
+        minutes: Number(wall.hour) * 60 + Number(wall.minute),
       });
     }
   });

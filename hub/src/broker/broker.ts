@@ -120,6 +120,7 @@ export class Broker {
       },
     });
     this.#aedes = aedes;
+    deliverOnlyTheHubs(aedes);
     aedes.on('clientReady', (client) => this.#onClientReady(client));
     aedes.on('clientDisconnect', (client) => this.#onClientGone(client));
     aedes.on('clientError', (client, err) =>
@@ -375,6 +376,28 @@ export class Broker {
     this.#wss = wss;
     this.#httpServer = http;
   }
+}
+
+/**
+ * What a client publishes is for the hub alone: `authorizePublish` hands it to ingest, and the ACL
+ * lets no client subscribe to a device's topics (integrations publish nothing). aedes would still
+ * route each message after its PUBACK — the retained store, the offline queues, the topic tree —
+ * to find no one: ~5% of the main thread and ~8% of what it allocated under the ingest bench
+ * (docs/benchmarks.md). So only the hub's own publishes (hub/state, hub/events, commands), which
+ * have no client, are routed; a will whose session aedes no longer holds has none either. The
+ * publisher's packet is released in the next turn, as routing released it.
+ */
+function deliverOnlyTheHubs(aedes: Aedes): void {
+  type Done = (error?: Error) => void;
+  const route = aedes.publish.bind(aedes) as (packet: unknown, client: unknown, done: Done) => void;
+  (aedes as unknown as { publish: (packet: unknown, client: unknown, done?: Done) => void }).publish = (
+    packet,
+    client,
+    done,
+  ) => {
+    if (typeof client === 'function' || client == null) return route(packet, client, done as Done);
+    setImmediate(done ?? (() => {}));
+  };
 }
 
 function toBytes(payload: unknown): Uint8Array {

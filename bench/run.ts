@@ -12,6 +12,9 @@ import { benchStartup } from './startup.ts';
 // The hub is measured on its own: Node-RED (docs/flows.md) is its own process, off here.
 process.env.TT_FLOWS = 'off';
 
+/** The hub's CPU time over a run for each rating it took in. */
+const cpuPerRatingUs = (r: IngestResult) => (r.hubCores * 1e6) / r.eventsPerS;
+
 /** The radio's on-air engine, on its own: it needs no servers (BENCH_ONLY=radio runs just this). */
 async function radioSection(): Promise<void> {
   const r = await benchRadio();
@@ -125,8 +128,10 @@ async function ingestRunsSection(): Promise<IngestResult> {
     `Every run, ratings/s publish → queryable: ${range((r) => r.eventsPerS)}; peak RSS (MiB): ${range((r) => r.hubRssPeakMb, 1)};`,
   );
   console.log(
-    `event loop p99 / max (ms): ${runs.map((r) => `${r.eventLoopP99Ms} / ${r.eventLoopMaxMs}`).join(', ')}; lost: ${range((r) => r.lost)}\n`,
+    `event loop p99 / max (ms): ${runs.map((r) => `${r.eventLoopP99Ms} / ${r.eventLoopMaxMs}`).join(', ')}; lost: ${range((r) => r.lost)};`,
   );
+  // Steadier than ratings/s on a shared host: what the hub spent, whatever the others took.
+  console.log(`hub CPU per rating (µs): ${range(cpuPerRatingUs, 1)}\n`);
   return median;
 }
 
@@ -146,6 +151,7 @@ console.log(
 );
 console.log(`| hub RSS, peak (MiB) | ${ingest.hubRssPeakMb.toFixed(1)} |`);
 console.log(`| hub CPU (cores used) | ${ingest.hubCores.toFixed(2)} |`);
+console.log(`| hub CPU per rating (µs) | ${cpuPerRatingUs(ingest).toFixed(1)} |`);
 console.log(`| ratings lost | ${ingest.lost} |`);
 console.log(
   `| hub event loop held up, p99 / max (ms, monitorEventLoopDelay) | ${ingest.eventLoopP99Ms} / ${ingest.eventLoopMaxMs} |`,

@@ -62,8 +62,11 @@ export class Publisher {
     this.#nextId = (this.#nextId % 65_535) + 1;
     return new Promise((resolve, reject) => {
       this.#waiting.set(messageId, { resolve, reject });
-      this.#socket.write(
-        mqttPacket.generate({ cmd: 'publish', qos: 1, messageId, topic, payload, retain: false, dup: false }),
+      // As mqtt.js writes for the boxes' firmware: corked until the next tick, so the publishes a
+      // box makes together (one for each PUBACK that came in one read) leave in one write.
+      mqttPacket.writeToStream(
+        { cmd: 'publish', qos: 1, messageId, topic, payload, retain: false, dup: false },
+        this.#socket,
       );
     });
   }

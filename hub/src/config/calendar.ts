@@ -72,50 +72,43 @@ const localTimes = new Map<string, Map<number, LocalTime>>();
 /**
  * The zone's offset from UTC at `at`, kept per hour of UTC: reading it (Intl) costs tens of µs,
  * and a queue of presses drained after an outage asks for a new minute with nearly every press.
- * An hour whose two ends differ holds a change of offset, and is read at each moment asked.
+ * An hour whose two ends differ holds a change of offset (kept as null), and is read at each
+ * moment asked.
  */
 function hourOffsetMinutes(timezone: string, at: Date): number {
   const hour = Math.floor(at.getTime() / HOUR_MS);
-  let hours = hourOffsets.get(timezone);
-  if (!hours) {
-    hours = new Map();
-    hourOffsets.set(timezone, hours);
-  }
-  const known = hours.get(hour);
-  if (known !== undefined) return known;
-  const start = utcOffsetMinutes(timezone, new Date(hour * HOUR_MS));
-  if (utcOffsetMinutes(timezone, new Date((hour + 1) * HOUR_MS - 1)) !== start) {
-    return utcOffsetMinutes(timezone, at);
-  }
-  if (hours.size >= 10_000) hours.clear();
-  hours.set(hour, start);
-  return start;
+  const steady = kept(hourOffsets, timezone, hour, 10_000, () => {
+    const start = utcOffsetMinutes(timezone, new Date(hour * HOUR_MS));
+    return utcOffsetMinutes(timezone, new Date((hour + 1) * HOUR_MS - 1)) === start ? start : null;
+  });
+  return steady ?? utcOffsetMinutes(timezone, at);
 }
 
 const HOUR_MS = 3_600_000;
-const hourOffsets = new Map<string, Map<number, number>>();
+const hourOffsets = new Map<string, Map<number, number | null>>();
 
 /**
  * The answer for the minute of `at`, kept per `key` for the last day's minutes asked about: a
  * burst of presses, queued ones included, spans a few minutes, and every press asks.
  */
-function byMinute<K, T>(
-  answers: { get(key: K): Map<number, T> | undefined; set(key: K, value: Map<number, T>): unknown },
-  key: K,
-  at: Date,
-  answer: () => T,
-): T {
-  const minute = Math.floor(at.getTime() / 60_000);
-  let minutes = answers.get(key);
-  if (!minutes) {
-    minutes = new Map();
-    answers.set(key, minutes);
+function byMinute<K, T>(answers: Answers<K, T>, key: K, at: Date, answer: () => T): T {
+  return kept(answers, key, Math.floor(at.getTime() / 60_000), 1_440, answer);
+}
+
+type Answers<K, T> = { get(key: K): Map<number, T> | undefined; set(key: K, value: Map<number, T>): unknown };
+
+/** The answer for `slot` (a minute, an hour), kept per `key` for the last `limit` slots asked about. */
+function kept<K, T>(answers: Answers<K, T>, key: K, slot: number, limit: number, answer: () => T): T {
+  let slots = answers.get(key);
+  if (!slots) {
+    slots = new Map();
+    answers.set(key, slots);
   }
-  let known = minutes.get(minute);
+  let known = slots.get(slot);
   if (known === undefined) {
     known = answer();
-    if (minutes.size >= 1_440) minutes.clear();
-    minutes.set(minute, known);
+    if (slots.size >= limit) slots.clear();
+    slots.set(slot, known);
   }
   return known;
 }

@@ -72,8 +72,19 @@ describe('the demo clock', () => {
   const clockAt = (startMs: number, speed: number) => {
     let real = 1_000;
     const clock = new DemoClock({ calendar, speed, startMs, realMs: () => real });
+    clock.start();
     return { clock, pass: (ms: number) => (real += ms) };
   };
+
+  it('stands at its start until started', () => {
+    let real = 1_000;
+    const clock = new DemoClock({ calendar, speed: 60, startMs: at('2026-11-23T07:10'), realMs: () => real });
+    real += 30_000; // a slow machine's boot
+    expect(iso(clock.nowMs())).toBe('2026-11-23 07:10');
+    clock.start();
+    real += 1_000;
+    expect(clock.nowMs()).toBe(at('2026-11-23T07:11'));
+  });
 
   it('runs `speed` times faster than real time', () => {
     const { clock, pass } = clockAt(at('2026-11-23T09:00'), 60);

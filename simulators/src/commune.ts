@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { DeviceKind, RatingScale } from '../../protocol/index.ts';
 import { type DeviceLinkOptions, SimPresenceSensor, SimRatingButton, SimSpeaker } from './devices.ts';
 
@@ -80,6 +81,15 @@ export class SimulatedCommune {
   /** Start every device; each connects (and reconnects) on its own. */
   start(): void {
     for (const sim of this.#all) sim.start();
+  }
+
+  /** Resolves once every device is connected, or after `timeoutMs`: one that is not keeps trying on its own. */
+  async connected(timeoutMs: number): Promise<void> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const waits = this.#all
+      .filter((sim) => !sim.link.connected)
+      .map((sim) => once(sim.link, 'connected', { signal }));
+    await Promise.all(waits).catch(() => undefined);
   }
 
   async stop(): Promise<void> {

@@ -27,6 +27,8 @@ const DEMO_LEADER = 'demo-lanh-dao';
 const DEFAULT_HTTP_PORT = 8080;
 /** One real second is one office minute: a working day in about ten minutes. */
 const DEFAULT_SPEED = 60;
+/** Long enough for every simulated device to connect on a busy Pi; one that has not goes on trying. */
+const DEVICES_CONNECT_WAIT_MS = 30_000;
 /** Often enough that each desk's presence follows its schedule to within a quarter of a demo minute. */
 const TICK_MS = 250;
 
@@ -68,24 +70,19 @@ export async function demoCommand(): Promise<void> {
     const { password } = await hub.users.add({ name: DEMO_LEADER, role: 'leader' });
     console.log(both('demo.login', { name: DEMO_LEADER, password }));
   }
+  // The day starts once the programs are written (speech takes seconds on a Pi) and the devices
+  // are connected: started earlier, a slow machine would miss the first bulletin while getting ready.
   const timezone = hub.config.site.timezone;
-  console.log(
-    bilingual('demo.playing', (lang) => ({
-      speed: clock.speed,
-      now: momentText(timezone, clock.nowMs(), lang),
-    })),
-  );
-  console.log(both('demo.scene'));
+  let radio: string;
   try {
     const firstDay = localTime(timezone, new Date(clock.nowMs())).date;
     const zones = hub.config.zones.map((z) => z.id);
     const programs = await writeDemoSchedule(hub.programs, zones, firstDay);
-    console.log(both('demo.radio', { programs, zones: zones.length }));
+    radio = both('demo.radio', { programs, zones: zones.length });
   } catch (err) {
     // Speech needs espeak-ng (README); the counter plays on without the radio.
-    console.log(both('demo.radioFailed', { reason: (err as Error).message }));
+    radio = both('demo.radioFailed', { reason: (err as Error).message });
   }
-
   const commune = new SimulatedCommune({
     url: `mqtt://127.0.0.1:${hub.mqttPort}`,
     site: hub.config.site.code,
@@ -94,6 +91,17 @@ export async function demoCommand(): Promise<void> {
     speed: clock.speed,
   });
   commune.start();
+  await commune.connected(DEVICES_CONNECT_WAIT_MS);
+  clock.start();
+  console.log(
+    bilingual('demo.playing', (lang) => ({
+      speed: clock.speed,
+      now: momentText(timezone, clock.nowMs(), lang),
+    })),
+  );
+  console.log(both('demo.scene'));
+  console.log(radio);
+
   const player = new OfficeDayPlayer({
     commune,
     calendar: hub.config,

@@ -76,9 +76,10 @@ export type DemoClockOptions = {
 };
 
 /**
- * The demo's own clock: runs `speed` times faster than real time through each shown working day and
- * jumps over nights, weekends and holidays. It never goes back: the hub and the simulated devices
- * share it, and the hub keeps presence timelines in event time.
+ * The demo's own clock: stands at its start until `start()`, then runs `speed` times faster than
+ * real time through each shown working day and jumps over nights, weekends and holidays. It never
+ * goes back: the hub and the simulated devices share it, and the hub keeps presence timelines in
+ * event time.
  */
 export class DemoClock {
   readonly speed: number;
@@ -90,6 +91,7 @@ export class DemoClock {
   #anchorDemo: number;
   /** The shown day of the anchor; inside it, demo time is plain multiplication. */
   #day: Interval;
+  #running = false;
 
   constructor(options: DemoClockOptions) {
     this.speed = options.speed;
@@ -101,11 +103,22 @@ export class DemoClock {
     this.#anchorDemo = Math.max(options.startMs, this.#day.fromMs);
   }
 
+  /**
+   * Set the clock going. Until then it stands at its start: the demo's day begins once the hub, its
+   * devices and its programs are ready, however long a slow machine takes to get them there.
+   */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#anchorReal = this.#realMs();
+  }
+
   now(): Date {
     return new Date(this.nowMs());
   }
 
   nowMs(): number {
+    if (!this.#running) return Math.floor(this.#anchorDemo);
     const real = this.#realMs();
     const demo = this.#anchorDemo + Math.max(0, real - this.#anchorReal) * this.speed;
     // The hub reads the clock for every message: the arithmetic of the calendar only at a day's end.

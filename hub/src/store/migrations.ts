@@ -358,9 +358,10 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   // What a batch of ratings writes to the log: an index that each rating adds to at its desk's
   // place costs a page per desk in every batch, where what is kept in time order shares a few. Of
   // ~100 pages a batch of 100 ratings from 20 boxes wrote (once an alert's key began with its time;
-  // ~125 before), a desk's counted ratings took 21 and its unresolved alerts 9. A desk's window is counted in memory almost always (ratings/window.ts), and
-  // the store's rare count reads the window's ratings by time, the table's own order; unresolved
-  // alerts are kept in the order they were raised, and the share alerts, one a desk at most, apart.
+  // ~125 before), a desk's counted ratings took 21 and its unresolved alerts 9. A desk's window is
+  // counted in memory almost always (ratings/window.ts), and the store's rare count reads the
+  // window's ratings by time, the table's own order; unresolved alerts are kept in the order they
+  // were raised, and the share alerts, one a desk at most, apart.
   `
   DROP INDEX ratings_counted_by_desk;
   DROP INDEX alerts_unresolved_by_desk;

@@ -45,6 +45,29 @@ describe('events', () => {
     expect(outbox.backlog()).toBe(2);
   });
 
+  it("keeps each event once whatever order its boot's events come in, and after the hub starts again", () => {
+    const rating = (seq: number) => ({ boot: 'boot0001', seq, score: 4, scale: 4 });
+    const sendAll = (to: Ingest, seqs: number[]) => {
+      for (const seq of seqs) {
+        to.accept(
+          'btn-1',
+          deviceTopic(SITE, 'btn-1', { family: 'evt', event: 'rating' }),
+          Buffer.from(JSON.stringify(rating(seq))),
+        );
+      }
+    };
+    // 3 and 4 come late, 6 to 8 never; then repeats of each kind.
+    sendAll(ingest, [0, 1, 2, 5, 3, 9, 1, 5, 3, 9]);
+    expect(ingest.stats()).toMatchObject({ accepted: 6, duplicates: 4 });
+    // Started again over the same store, the hub remembers what it took in before.
+    const again = ingestStack(config, () => NOW, db).ingest;
+    sendAll(again, [0, 2, 3, 5, 9, 4, 10, 4, 10]);
+    expect(again.stats()).toMatchObject({ accepted: 2, duplicates: 7 });
+    expect(rows<{ seq: number }>('SELECT seq FROM events ORDER BY seq').map((e) => e.seq)).toEqual([
+      0, 1, 2, 3, 4, 5, 9, 10,
+    ]);
+  });
+
   it('turns a rating into the point of docs/influxdb.md, attributed to the desk and the official on duty', () => {
     send(
       { family: 'evt', event: 'rating' },
@@ -144,6 +167,30 @@ describe('what domains do with an event', () => {
     expect(rows<{ kind: string }>('SELECT kind FROM alerts').map((a) => a.kind)).toEqual([
       'unsatisfied-rating',
     ]);
+  });
+
+  it('keeps the identities of a batch whose one message failed, all but that one', async () => {
+    steps.on('rating', 'test', ({ body }) => {
+      if (body.seq === 1) throw new Error('disk full');
+    });
+    const topic = deviceTopic(SITE, 'btn-1', { family: 'evt', event: 'rating' });
+    const submitAll = (seqs: number[]) =>
+      Promise.all(
+        seqs.map(
+          (seq) =>
+            new Promise<string>((resolve) =>
+              ingest.submit('btn-1', topic, Buffer.from(JSON.stringify({ ...rating, seq })), (err) =>
+                resolve(err?.message ?? 'ok'),
+              ),
+            ),
+        ),
+      );
+    // One batch: the first run of it fails, then each message runs alone.
+    expect(await submitAll([0, 1, 2])).toEqual(['ok', 'disk full', 'ok']);
+    steps.removeOwner('test');
+    expect(await submitAll([0, 1, 2])).toEqual(['ok', 'ok', 'ok']);
+    expect(ingest.stats()).toMatchObject({ accepted: 3, duplicates: 2 });
+    expect(rows('SELECT seq FROM events ORDER BY seq')).toEqual([{ seq: 0 }, { seq: 1 }, { seq: 2 }]);
   });
 
   it('reaches each domain once per event, in the order they registered, never for a duplicate', () => {

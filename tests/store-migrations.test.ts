@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../hub/src/store/index.ts';
+import { EventIdentities } from '../hub/src/ingest/identities.ts';
+import { createLogger } from '../hub/src/log.ts';
+import { GroupCommit, openStore, transaction } from '../hub/src/store/index.ts';
 import { MIGRATIONS } from '../hub/src/store/migrations.ts';
 import { outboxPoints } from './helpers/outbox-points.ts';
 
@@ -46,6 +48,16 @@ function storeFromBefore(): void {
       )
       .run(seq, p.timeMs);
   }
+  // Events of the same boot after a gap (seq 2 and 3 never came), and of another box.
+  for (const [device, boot, seq] of [
+    ['btn-1', 'boot0001', 4],
+    ['btn-1', 'boot0001', 5],
+    ['btn-2', 'boot0002', 7],
+  ] as const) {
+    old
+      .prepare('INSERT INTO events (device, boot, seq, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(device, boot, seq, 'rating', JSON.stringify({ seq }), new Date(1_700_000_000_000).toISOString());
+  }
   old.close();
 }
 
@@ -55,18 +67,39 @@ describe('store migrations', () => {
     const db = openStore(path);
     try {
       expect(outboxPoints(db)).toEqual([point(0), point(1)]);
-      expect(db.prepare('SELECT seq FROM events ORDER BY seq').all()).toEqual([{ seq: 0 }, { seq: 1 }]);
+      expect(db.prepare('SELECT seq FROM events ORDER BY seq').all()).toEqual(
+        [0, 1, 4, 5, 7].map((seq) => ({ seq })),
+      );
       expect(db.prepare('SELECT seq, time_ms FROM ratings ORDER BY time_ms').all()).toEqual([
         { seq: 0, time_ms: point(0).timeMs },
         { seq: 1, time_ms: point(1).timeMs },
       ]);
-      // An event's identity is still unique: the same one again is ignored.
-      const again = db
-        .prepare(
-          "INSERT OR IGNORE INTO events (device, boot, seq, type, body, received_at) VALUES ('btn-1', 'boot0001', 1, 'rating', '{}', '')",
-        )
-        .run();
-      expect(again.changes).toBe(0);
+      // Each boot's identities became runs of seqs; the same event again is a duplicate, and a
+      // seq of a gap is new.
+      expect(
+        db
+          .prepare(
+            'SELECT device, boot, first_seq, last_seq FROM event_runs JOIN event_boots ON id = boot_id ORDER BY id, first_seq',
+          )
+          .all(),
+      ).toEqual([
+        { device: 'btn-1', boot: 'boot0001', first_seq: 0, last_seq: 1 },
+        { device: 'btn-1', boot: 'boot0001', first_seq: 4, last_seq: 5 },
+        { device: 'btn-2', boot: 'boot0002', first_seq: 7, last_seq: 7 },
+      ]);
+      const identities = new EventIdentities(db, new GroupCommit(db, createLogger('silent')));
+      const claim = (device: string, boot: string, seq: number) =>
+        transaction(db, () => identities.claim(device, boot, seq));
+      expect([
+        claim('btn-1', 'boot0001', 1),
+        claim('btn-1', 'boot0001', 5),
+        claim('btn-2', 'boot0002', 7),
+      ]).toEqual([false, false, false]);
+      expect([
+        claim('btn-1', 'boot0001', 3),
+        claim('btn-1', 'boot0001', 6),
+        claim('btn-2', 'boot0003', 0),
+      ]).toEqual([true, true, true]);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'outbox_rows'").all()).toEqual([]);
     } finally {
       db.close();

@@ -12,6 +12,7 @@ import {
 import type { EventBus } from '../bus.ts';
 import type { Availability, DeviceRecord, DeviceRegistry } from '../devices/index.ts';
 import { type GroupCommit, type Store, statement } from '../store/index.ts';
+import { EventIdentities } from './identities.ts';
 import type { Outbox } from './outbox.ts';
 import { devicePoint } from './points.ts';
 import type { Rejections } from './rejections.ts';
@@ -57,6 +58,7 @@ type Received = { device: DeviceRecord; receivedAt: Date; topic: string; payload
 export class Ingest {
   readonly #deps: IngestDeps;
   readonly #now: () => Date;
+  readonly #identities: EventIdentities;
   #futureTimestamps = 0;
   #duplicates = 0;
   #accepted = 0;
@@ -67,6 +69,7 @@ export class Ingest {
   constructor(deps: IngestDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
+    this.#identities = new EventIdentities(deps.db, deps.commits);
   }
 
   /**
@@ -191,24 +194,18 @@ export class Ingest {
     if (device.kind !== sender) {
       return `${event.type} events come from a ${sender}; "${device.id}" is registered as a ${device.kind}`;
     }
-    const time = this.#eventTime(event.body.ts, receivedAt, device.id);
-    const inserted = statement(
-      db,
-      'INSERT OR IGNORE INTO events (device, boot, seq, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(
-      device.id,
-      event.body.boot,
-      event.body.seq,
-      event.type,
-      JSON.stringify(event.body),
-      receivedAt.toISOString(),
-    );
-    if (inserted.changes === 0) {
+    const { boot, seq } = event.body;
+    if (!this.#identities.claim(device.id, boot, seq)) {
       // Redelivery after a lost PUBACK is normal; the first copy already counts (docs/protocol.md).
       this.#duplicates += 1;
-      log.debug({ device: device.id, topic, boot: event.body.boot, seq: event.body.seq }, 'duplicate event');
+      log.debug({ device: device.id, topic, boot, seq }, 'duplicate event');
       return undefined;
     }
+    const time = this.#eventTime(event.body.ts, receivedAt, device.id);
+    statement(
+      db,
+      'INSERT INTO events (device, boot, seq, type, body, received_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(device.id, boot, seq, event.type, JSON.stringify(event.body), receivedAt.toISOString());
     steps.run(event.type, { device, body: event.body, time } as never);
     commits.afterCommit(() => {
       this.#accepted += 1;

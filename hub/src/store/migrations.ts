@@ -369,4 +369,33 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   CREATE INDEX alerts_open_share_by_desk ON alerts (desk)
     WHERE kind = 'unsatisfied-share' AND state != 'resolved';
   `,
+  // An event's identity kept once per run of consecutive seqs of its boot (ingest/identities.ts),
+  // not once per event in an index in the box's own order, which cost a page of the log per box in
+  // every batch. The runs are read from the events the hub already has: a seq minus its rank
+  // within its boot is the same along a run.
+  `
+  CREATE TABLE event_boots (
+    id INTEGER PRIMARY KEY,
+    device TEXT NOT NULL,
+    boot TEXT NOT NULL,
+    UNIQUE (device, boot)
+  );
+  CREATE TABLE event_runs (
+    boot_id INTEGER NOT NULL REFERENCES event_boots (id),
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (boot_id, first_seq)
+  ) WITHOUT ROWID;
+  INSERT INTO event_boots (device, boot)
+    SELECT device, boot FROM events GROUP BY device, boot ORDER BY MIN(rowid);
+  INSERT INTO event_runs (boot_id, first_seq, last_seq)
+    SELECT b.id, MIN(e.seq), MAX(e.seq)
+    FROM (
+      SELECT device, boot, seq, seq - ROW_NUMBER() OVER (PARTITION BY device, boot ORDER BY seq) AS run
+      FROM events
+    ) AS e
+    JOIN event_boots AS b USING (device, boot)
+    GROUP BY b.id, e.run;
+  DROP INDEX events_identity;
+  `,
 ];

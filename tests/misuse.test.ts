@@ -75,6 +75,22 @@ describe('rating flags', () => {
     ]);
   });
 
+  it('keeps the last counted press of each box when the hub starts again', () => {
+    press('2026-11-23T09:00:00.000'); // counted
+    // Started again over the same store: 2 s after the counted press is still a repeat.
+    ({ ingest } = ingestStack(config, () => hanoi('2026-11-23T17:30:00.000'), db));
+    press('2026-11-23T09:00:02.000');
+    press('2026-11-23T09:00:05.000'); // counted again
+    ({ ingest } = ingestStack(config, () => hanoi('2026-11-23T17:30:00.000'), db));
+    press('2026-11-23T09:00:06.000');
+    expect(flags()).toEqual([
+      ['false', ''],
+      ['true', 'repeat'],
+      ['false', ''],
+      ['true', 'repeat'],
+    ]);
+  });
+
   it('flags presses outside office hours, on a day off and on a holiday', () => {
     press('2026-11-23T12:15:00.000'); // lunch
     press('2026-11-21T10:00:00.000'); // Saturday

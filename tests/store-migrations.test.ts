@@ -48,6 +48,9 @@ function storeFromBefore(): void {
       )
       .run(seq, p.timeMs);
   }
+  old
+    .prepare('INSERT INTO rating_last_counted (device, time_ms) VALUES (?, ?)')
+    .run('btn-1', point(1).timeMs);
   // Events of the same boot after a gap (seq 2 and 3 never came), and of another box.
   for (const [device, boot, seq] of [
     ['btn-1', 'boot0001', 4],
@@ -100,6 +103,10 @@ describe('store migrations', () => {
         claim('btn-1', 'boot0001', 6),
         claim('btn-2', 'boot0003', 0),
       ]).toEqual([true, true, true]);
+      // The box's last counted press, now keyed by the box alone.
+      expect(db.prepare('SELECT device, time_ms FROM rating_last_counted').all()).toEqual([
+        { device: 'btn-1', time_ms: point(1).timeMs },
+      ]);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'outbox_rows'").all()).toEqual([]);
     } finally {
       db.close();

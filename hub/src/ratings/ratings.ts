@@ -152,10 +152,11 @@ export class Ratings {
 
   #writeLastCounted(): void {
     for (const device of this.#lastCountedChanged) {
-      statement(this.#db, 'INSERT OR REPLACE INTO rating_last_counted (device, time_ms) VALUES (?, ?)').run(
-        device,
-        this.#lastCounted.get(device)!,
-      );
+      statement(
+        this.#db,
+        `INSERT INTO rating_last_counted (device, time_ms) VALUES (?, ?)
+           ON CONFLICT (device) DO UPDATE SET time_ms = excluded.time_ms`,
+      ).run(device, this.#lastCounted.get(device)!);
     }
     this.#lastCountedChanged.clear();
   }

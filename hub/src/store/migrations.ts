@@ -398,4 +398,16 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
     GROUP BY b.id, e.run;
   DROP INDEX events_identity;
   `,
+  // A box's last counted press, rewritten for every box in every batch: keyed by the box alone
+  // (WITHOUT ROWID) it is changed in place, where INSERT OR REPLACE over a rowid table and its
+  // index deleted and inserted the row in both.
+  `
+  CREATE TABLE rating_last_counted_by_box (
+    device TEXT PRIMARY KEY,
+    time_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO rating_last_counted_by_box SELECT device, time_ms FROM rating_last_counted;
+  DROP TABLE rating_last_counted;
+  ALTER TABLE rating_last_counted_by_box RENAME TO rating_last_counted;
+  `,
 ];

@@ -1,5 +1,7 @@
 // The rating boxes of an ingest bench, a process of their own (bench/load.ts, `Boxes`): it
 // connects them, publishes their ratings when told, and says when half and all are acknowledged.
+// Its mqtt-packet is as quiet as the hub's: the boxes share the hub's two cores.
+import '../hub/src/broker/quiet-debug.ts';
 import type { BoxesData, BoxLoad } from './load.ts';
 import { publishLoad } from './load.ts';
 import { Publisher } from './publisher.ts';

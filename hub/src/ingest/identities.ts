@@ -33,10 +33,9 @@ export class EventIdentities {
   claim(device: string, boot: string, seq: number): boolean {
     const run = this.#latestRun(device, boot);
     if (seq > run.last) {
-      if (run.last < 0 || seq === run.last + 1) {
-        if (run.last < 0) run.first = seq;
-      } else {
-        // A gap (seqs never sent, or refused): the run so far is kept, and a new one starts.
+      // The next seq of the run grows it. The boot's first starts its run; after a gap (seqs never
+      // sent, or refused) the run so far is kept, and a new one starts.
+      if (run.last < 0 || seq !== run.last + 1) {
         if (this.#changed.delete(run)) this.#write(run);
         run.first = seq;
       }

@@ -86,6 +86,22 @@ describe('group commit', () => {
     expect(effects).toEqual([1, 3]);
   });
 
+  it('tells every component of a rollback, even after one of them fails to forget', async () => {
+    const told: string[] = [];
+    commits.onRollback(() => {
+      told.push('first');
+      throw new Error('could not forget');
+    });
+    commits.onRollback(() => told.push('second'));
+    expect(
+      await submit(() => {
+        throw new Error('the message fails');
+      }),
+    ).toHaveProperty('message', 'the message fails');
+    // Once for the batch, once for the message run alone.
+    expect(told).toEqual(['first', 'second', 'first', 'second']);
+  });
+
   it('answers the whole batch with the error when the commit fails, and keeps nothing of it', async () => {
     // A deferred constraint fails only at COMMIT: the store itself refuses the batch.
     db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY)');

@@ -64,7 +64,10 @@ export class GroupCommit {
     this.#beforeCommit.push(hook);
   }
 
-  /** `hook` runs after a unit of work was rolled back: forget what it gathered or cached. */
+  /**
+   * `hook` runs after a unit of work was rolled back: forget what it gathered or cached. Every hook
+   * runs even if one throws: a cache kept past a rollback would answer from what the store lost.
+   */
   onRollback(hook: () => void): void {
     this.#onRollback.push(hook);
   }
@@ -285,7 +288,13 @@ export class GroupCommit {
   }
 
   #rolledBack(): void {
-    for (const hook of this.#onRollback) hook();
+    for (const hook of this.#onRollback) {
+      try {
+        hook();
+      } catch (err) {
+        this.#log.error({ err }, 'forgetting what a rolled-back unit of work kept failed');
+      }
+    }
   }
 
   /** What did not fit in this batch goes in the next turn of the event loop. */

@@ -90,9 +90,10 @@ describe('store migrations', () => {
         { device: 'btn-1', boot: 'boot0001', first_seq: 4, last_seq: 5 },
         { device: 'btn-2', boot: 'boot0002', first_seq: 7, last_seq: 7 },
       ]);
-      const identities = new EventIdentities(db, new GroupCommit(db, createLogger('silent')));
+      const commits = new GroupCommit(db, createLogger('silent'));
+      const identities = new EventIdentities(db, commits);
       const claim = (device: string, boot: string, seq: number) =>
-        transaction(db, () => identities.claim(device, boot, seq));
+        commits.now(() => identities.claim(device, boot, seq));
       expect([
         claim('btn-1', 'boot0001', 1),
         claim('btn-1', 'boot0001', 5),
@@ -103,6 +104,22 @@ describe('store migrations', () => {
         claim('btn-1', 'boot0001', 6),
         claim('btn-2', 'boot0003', 0),
       ]).toEqual([true, true, true]);
+      // Each kept: 3 on its own (2 never came), 6 at the end of its run, the new boot's first.
+      expect(
+        db
+          .prepare(
+            'SELECT device, boot, first_seq, last_seq FROM event_runs JOIN event_boots ON id = boot_id ORDER BY id, first_seq',
+          )
+          .all(),
+      ).toEqual([
+        { device: 'btn-1', boot: 'boot0001', first_seq: 0, last_seq: 1 },
+        { device: 'btn-1', boot: 'boot0001', first_seq: 3, last_seq: 3 },
+        { device: 'btn-1', boot: 'boot0001', first_seq: 4, last_seq: 6 },
+        { device: 'btn-2', boot: 'boot0002', first_seq: 7, last_seq: 7 },
+        { device: 'btn-2', boot: 'boot0003', first_seq: 0, last_seq: 0 },
+      ]);
+      // Outside a unit of work nothing would be kept: refused.
+      expect(() => transaction(db, () => identities.claim('btn-1', 'boot0001', 9))).toThrow(/unit of work/);
       // The box's last counted press, now keyed by the box alone.
       expect(db.prepare('SELECT device, time_ms FROM rating_last_counted').all()).toEqual([
         { device: 'btn-1', time_ms: point(1).timeMs },

@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
  * (heap sampling; docs/benchmarks.md), and parsing a rating's PUBLISH took a quarter less time.
  * Before aedes loads it, mqtt-packet's `debug` is put in the module cache as one whose loggers
  * that are off do nothing at all; those that `DEBUG` turns on at start are the library's own, so
- * `DEBUG=mqtt-packet:*` still traces every packet.
+ * `DEBUG=mqtt-packet:*` still traces every packet. It is the project's one hoisted copy of `debug`:
+ * every package loaded after this that uses it gets the same (in the hub's process, in aedes'
+ * stack, only mqtt-packet), and a logger made while off stays quiet even if `debug.enable()` is
+ * called later, which nothing in the hub does.
  */
 const require = createRequire(import.meta.url);
 const packetRequire = createRequire(createRequire(require.resolve('aedes')).resolve('mqtt-packet'));

@@ -1,9 +1,9 @@
 import { type GroupCommit, type Store, statement } from '../store/index.ts';
 
-/** A boot's latest run of seqs taken in, [first, last]; `last` is -1 while the boot has none. */
+/** A boot's latest run of seqs taken in, [first, last]; both -1 while the boot has none. */
 type Run = { bootId: number; first: number; last: number };
 
-/** Boots kept in memory at most; past this the cache starts again from the store. */
+/** Boots kept in memory: past this, at the end of a unit of work, the cache starts again from the store. */
 const MAX_BOOTS = 10_000;
 
 const SAVE_RUN = `INSERT INTO event_runs (boot_id, first_seq, last_seq) VALUES (?, ?, ?)
@@ -13,24 +13,31 @@ const SAVE_RUN = `INSERT INTO event_runs (boot_id, first_seq, last_seq) VALUES (
  * Every event identity (device, boot, seq) the hub has taken in, forever (docs/protocol.md,
  * identity), kept as runs of consecutive seqs per boot: a device counts its events from 0 at each
  * boot and sends the oldest first, so a boot is one run but for the seqs it never sent or the hub
- * refused. A row per event in the box's own order cost a page of the log per box in every batch;
- * a boot's latest run is answered from memory and written once per batch at the end of the unit
- * of work. Dropped whenever a unit rolls back, like the other answers kept beside the store.
+ * refused, and a few more if some came late (runs are not merged: a late seq that fills a gap
+ * leaves the runs on either side of it). A row per event in the box's own order cost a page of
+ * the log per box in every batch. A boot's latest run is answered from memory and written at the
+ * end of the unit of work, once per batch; a run a gap leaves behind, and a late seq, are written
+ * at once. The cache is dropped whenever a unit rolls back, like the other answers kept beside
+ * the store, so it never holds what the store does not.
  */
 export class EventIdentities {
   readonly #db: Store;
+  readonly #commits: GroupCommit;
   readonly #latest = new Map<string, Map<string, Run>>();
   #boots = 0;
   readonly #changed = new Set<Run>();
 
   constructor(db: Store, commits: GroupCommit) {
     this.#db = db;
+    this.#commits = commits;
     commits.beforeCommit(() => this.#save());
     commits.onRollback(() => this.#forget());
   }
 
   /** Take the event in: true when it is new, false when the hub already has it. Inside a unit of work. */
   claim(device: string, boot: string, seq: number): boolean {
+    // Outside one, the latest run would never be written: the event would be new again after a restart.
+    if (!this.#commits.working) throw new Error('an event identity is claimed inside a unit of work only');
     const run = this.#latestRun(device, boot);
     if (seq > run.last) {
       // The next seq of the run grows it. The boot's first starts its run; after a gap (seqs never

@@ -372,7 +372,8 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: DatabaseSync) => void)> = 
   // An event's identity kept once per run of consecutive seqs of its boot (ingest/identities.ts),
   // not once per event in an index in the box's own order, which cost a page of the log per box in
   // every batch. The runs are read from the events the hub already has: a seq minus its rank
-  // within its boot is the same along a run.
+  // within its boot is the same along a run. `events` is left with no index: nothing reads it by
+  // identity any more.
   `
   CREATE TABLE event_boots (
     id INTEGER PRIMARY KEY,

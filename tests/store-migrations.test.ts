@@ -64,6 +64,14 @@ function storeFromBefore(): void {
   old.close();
 }
 
+/** Each boot's runs of seqs taken in, in the order the boots came. */
+const runs = (db: DatabaseSync) =>
+  db
+    .prepare(
+      'SELECT device, boot, first_seq, last_seq FROM event_runs JOIN event_boots ON id = boot_id ORDER BY id, first_seq',
+    )
+    .all();
+
 describe('store migrations', () => {
   it('keeps every event and rating, and rewrites the waiting points as line protocol in order', () => {
     storeFromBefore();
@@ -79,13 +87,7 @@ describe('store migrations', () => {
       ]);
       // Each boot's identities became runs of seqs; the same event again is a duplicate, and a
       // seq of a gap is new.
-      expect(
-        db
-          .prepare(
-            'SELECT device, boot, first_seq, last_seq FROM event_runs JOIN event_boots ON id = boot_id ORDER BY id, first_seq',
-          )
-          .all(),
-      ).toEqual([
+      expect(runs(db)).toEqual([
         { device: 'btn-1', boot: 'boot0001', first_seq: 0, last_seq: 1 },
         { device: 'btn-1', boot: 'boot0001', first_seq: 4, last_seq: 5 },
         { device: 'btn-2', boot: 'boot0002', first_seq: 7, last_seq: 7 },
@@ -105,13 +107,7 @@ describe('store migrations', () => {
         claim('btn-2', 'boot0003', 0),
       ]).toEqual([true, true, true]);
       // Each kept: 3 on its own (2 never came), 6 at the end of its run, the new boot's first.
-      expect(
-        db
-          .prepare(
-            'SELECT device, boot, first_seq, last_seq FROM event_runs JOIN event_boots ON id = boot_id ORDER BY id, first_seq',
-          )
-          .all(),
-      ).toEqual([
+      expect(runs(db)).toEqual([
         { device: 'btn-1', boot: 'boot0001', first_seq: 0, last_seq: 1 },
         { device: 'btn-1', boot: 'boot0001', first_seq: 3, last_seq: 3 },
         { device: 'btn-1', boot: 'boot0001', first_seq: 4, last_seq: 6 },

@@ -1,7 +1,4 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import five from 'johnny-five';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedIO } from '../firmware/src/io/simulated-io.ts';
@@ -15,6 +12,7 @@ import {
 import { placementOf } from '../hub/src/devices/index.ts';
 import { startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { runProcess } from './helpers/process.ts';
+import { provisioningFile } from './helpers/provisioning-file.ts';
 
 // The presence-sensor firmware on a johnny-five board with simulated IO, speaking to a real hub.
 // The board and the network run on real time; the confirm, hold and silence timers run on a
@@ -265,11 +263,7 @@ describe('presence sensor firmware', () => {
 });
 
 describe('presence sensor program', () => {
-  const writeProvisioning = (body: object) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tt-pir-')), 'pir.thanthien.json');
-    writeFileSync(file, JSON.stringify(body));
-    return file;
-  };
+  const writeProvisioning = (body: object) => provisioningFile('pir.thanthien.json', body);
 
   it('starts from its provisioning file and comes online at the hub (simulated IO)', async () => {
     const placement = placementOf(hub.config);

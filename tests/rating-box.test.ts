@@ -1,7 +1,4 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import five from 'johnny-five';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedIO } from '../firmware/src/io/simulated-io.ts';
@@ -10,6 +7,7 @@ import { RatingBox } from '../firmware/src/rating-button/rating-box.ts';
 import { placementOf } from '../hub/src/devices/index.ts';
 import { startTestHub, type TestHub, until } from './helpers/hub.ts';
 import { runProcess } from './helpers/process.ts';
+import { provisioningFile } from './helpers/provisioning-file.ts';
 
 // The rating-button firmware on a johnny-five board with simulated IO, speaking to a real hub.
 
@@ -156,17 +154,13 @@ describe('rating box program', () => {
       { id: 'btn-prog', kind: 'rating-button', desk: placement.desks[1]! },
       placement,
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'tt-prog-')), 'btn-prog.thanthien.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        id: 'btn-prog',
-        secret: added.secret,
-        kind: 'rating-button',
-        site: hub.config.site.code,
-        mqtt_url: hub.url,
-      }),
-    );
+    const file = provisioningFile('btn-prog.thanthien.json', {
+      id: 'btn-prog',
+      secret: added.secret,
+      kind: 'rating-button',
+      site: hub.config.site.code,
+      mqtt_url: hub.url,
+    });
     const child = spawn(
       process.execPath,
       ['firmware/src/rating-button/main.ts', '--provision', file, '--io', 'simulated'],
@@ -183,17 +177,13 @@ describe('rating box program', () => {
   });
 
   it('refuses a provisioning file for another kind of device, naming the field', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tt-prog-')), 'loa.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        id: 'loa-1',
-        secret: 'x'.repeat(32),
-        kind: 'speaker',
-        site: 's',
-        mqtt_url: 'mqtt://x',
-      }),
-    );
+    const file = provisioningFile('loa.json', {
+      id: 'loa-1',
+      secret: 'x'.repeat(32),
+      kind: 'speaker',
+      site: 's',
+      mqtt_url: 'mqtt://x',
+    });
     const run = await runProcess(process.execPath, [
       'firmware/src/rating-button/main.ts',
       '--provision',

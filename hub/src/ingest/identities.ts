@@ -56,14 +56,19 @@ export class EventIdentities {
 
   /** A seq older than the boot's latest run: a late one, or a repeat, looked up in the store. */
   #claimEarlier(bootId: number, seq: number): boolean {
-    const before = statement(
+    const before = this.#runFrom(bootId, seq);
+    if (before && before.last >= seq) return false;
+    this.#write(before?.last === seq - 1 ? { ...before, last: seq } : { bootId, first: seq, last: seq });
+    return true;
+  }
+
+  /** The boot's run that starts at `seq` or is the latest to start before it, from the store. */
+  #runFrom(bootId: number, seq: number): Run | undefined {
+    const row = statement(
       this.#db,
       'SELECT first_seq, last_seq FROM event_runs WHERE boot_id = ? AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1',
     ).get(bootId, seq) as { first_seq: number; last_seq: number } | undefined;
-    if (before && before.last_seq >= seq) return false;
-    if (before && before.last_seq === seq - 1) this.#write({ bootId, first: before.first_seq, last: seq });
-    else this.#write({ bootId, first: seq, last: seq });
-    return true;
+    return row && { bootId, first: Number(row.first_seq), last: Number(row.last_seq) };
   }
 
   #latestRun(device: string, boot: string): Run {
@@ -94,13 +99,7 @@ export class EventIdentities {
       return { bootId: Number(lastInsertRowid), first: -1, last: -1 };
     }
     const bootId = Number(known.id);
-    const latest = statement(
-      this.#db,
-      'SELECT first_seq, last_seq FROM event_runs WHERE boot_id = ? ORDER BY first_seq DESC LIMIT 1',
-    ).get(bootId) as { first_seq: number; last_seq: number } | undefined;
-    return latest
-      ? { bootId, first: Number(latest.first_seq), last: Number(latest.last_seq) }
-      : { bootId, first: -1, last: -1 };
+    return this.#runFrom(bootId, Number.MAX_SAFE_INTEGER) ?? { bootId, first: -1, last: -1 };
   }
 
   #write(run: Run): void {

@@ -288,13 +288,7 @@ export class GroupCommit {
   }
 
   #rolledBack(): void {
-    for (const hook of this.#onRollback) {
-      try {
-        hook();
-      } catch (err) {
-        this.#log.error({ err }, 'forgetting what a rolled-back unit of work kept failed');
-      }
-    }
+    this.#run(this.#onRollback, 'forgetting what a rolled-back unit of work kept failed');
   }
 
   /** What did not fit in this batch goes in the next turn of the event loop. */
@@ -322,12 +316,13 @@ export class GroupCommit {
     await this.#checkpoints.stop();
   }
 
-  #run(effects: Array<() => void>): void {
+  /** Run each of `effects`, every one even if another throws; `what` is logged with an error. */
+  #run(effects: Array<() => void>, what = 'an effect after commit failed'): void {
     for (const effect of effects) {
       try {
         effect();
       } catch (err) {
-        this.#log.error({ err }, 'an effect after commit failed');
+        this.#log.error({ err }, what);
       }
     }
   }
